@@ -1,0 +1,19 @@
+"""Graph algorithms on the supply chain.  The only package that imports networkx."""
+
+from __future__ import annotations
+
+from graphlib_trade.analysis.graph import build_graph
+from graphlib_trade.analysis.impact import bom_order, impact
+from graphlib_trade.analysis.ownership import restricted_parties
+from graphlib_trade.analysis.scenario import apply_scenario, check_scenario, compare, whatif
+
+__all__ = [
+    "apply_scenario",
+    "bom_order",
+    "build_graph",
+    "check_scenario",
+    "compare",
+    "impact",
+    "restricted_parties",
+    "whatif",
+]

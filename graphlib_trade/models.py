@@ -1,0 +1,559 @@
+"""The data model: the supply-chain data file, its validation, and the analysis results.
+
+Every model is frozen.  :func:`parse_dataset` turns raw mappings (from YAML, JSON
+or Neo4j) into a :class:`Dataset` and reports every problem as one line that names
+the entry and the offending value, raised as a single :class:`DataError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from graphlib_trade.errors import DataError
+
+#: Tolerance for sums of ownership shares (0.1 + 0.2 + 0.2 must count as 0.5).
+SHARE_EPSILON = 1e-9
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[A-Za-z0-9.]+)?)$")
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+def _country(value: str) -> str:
+    if not _COUNTRY.match(value):
+        raise ValueError(f"must be an ISO 3166 alpha-2 country code such as 'US', got {value!r}")
+    return value
+
+
+def _check_window(start: dt.date, end: dt.date | None, start_name: str, end_name: str) -> None:
+    if end is not None and end < start:
+        raise ValueError(f"{end_name} {end.isoformat()} is before {start_name} {start.isoformat()}")
+
+
+# --------------------------------------------------------------------------- the data file
+
+
+class Company(_Frozen):
+    id: str = Field(min_length=1)
+    name: str
+    country: str
+    note: str | None = None
+
+    _country_ok = field_validator("country")(_country)
+
+
+class Ownership(_Frozen):
+    owner: str = Field(min_length=1)
+    owned: str = Field(min_length=1)
+    share: float = Field(ge=0.0, le=1.0)
+    note: str | None = None
+
+
+class Component(_Frozen):
+    id: str = Field(min_length=1)
+    name: str
+    origin: str
+    us_content: float | None = Field(default=None, ge=0.0, le=1.0)
+    eccn: str | None = None
+    publicly_available: bool = False
+    #: Foreign-made but a direct product of US technology or US-origin equipment
+    #: (caught by a restriction that applies the Foreign Direct Product Rule).
+    us_direct_product: bool = False
+    note: str | None = None
+
+    _origin_ok = field_validator("origin")(_country)
+
+    @field_validator("eccn")
+    @classmethod
+    def _eccn_ok(cls, value: str | None) -> str | None:
+        if value is not None and not _ECCN.match(value):
+            raise ValueError(f"must be an ECCN such as '5A992' or 'EAR99', got {value!r}")
+        return value
+
+    @property
+    def effective_us_content(self) -> float:
+        """Controlled US content by value: as given, else 1.0 for US origin and 0.0 otherwise."""
+        if self.us_content is not None:
+            return self.us_content
+        return 1.0 if self.origin == "US" else 0.0
+
+
+class Product(_Frozen):
+    id: str = Field(min_length=1)
+    name: str
+    maker: str = Field(min_length=1)
+    lifecycle: Literal["active", "legacy"] = "active"
+    note: str | None = None
+
+
+class Supply(_Frozen):
+    supplier: str = Field(min_length=1)
+    component: str = Field(min_length=1)
+
+
+class BomEntry(_Frozen):
+    parent: str = Field(min_length=1)
+    component: str = Field(min_length=1)
+    required: bool = True
+    alternatives: tuple[str, ...] = ()
+    note: str | None = None
+
+
+class Service(_Frozen):
+    provider: str = Field(min_length=1)
+    product: str = Field(min_length=1)
+    kind: str = Field(min_length=1)
+
+
+class EndUser(_Frozen):
+    id: str = Field(min_length=1)
+    name: str
+    region: str | None = None
+    note: str | None = None
+
+
+class Use(_Frozen):
+    user: str = Field(min_length=1)
+    product: str = Field(min_length=1)
+
+
+class Restriction(_Frozen):
+    id: str = Field(min_length=1)
+    name: str | None = None
+    authority: str | None = None
+    targets: tuple[str, ...] = Field(min_length=1)
+    origins: tuple[str, ...] = ("US",)
+    de_minimis: float = Field(default=0.25, ge=0.0, le=1.0)
+    affiliates_threshold: float = Field(default=0.5, gt=0.0, le=1.0)
+    #: Apply the Foreign Direct Product Rule: items flagged ``us_direct_product`` are subject.
+    foreign_direct_product: bool = False
+    effective_from: dt.date
+    effective_until: dt.date | None = None
+    note: str | None = None
+
+    @field_validator("origins")
+    @classmethod
+    def _origins_ok(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for code in value:
+            _country(code)
+        return value
+
+    @model_validator(mode="after")
+    def _window_ok(self) -> Restriction:
+        _check_window(self.effective_from, self.effective_until, "effective_from", "effective_until")
+        return self
+
+    def active_on(self, day: dt.date) -> bool:
+        """True when ``day`` is inside the (inclusive) window."""
+        return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
+
+
+class Licence(_Frozen):
+    id: str = Field(min_length=1)
+    restriction: str = Field(min_length=1)
+    name: str | None = None
+    recipients: tuple[str, ...] = ()
+    suppliers: tuple[str, ...] = ()
+    #: Components (for supplies) or products (for services); empty means any.
+    components: tuple[str, ...] = ()
+    covers: Literal["supplies", "services", "both"] = "both"
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _window_ok(self) -> Licence:
+        _check_window(self.valid_from, self.valid_until, "valid_from", "valid_until")
+        return self
+
+    def valid_on(self, day: dt.date) -> bool:
+        """True when ``day`` is inside the (inclusive) window."""
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+SECTIONS: tuple[str, ...] = (
+    "companies",
+    "ownership",
+    "components",
+    "products",
+    "supplies",
+    "bom",
+    "services",
+    "end_users",
+    "uses",
+    "restrictions",
+    "licences",
+)
+
+#: Sections whose entries carry an ``id``, in the order they are checked for duplicates.
+ID_SECTIONS: tuple[str, ...] = (
+    "companies",
+    "components",
+    "products",
+    "end_users",
+    "restrictions",
+    "licences",
+)
+
+
+class Dataset(_Frozen):
+    """One supply-chain data file.  Construct it through :func:`parse_dataset`."""
+
+    companies: tuple[Company, ...] = ()
+    ownership: tuple[Ownership, ...] = ()
+    components: tuple[Component, ...] = ()
+    products: tuple[Product, ...] = ()
+    supplies: tuple[Supply, ...] = ()
+    bom: tuple[BomEntry, ...] = ()
+    services: tuple[Service, ...] = ()
+    end_users: tuple[EndUser, ...] = ()
+    uses: tuple[Use, ...] = ()
+    restrictions: tuple[Restriction, ...] = ()
+    licences: tuple[Licence, ...] = ()
+
+    def to_raw(self) -> dict[str, list[dict[str, Any]]]:
+        """Plain JSON-ready mappings, defaults left out, in file order."""
+        return {
+            name: [entry.model_dump(mode="json", exclude_defaults=True) for entry in getattr(self, name)]
+            for name in SECTIONS
+        }
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def describe_entry(section: str, index: int, raw: Any) -> str:
+    """Name an entry the way an analyst finds it in the file: ``bom[3] (parent 'p', component 'c')``."""
+    label = f"{section}[{index}]"
+    if not isinstance(raw, Mapping):
+        return label
+    if "id" in raw:
+        return f"{label} {raw['id']!r}"
+    keys = [k for k in ("owner", "owned", "supplier", "provider", "user", "parent", "component", "product")
+            if k in raw]
+    if not keys:
+        return label
+    return label + " (" + ", ".join(f"{k} {raw[k]!r}" for k in keys[:2]) + ")"
+
+
+def _pydantic_problems(error: ValidationError, raw: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for item in error.errors():
+        loc = item["loc"]
+        msg = item["msg"].removeprefix("Value error, ")
+        if not loc:
+            problems.append(msg)
+            continue
+        section = str(loc[0])
+        if item["type"] == "extra_forbidden" and len(loc) == 1:
+            problems.append(f"unknown section {section!r} (expected one of: {', '.join(SECTIONS)})")
+            continue
+        if len(loc) == 1:
+            problems.append(f"{section}: {msg}, got {_short(item.get('input'))}")
+            continue
+        index = loc[1]
+        entries = raw.get(section)
+        entry_raw = entries[index] if isinstance(entries, list) and isinstance(index, int) else None
+        where = describe_entry(section, index if isinstance(index, int) else 0, entry_raw)
+        field = ".".join(str(p) for p in loc[2:])
+        if item["type"] == "extra_forbidden":
+            problems.append(f"{where}: unknown field {field!r}")
+        elif field:
+            problems.append(f"{where}: {field}: {msg}, got {_short(item.get('input'))}")
+        else:
+            problems.append(f"{where}: {msg}")
+    return problems
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def parse_dataset(raw: Any, source: str) -> Dataset:
+    """Validate raw mappings into a :class:`Dataset`; raise :class:`DataError` naming every problem."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise DataError(source, [f"the top level must be a mapping of sections, got {type(raw).__name__}"])
+    try:
+        dataset = Dataset.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise DataError(source, _pydantic_problems(exc, raw)) from None
+    problems = reference_problems(dataset)
+    if problems:
+        raise DataError(source, problems)
+    return dataset
+
+
+def reference_problems(ds: Dataset) -> list[str]:
+    """Every cross-entry inconsistency of ``ds``: unknown ids, duplicates, impossible shares."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for section in ID_SECTIONS:
+        for i, entry in enumerate(getattr(ds, section)):
+            where = f"{section}[{i}] {entry.id!r}"
+            if entry.id in seen:
+                problems.append(f"{where}: duplicate id {entry.id!r} (already used by {seen[entry.id]})")
+            else:
+                seen[entry.id] = where
+
+    companies = {c.id for c in ds.companies}
+    components = {c.id for c in ds.components}
+    products = {p.id for p in ds.products}
+    end_users = {u.id for u in ds.end_users}
+    restrictions = {r.id for r in ds.restrictions}
+
+    def need(where: str, field: str, value: str, known: set[str], kind: str) -> None:
+        if value not in known:
+            problems.append(f"{where}: {field}: unknown {kind} {value!r}")
+
+    def where_of(section: str, i: int, entry: BaseModel) -> str:
+        return describe_entry(section, i, entry.model_dump())
+
+    held: dict[str, float] = defaultdict(float)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for i, o in enumerate(ds.ownership):
+        w = where_of("ownership", i, o)
+        need(w, "owner", o.owner, companies, "company")
+        need(w, "owned", o.owned, companies, "company")
+        if o.owner == o.owned:
+            problems.append(f"{w}: a company cannot own itself ({o.owner!r})")
+        pairs[(o.owner, o.owned)] += 1
+        if pairs[(o.owner, o.owned)] == 2:
+            problems.append(f"{w}: duplicate ownership of {o.owned!r} by {o.owner!r}")
+        held[o.owned] += o.share
+    for owned, total in held.items():
+        if total > 1.0 + SHARE_EPSILON:
+            problems.append(f"ownership: shares held in {owned!r} add up to {total:g}, more than 1")
+
+    for i, p in enumerate(ds.products):
+        need(where_of("products", i, p), "maker", p.maker, companies, "company")
+
+    supplied: set[str] = set()
+    supply_pairs: set[tuple[str, str]] = set()
+    for i, s in enumerate(ds.supplies):
+        w = where_of("supplies", i, s)
+        need(w, "supplier", s.supplier, companies, "company")
+        need(w, "component", s.component, components, "component")
+        if (s.supplier, s.component) in supply_pairs:
+            problems.append(f"{w}: duplicate supply of {s.component!r} by {s.supplier!r}")
+        supply_pairs.add((s.supplier, s.component))
+        supplied.add(s.component)
+    for i, c in enumerate(ds.components):
+        if c.id not in supplied:
+            problems.append(f"components[{i}] {c.id!r}: has no supplier (add a 'supplies' entry)")
+
+    bom_pairs: set[tuple[str, str]] = set()
+    for i, b in enumerate(ds.bom):
+        w = where_of("bom", i, b)
+        need(w, "parent", b.parent, products | components, "product or component")
+        need(w, "component", b.component, components, "component")
+        for alt in b.alternatives:
+            need(w, "alternatives", alt, components, "component")
+            if alt == b.component:
+                problems.append(f"{w}: alternatives: {alt!r} is the entry's own component")
+        if b.parent == b.component or b.parent in b.alternatives:
+            problems.append(f"{w}: {b.parent!r} cannot be part of itself")
+        if (b.parent, b.component) in bom_pairs:
+            problems.append(f"{w}: duplicate entry for {b.component!r} in {b.parent!r}")
+        bom_pairs.add((b.parent, b.component))
+
+    for i, sv in enumerate(ds.services):
+        w = where_of("services", i, sv)
+        need(w, "provider", sv.provider, companies, "company")
+        need(w, "product", sv.product, products, "product")
+
+    for i, u in enumerate(ds.uses):
+        w = where_of("uses", i, u)
+        need(w, "user", u.user, end_users, "end user")
+        need(w, "product", u.product, products, "product")
+
+    for i, r in enumerate(ds.restrictions):
+        w = where_of("restrictions", i, r)
+        for t in r.targets:
+            need(w, "targets", t, companies, "company")
+
+    for i, lic in enumerate(ds.licences):
+        w = where_of("licences", i, lic)
+        need(w, "restriction", lic.restriction, restrictions, "restriction")
+        for c in lic.recipients:
+            need(w, "recipients", c, companies, "company")
+        for c in lic.suppliers:
+            need(w, "suppliers", c, companies, "company")
+        for c in lic.components:
+            need(w, "components", c, components | products, "component or product")
+    return problems
+
+
+# --------------------------------------------------------------------------- what-if scenarios
+
+ANY = "*"
+
+
+class Grant(_Frozen):
+    """A licence for ``supplier`` to supply ``component`` (or serve a product) to ``recipient``; ``*`` is any."""
+
+    supplier: str = Field(min_length=1)
+    component: str = Field(min_length=1)
+    recipient: str = Field(min_length=1)
+
+    @classmethod
+    def parse(cls, text: str) -> Grant:
+        """Parse ``SUPPLIER:COMPONENT:RECIPIENT``; raise ``ValueError`` naming the text otherwise."""
+        parts = text.split(":")
+        if len(parts) != 3 or not all(parts):
+            raise ValueError(f"expected SUPPLIER:COMPONENT:RECIPIENT (use * for any), got {text!r}")
+        return cls(supplier=parts[0], component=parts[1], recipient=parts[2])
+
+    def __str__(self) -> str:
+        return f"{self.supplier}:{self.component}:{self.recipient}"
+
+
+class Scenario(_Frozen):
+    """Changes applied on top of the data for a what-if comparison."""
+
+    restrict: tuple[str, ...] = ()
+    grant: tuple[Grant, ...] = ()
+    drop_suppliers: tuple[str, ...] = ()
+
+    def describe(self) -> tuple[str, ...]:
+        return (
+            *(f"restrict {c}" for c in self.restrict),
+            *(f"grant {g}" for g in self.grant),
+            *(f"drop supplier {c}" for c in self.drop_suppliers),
+        )
+
+
+# --------------------------------------------------------------------------- results
+
+
+class Status(str, Enum):
+    """Impact status of a product or end user, ordered from best to worst."""
+
+    OK = "ok"
+    AT_RISK = "at_risk"
+    DEGRADED = "degraded"
+    EXPOSED = "exposed"
+    BLOCKED = "blocked"
+
+    @property
+    def rank(self) -> int:
+        return _STATUS_ORDER.index(self)
+
+    def worse_than(self, other: Status) -> bool:
+        return self.rank > other.rank
+
+
+_STATUS_ORDER: tuple[Status, ...] = (
+    Status.OK,
+    Status.AT_RISK,
+    Status.DEGRADED,
+    Status.EXPOSED,
+    Status.BLOCKED,
+)
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    """The worst of ``statuses`` (``ok`` for none)."""
+    return max(statuses, key=lambda s: s.rank, default=Status.OK)
+
+
+class Cause(_Frozen):
+    """One blocked supply or service: the root of an impact."""
+
+    restriction: str
+    supplier: str
+    item: str
+    buyer: str
+    kind: Literal["supply", "service"] = "supply"
+
+
+class ProductImpact(_Frozen):
+    id: str
+    name: str
+    maker: str
+    lifecycle: Literal["active", "legacy"]
+    status: Status
+    #: Status if no licence existed (equals ``status`` unless licences help).
+    without_licences: Status
+    #: BOM entries (their primary component) with nothing available, required ones first.
+    lost_required: tuple[str, ...] = ()
+    lost_optional: tuple[str, ...] = ()
+    #: Required entries that only an alternative still fills.
+    substituted: tuple[str, ...] = ()
+    blocked_services: tuple[str, ...] = ()
+    causes: tuple[Cause, ...] = ()
+    #: Licences without which the status would be worse.
+    relies_on: tuple[str, ...] = ()
+
+
+class EndUserImpact(_Frozen):
+    id: str
+    name: str
+    status: Status
+    #: The used products that have the end user's (worst) status; empty when ok.
+    via: tuple[str, ...] = ()
+
+
+class ImpactResult(_Frozen):
+    as_of: dt.date
+    ignore_licences: bool = False
+    active_restrictions: tuple[str, ...] = ()
+    valid_licences: tuple[str, ...] = ()
+    products: tuple[ProductImpact, ...] = ()
+    end_users: tuple[EndUserImpact, ...] = ()
+
+
+class Change(_Frozen):
+    id: str
+    name: str
+    before: Status
+    after: Status
+
+
+class WhatIfResult(_Frozen):
+    as_of: dt.date
+    scenario: tuple[str, ...] = ()
+    products: tuple[Change, ...] = ()
+    end_users: tuple[Change, ...] = ()
+
+
+def sorted_unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(values)))
+
+
+__all__: Sequence[str] = (
+    "BomEntry",
+    "Cause",
+    "Change",
+    "Company",
+    "Component",
+    "Dataset",
+    "EndUser",
+    "EndUserImpact",
+    "ImpactResult",
+    "Grant",
+    "Licence",
+    "Ownership",
+    "Product",
+    "ProductImpact",
+    "Restriction",
+    "Scenario",
+    "Service",
+    "Status",
+    "Supply",
+    "Use",
+    "WhatIfResult",
+    "parse_dataset",
+    "worst",
+)
