@@ -27,13 +27,13 @@ _Loader.yaml_implicit_resolvers = {
 def _no_duplicate_keys(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         if key in mapping:
             line = key_node.start_mark.line + 1
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r} (line {line})", key_node.start_mark
             )
-        mapping[key] = loader.construct_object(value_node, deep=deep)  # type: ignore[no-untyped-call]
+        mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
 
@@ -59,9 +59,11 @@ def read_raw(path: str | os.PathLike[str]) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise DataError(source, [f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]) from None
+            raise DataError(
+                source, [f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
+            ) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from enum import Enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -23,6 +23,7 @@ SHARE_EPSILON = 1e-9
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[A-Za-z0-9.]+)?)$")
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
@@ -220,6 +221,27 @@ class Dataset(_Frozen):
     restrictions: tuple[Restriction, ...] = ()
     licences: tuple[Licence, ...] = ()
 
+    def canonical(self) -> Dataset:
+        """The same data in a fixed order (entries sorted by key, restriction targets sorted).
+
+        Two sources hold the same graph exactly when their canonical forms are equal.
+        """
+        keys: dict[str, Callable[[Any], tuple[str, ...]]] = {
+            "ownership": lambda e: (e.owner, e.owned),
+            "supplies": lambda e: (e.supplier, e.component),
+            "bom": lambda e: (e.parent, e.component),
+            "services": lambda e: (e.provider, e.product, e.kind),
+            "uses": lambda e: (e.user, e.product),
+        }
+        update: dict[str, Any] = {}
+        for name in SECTIONS:
+            key = keys.get(name, lambda e: (e.id,))
+            update[name] = tuple(sorted(getattr(self, name), key=key))
+        update["restrictions"] = tuple(
+            r.model_copy(update={"targets": tuple(sorted(r.targets))}) for r in update["restrictions"]
+        )
+        return self.model_copy(update=update)
+
     def to_raw(self) -> dict[str, list[dict[str, Any]]]:
         """Plain JSON-ready mappings, defaults left out, in file order."""
         return {
@@ -238,8 +260,20 @@ def describe_entry(section: str, index: int, raw: Any) -> str:
         return label
     if "id" in raw:
         return f"{label} {raw['id']!r}"
-    keys = [k for k in ("owner", "owned", "supplier", "provider", "user", "parent", "component", "product")
-            if k in raw]
+    keys = [
+        k
+        for k in (
+            "owner",
+            "owned",
+            "supplier",
+            "provider",
+            "user",
+            "parent",
+            "component",
+            "product",
+        )
+        if k in raw
+    ]
     if not keys:
         return label
     return label + " (" + ", ".join(f"{k} {raw[k]!r}" for k in keys[:2]) + ")"
@@ -386,12 +420,12 @@ def reference_problems(ds: Dataset) -> list[str]:
     for i, lic in enumerate(ds.licences):
         w = where_of("licences", i, lic)
         need(w, "restriction", lic.restriction, restrictions, "restriction")
-        for c in lic.recipients:
-            need(w, "recipients", c, companies, "company")
-        for c in lic.suppliers:
-            need(w, "suppliers", c, companies, "company")
-        for c in lic.components:
-            need(w, "components", c, components | products, "component or product")
+        for name in lic.recipients:
+            need(w, "recipients", name, companies, "company")
+        for name in lic.suppliers:
+            need(w, "suppliers", name, companies, "company")
+        for name in lic.components:
+            need(w, "components", name, components | products, "component or product")
     return problems
 
 
@@ -401,7 +435,10 @@ ANY = "*"
 
 
 class Grant(_Frozen):
-    """A licence for ``supplier`` to supply ``component`` (or serve a product) to ``recipient``; ``*`` is any."""
+    """A licence for ``supplier`` to supply ``component`` (or serve a product) to ``recipient``.
+
+    ``*`` stands for any.
+    """
 
     supplier: str = Field(min_length=1)
     component: str = Field(min_length=1)
@@ -437,7 +474,7 @@ class Scenario(_Frozen):
 # --------------------------------------------------------------------------- results
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Impact status of a product or end user, ordered from best to worst."""
 
     OK = "ok"
@@ -541,8 +578,8 @@ __all__: Sequence[str] = (
     "Dataset",
     "EndUser",
     "EndUserImpact",
-    "ImpactResult",
     "Grant",
+    "ImpactResult",
     "Licence",
     "Ownership",
     "Product",

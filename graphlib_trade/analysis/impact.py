@@ -195,9 +195,9 @@ class _Engine:
         self.licences: dict[str, list[str]] = defaultdict(list)  # restriction -> valid licences
         if use_licences:
             for lic, d in sorted(ix.licence.items()):
-                r = ix.licence_of.get(lic)
-                if r in self.parties and _in_window(d["valid_from"], d.get("valid_until"), as_of):
-                    self.licences[r].append(lic)
+                restricted_by = ix.licence_of.get(lic)
+                if restricted_by in self.parties and _in_window(d["valid_from"], d.get("valid_until"), as_of):
+                    self.licences[restricted_by].append(lic)
         self.used_licences: dict[_CauseT, set[str]] = defaultdict(set)
         self._subject: dict[tuple[str, str], bool] = {}
         # can_build[(supplier, component)]: None if it can build, else the causes that stop it
@@ -226,8 +226,10 @@ class _Engine:
             covers = d.get("covers", "both")
             if covers != "both" and covers != ("supplies" if kind == "supply" else "services"):
                 continue
-            if _any_or(d.get("recipients"), buyer) and _any_or(d.get("suppliers"), supplier) and _any_or(
-                d.get("components"), item
+            if (
+                _any_or(d.get("recipients"), buyer)
+                and _any_or(d.get("suppliers"), supplier)
+                and _any_or(d.get("components"), item)
             ):
                 found.append(lic)
         return found
@@ -331,10 +333,10 @@ class _Engine:
         else:
             status = Status.OK
         return status, {
-            "lost_required": tuple(lost_req),
-            "lost_optional": tuple(lost_opt),
-            "substituted": tuple(substituted),
-            "blocked_services": tuple(blocked_services),
+            "lost_required": tuple(sorted(lost_req)),
+            "lost_optional": tuple(sorted(lost_opt)),
+            "substituted": tuple(sorted(substituted)),
+            "blocked_services": tuple(sorted(blocked_services)),
             "causes": causes,
         }
 
@@ -362,7 +364,7 @@ def _component_subject(component: dict[str, Any], restriction: dict[str, Any]) -
 
 
 def _cause(t: _CauseT) -> Cause:
-    return Cause(restriction=t[0], supplier=t[1], item=t[2], buyer=t[3], kind=t[4])  # type: ignore[arg-type]
+    return Cause(restriction=t[0], supplier=t[1], item=t[2], buyer=t[3], kind=t[4])
 
 
 def impact(G: nx.MultiDiGraph, as_of: dt.date, *, ignore_licences: bool = False) -> ImpactResult:
@@ -446,7 +448,9 @@ def impact(G: nx.MultiDiGraph, as_of: dt.date, *, ignore_licences: bool = False)
         used = sorted(set(ix.uses.get(uid, ())))
         status = worst(status_of[p] for p in used)
         via = tuple(p for p in used if status_of[p] is status) if status is not Status.OK else ()
-        end_users.append(EndUserImpact(id=uid, name=ix.end_user[uid].get("name", uid), status=status, via=via))
+        end_users.append(
+            EndUserImpact(id=uid, name=ix.end_user[uid].get("name", uid), status=status, via=via)
+        )
 
     return ImpactResult(
         as_of=as_of,
@@ -465,9 +469,7 @@ class _Run:
     used_licences: dict[_CauseT, set[str]]
 
 
-def _evaluate(
-    G: nx.MultiDiGraph, ix: _Index, order: list[str], as_of: dt.date, use_licences: bool
-) -> _Run:
+def _evaluate(G: nx.MultiDiGraph, ix: _Index, order: list[str], as_of: dt.date, use_licences: bool) -> _Run:
     engine = _Engine(G, ix, order, as_of, use_licences)
     results = {pid: engine.product(pid) for pid in ix.product}
     return _Run(engine, results, engine.used_licences)

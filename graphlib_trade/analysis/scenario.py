@@ -114,7 +114,7 @@ def compare(before: ImpactResult, after: ImpactResult, scenario: Scenario) -> Wh
 
     def changes(old: dict[str, tuple[str, object]], new: dict[str, tuple[str, object]]) -> tuple[Change, ...]:
         return tuple(
-            Change(id=i, name=old[i][0], before=old[i][1], after=new[i][1])  # type: ignore[arg-type]
+            Change(id=i, name=old[i][0], before=old[i][1], after=new[i][1])
             for i in sorted(old)
             if i in new and old[i][1] != new[i][1]
         )
@@ -123,10 +123,12 @@ def compare(before: ImpactResult, after: ImpactResult, scenario: Scenario) -> Wh
         as_of=after.as_of,
         scenario=scenario.describe(),
         products=changes(
-            {p.id: (p.name, p.status) for p in before.products}, {p.id: (p.name, p.status) for p in after.products}
+            {p.id: (p.name, p.status) for p in before.products},
+            {p.id: (p.name, p.status) for p in after.products},
         ),
         end_users=changes(
-            {u.id: (u.name, u.status) for u in before.end_users}, {u.id: (u.name, u.status) for u in after.end_users}
+            {u.id: (u.name, u.status) for u in before.end_users},
+            {u.id: (u.name, u.status) for u in after.end_users},
         ),
     )
 

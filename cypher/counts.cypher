@@ -1,0 +1,6 @@
+// How many nodes and relationships of the kinds graphlib-trade manages.
+MATCH (n)
+WHERE n:Company OR n:Component OR n:Product OR n:EndUser OR n:Restriction OR n:Licence
+WITH count(n) AS nodes
+OPTIONAL MATCH ()-[r:OWNS|SUPPLIES|PART_OF|MAKES|SERVES|USES|TARGETS|LICENSES]->()
+RETURN nodes, count(r) AS relationships

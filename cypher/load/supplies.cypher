@@ -1,0 +1,5 @@
+// Load supplies: (:Company)-[:SUPPLIES]->(:Component).
+UNWIND $rows AS row
+MATCH (s:Company {id: row.supplier}), (c:Component {id: row.component})
+MERGE (s)-[r:SUPPLIES]->(c)
+SET r.load_stamp = $stamp

@@ -1,0 +1,266 @@
+"""A real local Neo4j Community server without Docker, from Maven Central artifacts.
+
+``neo4j/pom.xml`` copies ``org.neo4j.app:neo4j-server``, ``org.neo4j:neo4j`` and
+``org.neo4j.client:neo4j-browser`` with their dependencies into ``neo4j/lib``; the
+server then runs as ``java -cp 'lib/*' org.neo4j.server.CommunityEntryPoint`` with a
+generated ``neo4j.conf`` (Bolt on 7687, HTTP and Browser on 7474, loopback only).
+Authentication is on: the first start generates a password, keeps it in
+``neo4j/run/password`` (mode 0600, git-ignored) and sets it on the server.
+
+Nothing here imports the Neo4j driver; setting the initial password goes through
+:mod:`graphlib_trade.store`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from graphlib_trade.errors import StoreError
+
+NEO4J_VERSION = "5.26.30"
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+
+
+def default_home() -> Path:
+    """``$GRAPHLIB_TRADE_NEO4J_HOME``, else ``neo4j/`` of this source checkout."""
+    env = os.environ.get("GRAPHLIB_TRADE_NEO4J_HOME")
+    if env:
+        return Path(env).resolve()
+    return Path(__file__).resolve().parent.parent / "neo4j"
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    """One local server: jars in ``home/lib``, its data, logs and password in ``home/<instance>``."""
+
+    home: Path
+    bolt_port: int = 7687
+    http_port: int = 7474
+    heap: str = "1g"
+    pagecache: str = "512m"
+    instance: str = "run"
+
+    @classmethod
+    def from_env(cls) -> LocalServer:
+        return cls(
+            home=default_home(),
+            bolt_port=int(os.environ.get("GRAPHLIB_TRADE_BOLT_PORT", "7687")),
+            http_port=int(os.environ.get("GRAPHLIB_TRADE_HTTP_PORT", "7474")),
+            heap=os.environ.get("GRAPHLIB_TRADE_NEO4J_HEAP", "1g"),
+            pagecache=os.environ.get("GRAPHLIB_TRADE_NEO4J_PAGECACHE", "512m"),
+        )
+
+    # -- paths
+    @property
+    def lib(self) -> Path:
+        return self.home / "lib"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.home / self.instance
+
+    @property
+    def pid_file(self) -> Path:
+        return self.run_dir / "neo4j.pid"
+
+    @property
+    def password_file(self) -> Path:
+        return self.run_dir / "password"
+
+    @property
+    def log_file(self) -> Path:
+        return self.run_dir / "logs" / "console.log"
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    @property
+    def browser_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}/browser/"
+
+    # -- install
+    def installed(self) -> bool:
+        return (self.lib / f"neo4j-{NEO4J_VERSION}.jar").is_file() and (
+            self.lib / f"neo4j-server-{NEO4J_VERSION}.jar"
+        ).is_file()
+
+    def install(self) -> None:
+        """Copy the server jars from Maven Central into ``lib/`` (once; later runs reuse them)."""
+        if self.installed():
+            return
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise StoreError("Maven (mvn) is needed to fetch Neo4j from Maven Central; install it first")
+        if shutil.which("java") is None:
+            raise StoreError("Java 17 or 21 is needed to run Neo4j; install a JDK first")
+        proc = subprocess.run(
+            [mvn, "-q", "-B", "-f", str(self.home / "pom.xml"), "package"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0 or not self.installed():
+            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-5:])
+            raise StoreError(f"fetching Neo4j {NEO4J_VERSION} with Maven failed:\n{tail}")
+
+    # -- state
+    def pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            return pid
+        return pid
+
+    def bolt_open(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.bolt_port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+    def password(self) -> str | None:
+        try:
+            return self.password_file.read_text().strip() or None
+        except OSError:
+            return None
+
+    def _ensure_password(self) -> tuple[str, bool]:
+        """The password, and whether it was generated now (so the server still has the default)."""
+        existing = self.password()
+        if existing:
+            return existing, False
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(24)
+        fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value + "\n")
+        return value, True
+
+    def write_config(self) -> Path:
+        conf_dir = self.run_dir / "conf"
+        for sub in ("conf", "data", "logs", "import", "plugins", "pid"):
+            (self.run_dir / sub).mkdir(parents=True, exist_ok=True)
+        r = self.run_dir
+        conf = f"""# Generated by graphlib-trade; edit localserver.py, not this file.
+server.default_listen_address=127.0.0.1
+server.bolt.listen_address=127.0.0.1:{self.bolt_port}
+server.bolt.advertised_address=127.0.0.1:{self.bolt_port}
+server.http.listen_address=127.0.0.1:{self.http_port}
+server.http.advertised_address=127.0.0.1:{self.http_port}
+server.http.enabled=true
+server.https.enabled=false
+dbms.security.auth_enabled=true
+server.memory.heap.initial_size={self.heap}
+server.memory.heap.max_size={self.heap}
+server.memory.pagecache.size={self.pagecache}
+dbms.memory.transaction.total.max=0
+dbms.usage_report.enabled=false
+server.jvm.additional=-XX:+UseG1GC
+server.directories.data={r / "data"}
+server.directories.logs={r / "logs"}
+server.directories.run={r / "pid"}
+server.directories.import={r / "import"}
+server.directories.plugins={r / "plugins"}
+db.tx_log.rotation.retention_policy=1 files
+"""
+        (conf_dir / "neo4j.conf").write_text(conf)
+        return conf_dir
+
+    # -- lifecycle
+    def start(self, timeout: float = 180.0) -> str:
+        """Start the server unless it runs; wait until Bolt answers.  Returns a status line."""
+        if self.pid() is not None and self.bolt_open():
+            return f"Neo4j already running (pid {self.pid()}) at {self.uri}"
+        if self.bolt_open():
+            raise StoreError(
+                f"port {self.bolt_port} is taken by another process; stop it, or point NEO4J_URI at it"
+            )
+        self.install()
+        password, fresh = self._ensure_password()
+        if fresh and (self.run_dir / "data" / "dbms").exists():
+            # A password file lost after the server set one: start over from an empty store.
+            shutil.rmtree(self.run_dir / "data")
+        conf_dir = self.write_config()
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        java = shutil.which("java") or "java"
+        with open(self.log_file, "ab") as log:
+            proc = subprocess.Popen(
+                [
+                    java,
+                    f"-Xms{self.heap}",
+                    f"-Xmx{self.heap}",
+                    "-XX:+UseG1GC",
+                    "-cp",
+                    str(self.lib / "*"),
+                    ENTRY_POINT,
+                    f"--home-dir={self.run_dir}",
+                    f"--config-dir={conf_dir}",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        self.pid_file.write_text(f"{proc.pid}\n")
+        deadline = time.monotonic() + timeout
+        while not self.bolt_open():
+            if proc.poll() is not None:
+                raise StoreError(
+                    f"Neo4j exited with code {proc.returncode} while starting; see {self.log_file}"
+                )
+            if time.monotonic() > deadline:
+                self.stop()
+                raise StoreError(f"Neo4j did not open Bolt within {timeout:.0f} s; see {self.log_file}")
+            time.sleep(0.5)
+        from graphlib_trade import store
+
+        if fresh:
+            store.set_initial_password(self.uri, "neo4j", "neo4j", password)
+        store.wait_until_ready(self.uri, ("neo4j", password), timeout=max(10.0, deadline - time.monotonic()))
+        return f"Neo4j {NEO4J_VERSION} started (pid {proc.pid}) at {self.uri}; Browser at {self.browser_url}"
+
+    def stop(self, timeout: float = 60.0) -> str:
+        pid = self.pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return "Neo4j is not running"
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while self.pid() is not None and time.monotonic() < deadline:
+            _reap(pid)
+            time.sleep(0.3)
+        if self.pid() is not None:
+            os.kill(pid, signal.SIGKILL)
+            time.sleep(0.5)
+            _reap(pid)
+        self.pid_file.unlink(missing_ok=True)
+        return f"Neo4j stopped (pid {pid})"
+
+    def status(self) -> str:
+        pid = self.pid()
+        if pid is None:
+            return "Neo4j is not running" + ("" if self.installed() else " (not installed yet)")
+        state = "answering on Bolt" if self.bolt_open() else "not answering on Bolt yet"
+        return f"Neo4j running (pid {pid}), {state} at {self.uri}; Browser at {self.browser_url}"
+
+
+def _reap(pid: int) -> None:
+    """Collect a child that has exited, so it does not linger as a zombie that still 'exists'."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

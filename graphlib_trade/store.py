@@ -1,0 +1,391 @@
+"""Neo4j as the system of record.  The only module that imports the ``neo4j`` driver.
+
+Ingestion follows get -> transform (pure) -> load: :func:`load_rows` turns a
+validated :class:`Dataset` into parameter rows, and :meth:`Store.load` sends them in
+batches of ``UNWIND $rows`` with ``MERGE`` on the constrained ``id``.  Every query
+lives in a ``.cypher`` file (see :func:`query`) and takes values only as parameters.
+Reads and writes go through the driver's managed transactions, so transient
+errors (leader switch, deadlock, dropped connection) are retried and a cluster
+behind ``neo4j://`` works unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, LiteralString
+
+from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable
+
+import neo4j
+from graphlib_trade.errors import StoreError
+from graphlib_trade.models import SECTIONS, Dataset, ImpactResult, parse_dataset
+from neo4j import GraphDatabase, NotificationMinimumSeverity, RoutingControl
+
+BATCH_SIZE = 5000
+
+#: Server notifications (deprecations, unknown property keys in pulls) are not for analysts.
+_DRIVER_CONFIG: dict[str, Any] = {"notifications_min_severity": NotificationMinimumSeverity.OFF}
+
+#: Load order: nodes before the relationships that join them.
+LOAD_ORDER: tuple[str, ...] = (
+    "companies",
+    "components",
+    "products",
+    "end_users",
+    "restrictions",
+    "licences",
+    "ownership",
+    "supplies",
+    "bom_product",
+    "bom_component",
+    "services",
+    "uses",
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def _cypher_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent / "cypher"
+    if (here / "schema.cypher").is_file():
+        return here
+    return Path(str(resources.files("graphlib_trade.cypher")))
+
+
+@cache
+def query(name: str) -> LiteralString:
+    """The text of ``cypher/NAME.cypher`` (comment lines kept: Neo4j ignores them)."""
+    path = _cypher_dir() / f"{name}.cypher"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        raise StoreError(f"query file {path} is missing") from None
+    # The text is a file shipped with the package, never built from user values.
+    return text
+
+
+def statements(name: str) -> list[LiteralString]:
+    """The ``;``-separated statements of a multi-statement file such as ``schema.cypher``."""
+    body = "\n".join(line for line in query(name).splitlines() if not line.lstrip().startswith("//"))
+    return [s.strip() for s in body.split(";") if s.strip()]
+
+
+# --------------------------------------------------------------------------- connection
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where the store is; ``repr`` never shows the password."""
+
+    uri: str
+    user: str
+    password: str = field(repr=False)
+    database: str | None = None
+
+    def describe(self) -> str:
+        return f"{self.uri} as {self.user}" + (f" (database {self.database})" if self.database else "")
+
+
+def connection_from_env(
+    env: Mapping[str, str] | None = None, local_password: Callable[[], str | None] | None = None
+) -> Connection:
+    """``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` / ``NEO4J_DATABASE``, else the local server."""
+    env = os.environ if env is None else env
+    uri = env.get("NEO4J_URI")
+    if uri:
+        return Connection(
+            uri=uri,
+            user=env.get("NEO4J_USER", "neo4j"),
+            password=env.get("NEO4J_PASSWORD", ""),
+            database=env.get("NEO4J_DATABASE") or None,
+        )
+    from graphlib_trade.localserver import LocalServer
+
+    server = LocalServer.from_env()
+    password = (local_password or server.password)()
+    if password is None:
+        raise StoreError(
+            "no Neo4j configured: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD), "
+            "or start the local server with `make neo4j-start`"
+        )
+    return Connection(uri=server.uri, user="neo4j", password=password, database=None)
+
+
+def _translate(exc: Exception, conn: Connection, doing: str) -> StoreError:
+    if isinstance(exc, AuthError):
+        return StoreError(f"Neo4j at {conn.uri} refused the credentials of user {conn.user!r}")
+    if isinstance(exc, ServiceUnavailable):
+        return StoreError(f"cannot reach Neo4j at {conn.uri} while {doing}: is the server running?")
+    if isinstance(exc, Neo4jError):
+        code = exc.code or "error"
+        message = (exc.message or "").splitlines()[0] if exc.message else ""
+        return StoreError(f"Neo4j at {conn.uri} failed while {doing}: {code}: {message}")
+    if isinstance(exc, DriverError):
+        return StoreError(f"Neo4j driver error at {conn.uri} while {doing}: {type(exc).__name__}")
+    return StoreError(f"unexpected error talking to Neo4j at {conn.uri} while {doing}: {type(exc).__name__}")
+
+
+def set_initial_password(uri: str, user: str, old: str, new: str) -> None:
+    """Replace the default password of a fresh server (its only allowed query until then)."""
+    conn = Connection(uri, user, old)
+    try:
+        with (
+            GraphDatabase.driver(uri, auth=(user, old), **_DRIVER_CONFIG) as driver,
+            driver.session(database="system") as session,
+        ):
+            session.run("ALTER CURRENT USER SET PASSWORD FROM $old TO $new", old=old, new=new).consume()
+    except Exception as exc:
+        raise _translate(exc, conn, "setting the initial password") from None
+
+
+def wait_until_ready(uri: str, auth: tuple[str, str], timeout: float = 60.0) -> None:
+    """Wait until the server answers a query with ``auth``."""
+    conn = Connection(uri, auth[0], auth[1])
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with GraphDatabase.driver(uri, auth=auth, **_DRIVER_CONFIG) as driver:
+                driver.execute_query("RETURN 1")
+                return
+        except AuthError as exc:
+            raise _translate(exc, conn, "connecting") from None
+        except (ServiceUnavailable, ClientError, DriverError) as exc:
+            if time.monotonic() > deadline:
+                raise _translate(exc, conn, "waiting for the server") from None
+            time.sleep(0.5)
+
+
+# --------------------------------------------------------------------------- transform (pure)
+
+
+def _props(entry: Any, *drop: str) -> dict[str, Any]:
+    out = {}
+    for key, value in entry.__dict__.items():
+        if key in drop:
+            continue
+        out[key] = list(value) if isinstance(value, tuple) else value
+    return out
+
+
+def load_rows(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
+    """Parameter rows for each load query: pure, no database.
+
+    Node rows are ``{"id", "props", ...}``; ``props`` keeps ``None`` for absent
+    optional fields so that a re-load removes a property the file no longer has.
+    """
+    products = {p.id for p in ds.products}
+    return {
+        "companies": [{"id": c.id, "props": _props(c, "id")} for c in ds.companies],
+        "components": [{"id": c.id, "props": _props(c, "id")} for c in ds.components],
+        "products": [{"id": p.id, "maker": p.maker, "props": _props(p, "id", "maker")} for p in ds.products],
+        "end_users": [{"id": u.id, "props": _props(u, "id")} for u in ds.end_users],
+        "restrictions": [
+            {"id": r.id, "targets": list(r.targets), "props": _props(r, "id", "targets")}
+            for r in ds.restrictions
+        ],
+        "licences": [
+            {"id": lic.id, "restriction": lic.restriction, "props": _props(lic, "id", "restriction")}
+            for lic in ds.licences
+        ],
+        "ownership": [
+            {"owner": o.owner, "owned": o.owned, "props": _props(o, "owner", "owned")} for o in ds.ownership
+        ],
+        "supplies": [{"supplier": s.supplier, "component": s.component} for s in ds.supplies],
+        "bom_product": [
+            {"parent": b.parent, "component": b.component, "props": _props(b, "parent", "component")}
+            for b in ds.bom
+            if b.parent in products
+        ],
+        "bom_component": [
+            {"parent": b.parent, "component": b.component, "props": _props(b, "parent", "component")}
+            for b in ds.bom
+            if b.parent not in products
+        ],
+        "services": [{"provider": s.provider, "product": s.product, "kind": s.kind} for s in ds.services],
+        "uses": [{"user": u.user, "product": u.product} for u in ds.uses],
+    }
+
+
+def _native(value: Any) -> Any:
+    if isinstance(value, neo4j.time.Date):
+        return value.to_native()
+    if isinstance(value, neo4j.time.DateTime):
+        return value.to_native()
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    return value
+
+
+def raw_from_records(records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Data-file sections from pulled rows: ``None`` (absent property) falls back to the default."""
+    return {
+        section: [{k: _native(v) for k, v in row.items() if v is not None} for row in rows]
+        for section, rows in records.items()
+    }
+
+
+def write_back_rows(result: ImpactResult) -> dict[str, list[dict[str, Any]]]:
+    """Parameter rows for the write-back queries: pure, no database."""
+    as_of = result.as_of
+    return {
+        "products": [
+            {
+                "id": p.id,
+                "status": p.status.value,
+                "as_of": as_of,
+                "without_licences": p.without_licences.value,
+                "restrictions": sorted({c.restriction for c in p.causes}),
+                "suppliers": sorted({c.supplier for c in p.causes}),
+                "lost": [*p.lost_required, *p.lost_optional],
+                "relies_on": list(p.relies_on),
+            }
+            for p in result.products
+        ],
+        "end_users": [
+            {"id": u.id, "status": u.status.value, "as_of": as_of, "via": list(u.via)}
+            for u in result.end_users
+        ],
+    }
+
+
+def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """A connection to Neo4j holding one supply-chain graph."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        try:
+            self._driver = GraphDatabase.driver(conn.uri, auth=(conn.user, conn.password), **_DRIVER_CONFIG)
+            self._driver.verify_connectivity()
+        except Exception as exc:
+            raise _translate(exc, conn, "connecting") from None
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def source(self) -> str:
+        """How errors name this store (never with credentials)."""
+        return self.conn.uri + (f"/{self.conn.database}" if self.conn.database else "")
+
+    # -- primitives
+    def _read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        try:
+            records, _, _ = self._driver.execute_query(
+                query(name), params, routing_=RoutingControl.READ, database_=self.conn.database
+            )
+        except Exception as exc:
+            raise _translate(exc, self.conn, f"running {name}") from None
+        return [r.data() for r in records]
+
+    def _write(self, text: LiteralString, doing: str, **params: Any) -> list[dict[str, Any]]:
+        def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+            return [r.data() for r in tx.run(text, params)]
+
+        try:
+            with self._driver.session(database=self.conn.database) as session:
+                return session.execute_write(work)
+        except Exception as exc:
+            raise _translate(exc, self.conn, doing) from None
+
+    # -- schema and load
+    def apply_schema(self) -> None:
+        for statement in statements("schema"):
+            self._write(statement, "creating the schema")
+
+    def load(
+        self,
+        dataset: Dataset,
+        *,
+        replace: bool = False,
+        batch_size: int = BATCH_SIZE,
+        progress: Progress | None = None,
+    ) -> dict[str, int]:
+        """Merge ``dataset`` into Neo4j; with ``replace``, also delete what it does not hold.
+
+        Idempotent: loading the same data twice changes nothing.  Each batch is its
+        own transaction, so a crash leaves a subset of the file in the store; loading
+        again completes it.  With ``replace`` the deletion runs only after every
+        batch is in, so a crash never leaves less than the old or the new graph.
+        Returns how many rows each section sent.
+        """
+        self.apply_schema()
+        stamp = uuid.uuid4().hex
+        rows = load_rows(dataset)
+        sent: dict[str, int] = {}
+        for section in LOAD_ORDER:
+            section_rows = rows[section]
+            done = 0
+            if progress:
+                progress(section, 0, len(section_rows))
+            for batch in _batches(section_rows, batch_size):
+                self._write(query(f"load/{section}"), f"loading {section}", rows=batch, stamp=stamp)
+                done += len(batch)
+                if progress:
+                    progress(section, done, len(section_rows))
+            sent[section] = done
+        if replace:
+            sent["removed"] = self._prune(stamp, batch_size)
+        return sent
+
+    def _prune(self, stamp: str, batch_size: int) -> int:
+        removed = 0
+        for name in ("prune_relationships", "prune_nodes"):
+            while True:
+                (row,) = self._write(query(name), "removing stale data", stamp=stamp, batch=batch_size)
+                removed += row["deleted"]
+                if row["deleted"] == 0:
+                    break
+        return removed
+
+    def clear(self) -> int:
+        """Delete every node and relationship graphlib-trade manages (other labels are left alone)."""
+        return self._prune("", BATCH_SIZE)
+
+    # -- pull
+    def pull_raw(self) -> dict[str, list[dict[str, Any]]]:
+        records = {section: self._read(f"pull/{section}") for section in SECTIONS}
+        return raw_from_records(records)
+
+    def pull(self) -> Dataset:
+        """The stored graph as a validated :class:`Dataset` (sections sorted by key)."""
+        return parse_dataset(self.pull_raw(), self.source)
+
+    def counts(self) -> dict[str, int]:
+        (row,) = self._read("counts")
+        return {"nodes": row["nodes"], "relationships": row["relationships"]}
+
+    # -- write-back
+    def write_back(self, result: ImpactResult, batch_size: int = BATCH_SIZE) -> dict[str, int]:
+        rows = write_back_rows(result)
+        for section, name in (("products", "write_back_products"), ("end_users", "write_back_end_users")):
+            for batch in _batches(rows[section], batch_size):
+                self._write(query(name), "writing results back", rows=batch)
+        return {section: len(r) for section, r in rows.items()}
+
+    def run_read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a read query file by name (e.g. ``browser/blocked_products``)."""
+        return self._read(name, **params)

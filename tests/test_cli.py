@@ -1,0 +1,313 @@
+"""The CLI contract: commands, options, output shapes, exit codes and error messages."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from graphlib_trade.cli import cli
+from tests.helpers import basic, bom, company, component, licence, supply
+
+HUAWEI = str(Path(__file__).parent.parent / "fixtures" / "huawei_2019.yaml")
+
+
+def write(tmp_path: Path, sections: Any, name: str = "d.yaml") -> str:
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(sections))
+    return str(p)
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(cli, list(args))
+
+
+class TestImpact:
+    def test_json_contract(self) -> None:
+        r = run("impact", "--data", HUAWEI, "--as-of", "2019-05-20", "--format", "json")
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.output)
+        assert out["as_of"] == "2019-05-20"
+        products = {p["id"]: p for p in out["products"]}
+        assert products["mate-20-pro"]["status"] == "at_risk"
+        assert products["mate-20-pro"]["relies_on"] == ["tgl-2019-05"]
+        assert {u["id"]: u["status"] for u in out["end_users"]}["bt"] == "at_risk"
+
+    def test_as_of_defaults_to_today(self) -> None:
+        out = json.loads(run("impact", "--data", HUAWEI, "--format", "json").output)
+        assert out["as_of"] == dt.date.today().isoformat()
+
+    def test_ignore_licences(self) -> None:
+        r = run(
+            "impact",
+            "--data",
+            HUAWEI,
+            "--as-of",
+            "2019-05-20",
+            "--ignore-licences",
+            "--format",
+            "json",
+        )
+        products = {p["id"]: p["status"] for p in json.loads(r.output)["products"]}
+        assert products["mate-20-pro"] == "exposed"
+
+    def test_csv(self) -> None:
+        r = run("impact", "--data", HUAWEI, "--as-of", "2019-05-17", "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(r.output)))
+        by_id = {row["id"]: row for row in rows}
+        assert by_id["p30-pro"]["status"] == "blocked"
+        assert "qorvo" in by_id["p30-pro"]["suppliers"].split(";")
+        assert by_id["bt"]["type"] == "end_user" and by_id["bt"]["via"] == "ran-4g-installed"
+
+    def test_table_reads_at_a_glance(self) -> None:
+        r = run("impact", "--data", HUAWEI, "--as-of", "2019-05-20")
+        assert r.exit_code == 0
+        lines = r.output.splitlines()
+        header = next(line for line in lines if "STATUS" in line and "PRODUCT" in line)
+        for column in ("MAKER", "WHY", "RESTRICTION", "SUPPLIER", "LICENCES"):
+            assert column in header
+        mate20 = next(line for line in lines if "mate-20-pro" in line)
+        assert mate20.split()[0] == "at_risk" and "tgl-2019-05" in mate20
+        # worst first
+        words = {"blocked", "exposed", "degraded", "at_risk", "ok"}
+        rows = [
+            line.split()[0]
+            for line in lines[lines.index(header) + 2 :]
+            if line.split()[:1] and line.split()[0] in words
+        ]
+        assert rows[:11] == ["blocked"] * 4 + ["exposed"] + ["degraded"] * 2 + ["at_risk"] * 2 + ["ok"] * 2
+        assert "Products: 4 blocked, 1 exposed, 2 degraded, 2 at_risk, 2 ok." in r.output
+
+
+class TestWhatIf:
+    def test_restrict(self) -> None:
+        r = run(
+            "whatif",
+            "--data",
+            HUAWEI,
+            "--as-of",
+            "2019-05-10",
+            "--restrict",
+            "huawei",
+            "--format",
+            "json",
+        )
+        assert r.exit_code == 0, r.output
+        out = json.loads(r.output)
+        assert out["as_of"] == "2019-05-10"
+        changes = {c["id"]: (c["before"], c["after"]) for c in out["changes"]["products"]}
+        # As the real listing of 16 May (HiSilicon is caught as a 100% affiliate), before any licence.
+        assert changes == {
+            "mate-20-pro": ("ok", "exposed"),
+            "p30-pro": ("ok", "blocked"),
+            "mate-30-pro": ("ok", "degraded"),
+            "matebook-x-pro-2018": ("ok", "exposed"),
+            "matebook-x-pro-2019": ("ok", "blocked"),
+            "fusionserver-2288h": ("ok", "blocked"),
+            "ran-4g-installed": ("ok", "exposed"),
+            "ran-5g-aau-2019": ("ok", "blocked"),
+            "ran-5g-aau-usfree": ("ok", "degraded"),
+        }
+        users = {c["id"] for c in out["changes"]["end_users"]}
+        assert users == {
+            "mate20-owners-eu",
+            "p30-buyers-eu",
+            "mate30-buyers-eu",
+            "laptop-fleet-uk",
+            "vodafone-uk",
+            "bt",
+            "china-mobile",
+        }
+
+    def test_grant(self, tmp_path: Path) -> None:
+        data = write(tmp_path, basic())
+        r = run(
+            "whatif",
+            "--data",
+            data,
+            "--as-of",
+            "2019-06-01",
+            "--grant",
+            "us:chip:cn",
+            "--format",
+            "json",
+        )
+        assert json.loads(r.output)["changes"]["products"] == [
+            {"id": "phone", "name": "phone", "before": "blocked", "after": "at_risk"}
+        ]
+
+    def test_grant_for_another_recipient_changes_nothing(self, tmp_path: Path) -> None:
+        data = write(tmp_path, basic())
+        r = run(
+            "whatif",
+            "--data",
+            data,
+            "--as-of",
+            "2019-06-01",
+            "--grant",
+            "*:*:us",
+            "--format",
+            "json",
+        )
+        assert json.loads(r.output)["changes"] == {"products": [], "end_users": []}
+
+    def test_drop_supplier(self, tmp_path: Path) -> None:
+        sections = basic(
+            companies=[company("kr", "KR")],
+            components=[component("chip-kr", "KR")],
+            supplies=[supply("kr", "chip-kr")],
+        )
+        sections["bom"] = [bom("phone", "chip", alternatives=["chip-kr"])]
+        sections["restrictions"] = []
+        data = write(tmp_path, sections)
+        assert (
+            json.loads(run("whatif", "--data", data, "--drop-supplier", "us", "--format", "json").output)[
+                "changes"
+            ]["products"]
+            == []
+        )
+        r = run(
+            "whatif",
+            "--data",
+            data,
+            "--drop-supplier",
+            "us",
+            "--drop-supplier",
+            "kr",
+            "--format",
+            "json",
+        )
+        assert json.loads(r.output)["changes"]["products"][0]["after"] == "blocked"
+
+    def test_no_change(self) -> None:
+        out = json.loads(run("whatif", "--data", HUAWEI, "--as-of", "2019-05-20", "--format", "json").output)
+        assert out["changes"] == {"products": [], "end_users": []}
+
+    def test_table_and_csv(self, tmp_path: Path) -> None:
+        data = write(tmp_path, basic(licences=[licence("L", "el")]))
+        r = run("whatif", "--data", data, "--as-of", "2019-06-01", "--drop-supplier", "us")
+        assert "phone" in r.output and "at_risk" in r.output and "blocked" in r.output and "worse" in r.output
+        r = run(
+            "whatif",
+            "--data",
+            data,
+            "--as-of",
+            "2019-06-01",
+            "--drop-supplier",
+            "us",
+            "--format",
+            "csv",
+        )
+        assert r.output.splitlines() == [
+            "type,id,name,before,after",
+            "product,phone,phone,at_risk,blocked",
+        ]
+
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["--restrict", "nobody"], "--restrict: unknown company 'nobody'"),
+            (["--grant", "us:chip"], "--grant: expected SUPPLIER:COMPONENT:RECIPIENT"),
+            (
+                ["--grant", "us:nothing:cn"],
+                "--grant us:nothing:cn: unknown component or product 'nothing'",
+            ),
+            (["--drop-supplier", "chip"], "--drop-supplier: unknown company 'chip'"),
+        ],
+    )
+    def test_bad_changes(self, tmp_path: Path, args: list[str], message: str) -> None:
+        r = run("whatif", "--data", write(tmp_path, basic()), *args)
+        assert r.exit_code == 2
+        assert message in r.output
+
+
+class TestBadInput:
+    """One clear message naming file, entry and value; non-zero exit; no traceback."""
+
+    @pytest.mark.parametrize(
+        ("content", "expected"),
+        [
+            ("companies: [\n", "is not valid YAML or JSON"),
+            ("- just\n- a list\n", "the top level must be a mapping"),
+            (
+                {"ownership": [{"owner": "us", "owned": "cn", "share": 2}]},
+                "ownership[0] (owner 'us', owned 'cn'): share:",
+            ),
+            (
+                {"restrictions": [{"id": "x", "targets": ["cn"], "effective_from": "2019-13-01"}]},
+                "restrictions[1] 'x': effective_from:",
+            ),
+            (
+                {"licences": [{"id": "L", "restriction": "nope", "valid_from": "2019-01-01"}]},
+                "licences[0] 'L': restriction: unknown restriction 'nope'",
+            ),
+            (
+                {"companies": [{"id": "us", "name": "again", "country": "US"}]},
+                "companies[2] 'us': duplicate id 'us'",
+            ),
+            ({"uses": [{"user": "ghost", "product": "phone"}]}, "unknown end user 'ghost'"),
+        ],
+    )
+    def test_message(self, tmp_path: Path, content: Any, expected: str) -> None:
+        p = tmp_path / "bad.yaml"
+        if isinstance(content, str):
+            p.write_text(content)
+        else:
+            sections = basic()
+            for key, rows in content.items():
+                sections[key] = sections.get(key, []) + rows
+            p.write_text(yaml.safe_dump(sections))
+        r = CliRunner().invoke(cli, ["impact", "--data", str(p)])
+        assert r.exit_code == 2
+        assert r.output.startswith(f"graphlib-trade: error: {p}: ")
+        assert expected in r.output
+        assert "Traceback" not in r.output
+
+    def test_cycle_names_file_and_components(self, tmp_path: Path) -> None:
+        sections = basic(
+            components=[component("a")],
+            supplies=[supply("us", "a")],
+            bom=[bom("a", "chip"), bom("chip", "a")],
+        )
+        data = write(tmp_path, sections)
+        r = run("impact", "--data", data)
+        assert r.exit_code == 3
+        assert f"{data}: the bill of materials has a cycle: " in r.output
+
+    def test_bad_date_option(self) -> None:
+        r = run("impact", "--data", HUAWEI, "--as-of", "2019-02-30")
+        assert r.exit_code == 2 and "expected an ISO date" in r.output
+
+    def test_no_data_and_no_server(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
+        r = run("impact")
+        assert r.exit_code == 4 and "cannot reach Neo4j at bolt://127.0.0.1:1" in r.output
+
+    def test_real_process_has_no_traceback(self, tmp_path: Path) -> None:
+        p = tmp_path / "bad.json"
+        p.write_text("{not json")
+        proc = subprocess.run(
+            [sys.executable, "-m", "graphlib_trade", "impact", "--data", str(p)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 2
+        assert proc.stdout == ""
+        assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+        assert f"{p}: is not valid JSON" in proc.stderr
+
+
+class TestValidate:
+    def test_ok(self) -> None:
+        r = run("validate", HUAWEI)
+        assert r.exit_code == 0 and ": ok (" in r.output and "40 components" in r.output
