@@ -44,9 +44,12 @@ lint: $(STAMP)
 demo: $(STAMP) neo4j-install
 	bash scripts/demo.sh
 
-## Opens Neo4j Browser in headless Chromium and saves a screenshot of the Huawei graph.
+## Opens Neo4j Browser in headless Chromium (Debian's chromium), checks the status colours
+## against the computed statuses and saves out/browser-huawei.png.
 browser-check: $(STAMP) neo4j-install
-	bash scripts/browser_check.sh
+	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	$(BIN)/pip install --quiet -e '.[browser]'
+	$(BIN)/python scripts/browser_check.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache out

@@ -306,3 +306,36 @@ class TestQueryFiles:
 
     def test_query_text_comes_from_the_files(self) -> None:
         assert query("load/companies") == (ROOT / "cypher" / "load" / "companies.cypher").read_text()
+
+
+class TestBrowserSupport:
+    def test_status_labels_follow_the_last_write_back(self, store: Store, neo4j_connection: Connection) -> None:
+        ds = load_dataset(ROOT / "fixtures" / "huawei_2019.yaml")
+        store.load(ds)
+        G = build_graph(ds)
+        store.write_back(impact(G, dt.date(2019, 5, 20)))
+        rows = cypher(neo4j_connection, "MATCH (n:ImpactAtRisk) RETURN n.id AS id ORDER BY id")
+        assert [r["id"] for r in rows] == ["bt", "mate-20-pro", "mate20-owners-eu", "ran-4g-installed"]
+        store.write_back(impact(G, dt.date(2019, 5, 17)))
+        assert cypher(neo4j_connection, "MATCH (n:ImpactAtRisk) RETURN n.id AS id") == []
+        (row,) = cypher(
+            neo4j_connection,
+            "MATCH (n) WHERE n:Product OR n:EndUser "
+            "WITH n, size([l IN labels(n) WHERE l STARTS WITH 'Impact']) AS k RETURN min(k) AS lo, max(k) AS hi",
+        )
+        assert row == {"lo": 1, "hi": 1}
+
+    @pytest.mark.parametrize("path", sorted((ROOT / "cypher" / "browser").glob("*.cypher")), ids=lambda p: p.name)
+    def test_analyst_queries_run_and_find_the_huawei_case(
+        self, store: Store, neo4j_connection: Connection, path: Path
+    ) -> None:
+        ds = load_dataset(ROOT / "fixtures" / "huawei_2019.yaml")
+        store.load(ds)
+        store.write_back(impact(build_graph(ds), dt.date(2020, 9, 15)))
+        rows = cypher(neo4j_connection, path.read_text(), product="p30-pro")
+        assert rows, path.name
+
+    def test_style_colours_every_status_label(self) -> None:
+        grass = (ROOT / "cypher" / "browser" / "style.grass").read_text()
+        for label in ("ImpactBlocked", "ImpactExposed", "ImpactDegraded", "ImpactAtRisk", "ImpactOk"):
+            assert f"node.{label} {{" in grass
