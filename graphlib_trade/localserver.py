@@ -193,10 +193,12 @@ db.tx_log.rotation.retention_policy=1 files
                 f"port {self.bolt_port} is taken by another process; stop it, or point NEO4J_URI at it"
             )
         self.install()
+        if self.password() is None and (self.run_dir / "data" / "dbms").exists():
+            raise StoreError(
+                f"{self.password_file} is missing but {self.run_dir / 'data'} already has a graph with a "
+                "password set; restore the file, or move that data folder away to start over"
+            )
         password, fresh = self._ensure_password()
-        if fresh and (self.run_dir / "data" / "dbms").exists():
-            # A password file lost after the server set one: start over from an empty store.
-            shutil.rmtree(self.run_dir / "data")
         conf_dir = self.write_config()
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         java = shutil.which("java") or "java"

@@ -42,8 +42,13 @@ FLAGS = [
 def grass_colours() -> dict[str, str]:
     """Status -> fill colour, read from the style file."""
     text = (ROOT / "cypher" / "browser" / "style.grass").read_text()
-    names = {"ImpactBlocked": "blocked", "ImpactExposed": "exposed", "ImpactDegraded": "degraded",
-             "ImpactAtRisk": "at_risk", "ImpactOk": "ok"}
+    names = {
+        "ImpactBlocked": "blocked",
+        "ImpactExposed": "exposed",
+        "ImpactDegraded": "degraded",
+        "ImpactAtRisk": "at_risk",
+        "ImpactOk": "ok",
+    }
     out = {}
     for label, status in names.items():
         block = re.search(r"node\." + label + r"\s*\{([^}]*)\}", text)
@@ -59,17 +64,22 @@ def main() -> int:
     subprocess.run([GT, "load", DATA, "--replace"], check=True)
     result = subprocess.run(
         [GT, "impact", "--as-of", AS_OF, "--write-back", "--format", "json"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     impact = json.loads(result.stdout)
-    expected = Counter(p["status"] for p in impact["products"]) + Counter(u["status"] for u in impact["end_users"])
+    expected = Counter(p["status"] for p in impact["products"]) + Counter(
+        u["status"] for u in impact["end_users"]
+    )
 
     from playwright.sync_api import sync_playwright
 
     password = (ROOT / "neo4j" / "run" / "password").read_text().strip()
     grass = " ".join((ROOT / "cypher" / "browser" / "style.grass").read_text().split())
     query = " ".join(
-        line for line in (ROOT / "cypher" / "browser" / "01_impact_overview.cypher").read_text().splitlines()
+        line
+        for line in (ROOT / "cypher" / "browser" / "01_impact_overview.cypher").read_text().splitlines()
         if not line.startswith("//")
     )
     OUT.parent.mkdir(exist_ok=True)

@@ -309,7 +309,9 @@ class TestQueryFiles:
 
 
 class TestBrowserSupport:
-    def test_status_labels_follow_the_last_write_back(self, store: Store, neo4j_connection: Connection) -> None:
+    def test_status_labels_follow_the_last_write_back(
+        self, store: Store, neo4j_connection: Connection
+    ) -> None:
         ds = load_dataset(ROOT / "fixtures" / "huawei_2019.yaml")
         store.load(ds)
         G = build_graph(ds)
@@ -321,11 +323,14 @@ class TestBrowserSupport:
         (row,) = cypher(
             neo4j_connection,
             "MATCH (n) WHERE n:Product OR n:EndUser "
-            "WITH n, size([l IN labels(n) WHERE l STARTS WITH 'Impact']) AS k RETURN min(k) AS lo, max(k) AS hi",
+            "WITH n, size([l IN labels(n) WHERE l STARTS WITH 'Impact']) AS k "
+            "RETURN min(k) AS lo, max(k) AS hi",
         )
         assert row == {"lo": 1, "hi": 1}
 
-    @pytest.mark.parametrize("path", sorted((ROOT / "cypher" / "browser").glob("*.cypher")), ids=lambda p: p.name)
+    @pytest.mark.parametrize(
+        "path", sorted((ROOT / "cypher" / "browser").glob("*.cypher")), ids=lambda p: p.name
+    )
     def test_analyst_queries_run_and_find_the_huawei_case(
         self, store: Store, neo4j_connection: Connection, path: Path
     ) -> None:
