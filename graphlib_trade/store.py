@@ -25,7 +25,7 @@ from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, Se
 
 import neo4j
 from graphlib_trade.errors import StoreError
-from graphlib_trade.models import SECTIONS, Dataset, ImpactResult, parse_dataset
+from graphlib_trade.models import ID_SECTIONS, SECTIONS, Dataset, ImpactResult, parse_dataset
 from neo4j import GraphDatabase, NotificationMinimumSeverity, RoutingControl
 
 BATCH_SIZE = 5000
@@ -33,14 +33,9 @@ BATCH_SIZE = 5000
 #: Server notifications (deprecations, unknown property keys in pulls) are not for analysts.
 _DRIVER_CONFIG: dict[str, Any] = {"notifications_min_severity": NotificationMinimumSeverity.OFF}
 
-#: Load order: nodes before the relationships that join them.
+#: Load order: nodes (the sections with ids) before the relationships that join them.
 LOAD_ORDER: tuple[str, ...] = (
-    "companies",
-    "components",
-    "products",
-    "end_users",
-    "restrictions",
-    "licences",
+    *ID_SECTIONS,
     "ownership",
     "supplies",
     "bom_product",

@@ -31,6 +31,12 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(cli, list(args))
 
 
+def whatif_changes(*args: str) -> Any:
+    r = run("whatif", *args, "--format", "json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)["changes"]
+
+
 class TestImpact:
     def test_json_contract(self) -> None:
         r = run("impact", "--data", HUAWEI, "--as-of", "2019-05-20", "--format", "json")
@@ -130,35 +136,14 @@ class TestWhatIf:
 
     def test_grant(self, tmp_path: Path) -> None:
         data = write(tmp_path, basic())
-        r = run(
-            "whatif",
-            "--data",
-            data,
-            "--as-of",
-            "2019-06-01",
-            "--grant",
-            "us:chip:cn",
-            "--format",
-            "json",
-        )
-        assert json.loads(r.output)["changes"]["products"] == [
-            {"id": "phone", "name": "phone", "before": "blocked", "after": "at_risk"}
-        ]
+        assert whatif_changes("--data", data, "--as-of", "2019-06-01", "--grant", "us:chip:cn")[
+            "products"
+        ] == [{"id": "phone", "name": "phone", "before": "blocked", "after": "at_risk"}]
 
     def test_grant_for_another_recipient_changes_nothing(self, tmp_path: Path) -> None:
         data = write(tmp_path, basic())
-        r = run(
-            "whatif",
-            "--data",
-            data,
-            "--as-of",
-            "2019-06-01",
-            "--grant",
-            "*:*:us",
-            "--format",
-            "json",
-        )
-        assert json.loads(r.output)["changes"] == {"products": [], "end_users": []}
+        changes = whatif_changes("--data", data, "--as-of", "2019-06-01", "--grant", "*:*:us")
+        assert changes == {"products": [], "end_users": []}
 
     def test_drop_supplier(self, tmp_path: Path) -> None:
         sections = basic(
@@ -169,28 +154,13 @@ class TestWhatIf:
         sections["bom"] = [bom("phone", "chip", alternatives=["chip-kr"])]
         sections["restrictions"] = []
         data = write(tmp_path, sections)
-        assert (
-            json.loads(run("whatif", "--data", data, "--drop-supplier", "us", "--format", "json").output)[
-                "changes"
-            ]["products"]
-            == []
-        )
-        r = run(
-            "whatif",
-            "--data",
-            data,
-            "--drop-supplier",
-            "us",
-            "--drop-supplier",
-            "kr",
-            "--format",
-            "json",
-        )
-        assert json.loads(r.output)["changes"]["products"][0]["after"] == "blocked"
+        assert whatif_changes("--data", data, "--drop-supplier", "us")["products"] == []
+        both = whatif_changes("--data", data, "--drop-supplier", "us", "--drop-supplier", "kr")
+        assert both["products"][0]["after"] == "blocked"
 
     def test_no_change(self) -> None:
-        out = json.loads(run("whatif", "--data", HUAWEI, "--as-of", "2019-05-20", "--format", "json").output)
-        assert out["changes"] == {"products": [], "end_users": []}
+        changes = whatif_changes("--data", HUAWEI, "--as-of", "2019-05-20")
+        assert changes == {"products": [], "end_users": []}
 
     def test_table_and_csv(self, tmp_path: Path) -> None:
         data = write(tmp_path, basic(licences=[licence("L", "el")]))
