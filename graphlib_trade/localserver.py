@@ -171,7 +171,6 @@ server.memory.heap.max_size={self.heap}
 server.memory.pagecache.size={self.pagecache}
 dbms.memory.transaction.total.max=0
 dbms.usage_report.enabled=false
-browser.allow_outgoing_connections=false
 server.jvm.additional=-XX:+UseG1GC
 server.directories.data={r / "data"}
 server.directories.logs={r / "logs"}
