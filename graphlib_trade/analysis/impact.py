@@ -176,7 +176,6 @@ class _Engine:
         self, G: nx.MultiDiGraph, ix: _Index, order: list[str], as_of: dt.date, use_licences: bool
     ) -> None:
         self.ix = ix
-        self.as_of = as_of
         self.active = [
             r
             for r, d in sorted(ix.restriction.items())
@@ -412,7 +411,9 @@ def impact(G: nx.MultiDiGraph, as_of: dt.date, *, ignore_licences: bool = False)
     order = bom_order(G)
     ix = _index(G)
     real = _evaluate(G, ix, order, as_of, use_licences=not ignore_licences)
-    bare = real if ignore_licences else _evaluate(G, ix, order, as_of, use_licences=False)
+    # Without a valid licence the licence-free evaluation is the same one: skip it.
+    licensed = any(real.engine.licences.values())
+    bare = _evaluate(G, ix, order, as_of, use_licences=False) if licensed else real
 
     products: list[ProductImpact] = []
     status_of: dict[str, Status] = {}
@@ -421,7 +422,7 @@ def impact(G: nx.MultiDiGraph, as_of: dt.date, *, ignore_licences: bool = False)
         bare_status, bare_detail = bare.results[pid]
         relies_on: set[str] = set()
         for cause in bare_detail["causes"]:
-            relies_on |= real.used_licences.get(cause, set())
+            relies_on |= real.engine.used_licences.get(cause, set())
         if status is Status.OK and bare_status.worse_than(Status.OK):
             status = Status.AT_RISK
         status_of[pid] = status
@@ -466,10 +467,9 @@ def impact(G: nx.MultiDiGraph, as_of: dt.date, *, ignore_licences: bool = False)
 class _Run:
     engine: _Engine
     results: dict[str, tuple[Status, dict[str, Any]]]
-    used_licences: dict[_CauseT, set[str]]
 
 
 def _evaluate(G: nx.MultiDiGraph, ix: _Index, order: list[str], as_of: dt.date, use_licences: bool) -> _Run:
     engine = _Engine(G, ix, order, as_of, use_licences)
     results = {pid: engine.product(pid) for pid in ix.product}
-    return _Run(engine, results, engine.used_licences)
+    return _Run(engine, results)
