@@ -185,8 +185,12 @@ db.tx_log.rotation.retention_policy=1 files
     # -- lifecycle
     def start(self, timeout: float = 180.0) -> str:
         """Start the server unless it runs; wait until Bolt answers.  Returns a status line."""
-        if self.pid() is not None and self.bolt_open():
-            return f"Neo4j already running (pid {self.pid()}) at {self.uri}"
+        deadline = time.monotonic() + timeout
+        running = self.pid()
+        if running is not None:
+            # Ours and up, or ours and still booting: never start a second server on the same data.
+            self._wait_for_bolt(deadline, running)
+            return f"Neo4j already running (pid {running}) at {self.uri}"
         if self.bolt_open():
             raise StoreError(
                 f"port {self.bolt_port} is taken by another process; stop it, or point NEO4J_URI at it"
@@ -220,22 +224,25 @@ db.tx_log.rotation.retention_policy=1 files
                 start_new_session=True,
             )
         self.pid_file.write_text(f"{proc.pid}\n")
-        deadline = time.monotonic() + timeout
-        while not self.bolt_open():
-            if proc.poll() is not None:
-                raise StoreError(
-                    f"Neo4j exited with code {proc.returncode} while starting; see {self.log_file}"
-                )
-            if time.monotonic() > deadline:
-                self.stop()
-                raise StoreError(f"Neo4j did not open Bolt within {timeout:.0f} s; see {self.log_file}")
-            time.sleep(0.5)
+        self._wait_for_bolt(deadline, proc.pid, proc)
         from graphlib_trade import store
 
         if fresh:
             store.set_initial_password(self.uri, "neo4j", "neo4j", password)
         store.wait_until_ready(self.uri, ("neo4j", password), timeout=max(10.0, deadline - time.monotonic()))
         return f"Neo4j {NEO4J_VERSION} started (pid {proc.pid}) at {self.uri}; Browser at {self.browser_url}"
+
+    def _wait_for_bolt(self, deadline: float, pid: int, proc: subprocess.Popen[bytes] | None = None) -> None:
+        """Wait until Bolt answers; raise if the server process ``pid`` exits or the deadline passes."""
+        while not self.bolt_open():
+            exited = proc.poll() is not None if proc is not None else self.pid() != pid
+            if exited:
+                code = f" with code {proc.returncode}" if proc is not None else ""
+                raise StoreError(f"Neo4j exited{code} while starting; see {self.log_file}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise StoreError(f"Neo4j did not open Bolt in time; see {self.log_file}")
+            time.sleep(0.5)
 
     def stop(self, timeout: float = 60.0) -> str:
         pid = self.pid()
