@@ -71,6 +71,20 @@ def _about(source: str) -> Iterator[None]:
         raise AnalysisError(f"{source}: {exc}") from None
 
 
+def _checked_file(path: str) -> Dataset:
+    """A data file validated in full, BOM cycles included, before anything uses it."""
+    dataset = load_dataset(path)
+    with _about(path):
+        bom_order(build_graph(dataset))
+    return dataset
+
+
+def _local_server() -> Any:
+    from graphlib_trade.localserver import LocalServer
+
+    return LocalServer.from_env()
+
+
 def _open_store() -> Any:
     from graphlib_trade.store import Store, connection_from_env
 
@@ -197,9 +211,7 @@ def whatif_cmd(
 @_fail_cleanly
 def validate_cmd(path: str) -> None:
     """Check a data file and say what it holds."""
-    ds = load_dataset(path)
-    with _about(path):
-        bom_order(build_graph(ds))
+    ds = _checked_file(path)
     counts = ", ".join(f"{len(getattr(ds, s))} {s.replace('_', ' ')}" for s in SECTIONS)
     click.echo(f"{path}: ok ({counts})")
 
@@ -216,9 +228,7 @@ def load_cmd(path: str, replace: bool, batch_size: int) -> None:
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    dataset = load_dataset(path)
-    with _about(path):
-        bom_order(build_graph(dataset))
+    dataset = _checked_file(path)
     with (
         _open_store() as store,
         Progress(
@@ -240,8 +250,8 @@ def load_cmd(path: str, replace: bool, batch_size: int) -> None:
         counts = store.counts()
     removed = f", removed {sent['removed']} stale" if replace else ""
     click.echo(
-        f"Loaded {path} into {store.source}: {counts.get('nodes', 0)} nodes, "
-        f"{counts.get('relationships', 0)} relationships in the graph{removed}"
+        f"Loaded {path} into {store.source}: {counts['nodes']} nodes, "
+        f"{counts['relationships']} relationships in the graph{removed}"
     )
 
 
@@ -272,36 +282,28 @@ def server_group() -> None:
 @_fail_cleanly
 def server_start() -> None:
     """Install (once) and start the local server; wait until Bolt answers."""
-    from graphlib_trade.localserver import LocalServer
-
-    click.echo(LocalServer.from_env().start())
+    click.echo(_local_server().start())
 
 
 @server_group.command("stop")
 @_fail_cleanly
 def server_stop() -> None:
     """Stop the local server."""
-    from graphlib_trade.localserver import LocalServer
-
-    click.echo(LocalServer.from_env().stop())
+    click.echo(_local_server().stop())
 
 
 @server_group.command("status")
 @_fail_cleanly
 def server_status() -> None:
     """Say whether the local server runs."""
-    from graphlib_trade.localserver import LocalServer
-
-    click.echo(LocalServer.from_env().status())
+    click.echo(_local_server().status())
 
 
 @server_group.command("install")
 @_fail_cleanly
 def server_install() -> None:
     """Fetch the Neo4j jars from Maven Central (no-op when present)."""
-    from graphlib_trade.localserver import LocalServer
-
-    server = LocalServer.from_env()
+    server = _local_server()
     server.install()
     click.echo(f"Neo4j jars in {server.lib}")
 
