@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
@@ -20,9 +20,19 @@ from typing import Any, TypeVar
 import click
 
 from graphlib_trade import __version__, report
-from graphlib_trade.analysis import bom_order, build_graph, impact, whatif
+from graphlib_trade.analysis import (
+    apply_scenario,
+    bom_order,
+    build_graph,
+    diff_scenarios,
+    explain,
+    impact,
+    rank,
+    timeline,
+    whatif,
+)
 from graphlib_trade.errors import AnalysisError, GraphlibTradeError, ScenarioError
-from graphlib_trade.io import load_dataset
+from graphlib_trade.io import load_dataset, load_scenario, write_text_atomic
 from graphlib_trade.models import SECTIONS, Dataset, Grant, ImpactResult, Scenario
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -45,9 +55,9 @@ def _fail_cleanly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
+def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
     if value is None:
-        return dt.date.today()
+        return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -99,10 +109,33 @@ def _source(data: str | None) -> tuple[Dataset, str]:
         return store.pull(), store.source
 
 
-def _render(renderers: dict[str, Callable[..., str]], fmt: str, result: Any) -> str:
+def _render(
+    renderers: dict[str, Callable[..., str]], fmt: str, result: Any, output: str | None = None
+) -> None:
+    """Render ``result`` to stdout, or to ``output`` (written whole, atomically)."""
     if fmt == "table":
-        return renderers[fmt](result, width=_width(), color=_color())
-    return renderers[fmt](result)
+        text = renderers[fmt](result, width=_width(), color=_color() and output is None)
+    else:
+        text = renderers[fmt](result)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            write_text_atomic(output, text)
+        except OSError as exc:
+            raise ScenarioError(f"--output {output}: cannot write: {exc.strerror}") from None
+        click.echo(f"Wrote {output}", err=True)
+
+
+@contextmanager
+def _scenario_file(path: str | None) -> Iterator[None]:
+    """Prefix scenario errors with the scenario file they come from."""
+    try:
+        yield
+    except ScenarioError as exc:
+        if path is None or str(exc).startswith(path):
+            raise
+        raise ScenarioError(f"{path}: {exc}") from None
 
 
 data_option = click.option(
@@ -118,8 +151,16 @@ as_of_option = click.option(
     metavar="DATE",
     help="Date to apply the rules on (default: today).",
 )
-format_option = click.option(
-    "--format", "fmt", type=click.Choice(report.FORMATS), default="table", show_default=True
+
+
+def format_option(formats: Iterable[str]) -> Callable[[F], F]:
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(formats)), default="table", show_default=True
+    )
+
+
+output_option = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of stdout."
 )
 ignore_licences_option = click.option(
     "--ignore-licences", is_flag=True, help="Evaluate as if no licence existed."
@@ -140,21 +181,29 @@ def cli() -> None:
 @data_option
 @as_of_option
 @ignore_licences_option
-@format_option
+@format_option(report.IMPACT_RENDERERS)
+@output_option
 @click.option(
     "--write-back",
     is_flag=True,
     help="Store each product's and end user's status on its Neo4j node (impact_status, ...).",
 )
 @_fail_cleanly
-def impact_cmd(data: str | None, as_of: dt.date, ignore_licences: bool, fmt: str, write_back: bool) -> None:
+def impact_cmd(
+    data: str | None,
+    as_of: dt.date | None,
+    ignore_licences: bool,
+    fmt: str,
+    output: str | None,
+    write_back: bool,
+) -> None:
     """Status of every product and end user on a date."""
     dataset, source = _source(data)
     with _about(source):
-        result = impact(build_graph(dataset), as_of, ignore_licences=ignore_licences)
+        result = impact(build_graph(dataset), as_of or dt.date.today(), ignore_licences=ignore_licences)
     if write_back:
         _write_back(result)
-    click.echo(_render(report.IMPACT_RENDERERS, fmt, result), nl=False)
+    _render(report.IMPACT_RENDERERS, fmt, result, output)
 
 
 def _write_back(result: ImpactResult) -> None:
@@ -171,6 +220,12 @@ def _write_back(result: ImpactResult) -> None:
 @data_option
 @as_of_option
 @click.option(
+    "--scenario",
+    "scenario_path",
+    type=click.Path(dir_okay=False),
+    help="A scenario file (YAML or JSON): a named set of changes.  The flags below add to it.",
+)
+@click.option(
     "--restrict", multiple=True, metavar="COMPANY", help="Add a restriction on COMPANY from the as-of date."
 )
 @click.option(
@@ -183,27 +238,148 @@ def _write_back(result: ImpactResult) -> None:
     "--drop-supplier", multiple=True, metavar="COMPANY", help="Remove COMPANY's supplies and services."
 )
 @ignore_licences_option
-@format_option
+@format_option(report.WHATIF_RENDERERS)
+@output_option
 @_fail_cleanly
 def whatif_cmd(
     data: str | None,
-    as_of: dt.date,
+    as_of: dt.date | None,
+    scenario_path: str | None,
     restrict: tuple[str, ...],
     grant: tuple[str, ...],
     drop_supplier: tuple[str, ...],
     ignore_licences: bool,
     fmt: str,
+    output: str | None,
 ) -> None:
-    """What changes against the data as it is, under added restrictions, licences or disruptions."""
+    """What changes against the data as it is, under added restrictions, licences or disruptions.
+
+    The html format is a briefing report in one file: summary, changes, timeline
+    and picture.
+    """
     try:
         grants = tuple(Grant.parse(g) for g in grant)
     except ValueError as exc:
         raise ScenarioError(f"--grant: {exc}") from None
-    scenario = Scenario(restrict=restrict, grant=grants, drop_suppliers=drop_supplier)
+    scenario = load_scenario(scenario_path) if scenario_path else Scenario()
+    scenario = scenario.model_copy(
+        update={
+            "restrict": scenario.restrict + restrict,
+            "grant": scenario.grant + grants,
+            "drop_suppliers": scenario.drop_suppliers + drop_supplier,
+        }
+    )
+    day = as_of or scenario.as_of or dt.date.today()
+    dataset, source = _source(data)
+    G = build_graph(dataset)
+    with _about(source), _scenario_file(scenario_path):
+        changes, _, after = whatif(
+            G, scenario, day, ignore_licences=ignore_licences, flags=scenario_path is None
+        )
+        tl = timeline(apply_scenario(G, scenario, day)) if fmt == "html" else None
+    _render(report.WHATIF_RENDERERS, fmt, report.WhatIfView(changes, after, tl), output)
+
+
+@cli.command("diff")
+@click.argument("scenario_a", type=click.Path(dir_okay=False))
+@click.argument("scenario_b", type=click.Path(dir_okay=False))
+@data_option
+@as_of_option
+@format_option(report.DIFF_RENDERERS)
+@output_option
+@_fail_cleanly
+def diff_cmd(
+    scenario_a: str, scenario_b: str, data: str | None, as_of: dt.date | None, fmt: str, output: str | None
+) -> None:
+    """Compare two scenario files: the products and end users whose status differs.
+
+    The date is --as-of, else the scenarios' own as_of (they must agree), else today.
+    """
+    a, b = load_scenario(scenario_a), load_scenario(scenario_b)
+    if as_of is None and a.as_of and b.as_of and a.as_of != b.as_of:
+        raise ScenarioError(
+            f"{scenario_a} is as of {a.as_of} but {scenario_b} is as of {b.as_of}: choose one with --as-of"
+        )
+    day = as_of or a.as_of or b.as_of or dt.date.today()
+    dataset, source = _source(data)
+    G = build_graph(dataset)
+    with _about(source), _scenario_file(scenario_a):
+        apply_scenario(G, a, day)
+    with _about(source), _scenario_file(scenario_b):
+        apply_scenario(G, b, day)
+    with _about(source):
+        result = diff_scenarios(G, a, b, day)
+    _render(report.DIFF_RENDERERS, fmt, result, output)
+
+
+@cli.command("explain")
+@click.argument("item")
+@data_option
+@as_of_option
+@format_option(report.EXPLAIN_RENDERERS)
+@output_option
+@_fail_cleanly
+def explain_cmd(item: str, data: str | None, as_of: dt.date | None, fmt: str, output: str | None) -> None:
+    """Why a product or end user has its status: each chain from restriction to ITEM.
+
+    Restriction -> restricted party (and the ownership that made it one) -> blocked
+    supply or service -> parts up the BOM -> product -> end users, with the licences
+    that would lift each link and a minimal set of licences that would make it ok.
+    """
     dataset, source = _source(data)
     with _about(source):
-        changes, _, _ = whatif(build_graph(dataset), scenario, as_of, ignore_licences=ignore_licences)
-    click.echo(_render(report.WHATIF_RENDERERS, fmt, changes), nl=False)
+        result = explain(build_graph(dataset), item, as_of or dt.date.today())
+    _render(report.EXPLAIN_RENDERERS, fmt, result, output)
+
+
+@cli.command("rank")
+@click.argument("kind", type=click.Choice(["suppliers", "components", "countries"]))
+@data_option
+@as_of_option
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows to show.")
+@format_option(report.RANK_RENDERERS)
+@output_option
+@_fail_cleanly
+def rank_cmd(
+    kind: str, data: str | None, as_of: dt.date | None, top: int, fmt: str, output: str | None
+) -> None:
+    """Who matters most: what would be lost without each supplier, component or country of origin.
+
+    Suppliers are also ranked as if a new restriction listed them.  Single sources
+    and suppliers whose loss cuts a product off come out of one pass (critical
+    sets over the BOM), not one re-run per candidate.
+    """
+    dataset, source = _source(data)
+    with _about(source):
+        result = rank(build_graph(dataset), kind, as_of or dt.date.today(), top=top)  # type: ignore[arg-type]
+    _render(report.RANK_RENDERERS, fmt, result, output)
+
+
+@cli.command("timeline")
+@data_option
+@click.option(
+    "--from",
+    "start",
+    callback=_parse_date,
+    metavar="DATE",
+    help="First day (default: the day before the first window date).",
+)
+@click.option(
+    "--to", "end", callback=_parse_date, metavar="DATE", help="Last day (default: the last window date)."
+)
+@format_option(report.TIMELINE_RENDERERS)
+@output_option
+@_fail_cleanly
+def timeline_cmd(
+    data: str | None, start: dt.date | None, end: dt.date | None, fmt: str, output: str | None
+) -> None:
+    """Every date on which some status changes, what changes then, and licence expiry warnings."""
+    if start is not None and end is not None and end < start:
+        raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
+    dataset, source = _source(data)
+    with _about(source):
+        result = timeline(build_graph(dataset), start, end)
+    _render(report.TIMELINE_RENDERERS, fmt, result, output)
 
 
 @cli.command("validate")

@@ -50,3 +50,9 @@ class StoreError(GraphlibTradeError):
     """Neo4j is unreachable, refused the credentials, or a query failed."""
 
     exit_code = 4
+
+
+class RenderError(GraphlibTradeError):
+    """An output format cannot be produced here (e.g. SVG without Graphviz's ``dot``)."""
+
+    exit_code = 5

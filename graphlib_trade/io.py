@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from graphlib_trade.errors import DataError
-from graphlib_trade.models import Dataset, parse_dataset
+from graphlib_trade.models import Dataset, Scenario, parse_dataset, parse_scenario
 
 
 class _Loader(yaml.SafeLoader):
@@ -74,6 +74,11 @@ def read_raw(path: str | os.PathLike[str]) -> Any:
 def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     """Read and validate a data file."""
     return parse_dataset(read_raw(path), str(path))
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read and validate a scenario file (YAML or JSON)."""
+    return parse_scenario(read_raw(path), str(path))
 
 
 def dump_dataset(dataset: Dataset, fmt: str = "yaml") -> str:

@@ -69,6 +69,8 @@ class Component(_Frozen):
     #: Foreign-made but a direct product of US technology or US-origin equipment
     #: (caught by a restriction that applies the Foreign Direct Product Rule).
     us_direct_product: bool = False
+    #: Price of one unit; the denominator of the de minimis roll-up (else the sum of its BOM values).
+    value: float | None = Field(default=None, gt=0.0)
     note: str | None = None
 
     _origin_ok = field_validator("origin")(_country)
@@ -93,6 +95,9 @@ class Product(_Frozen):
     name: str
     maker: str = Field(min_length=1)
     lifecycle: Literal["active", "legacy"] = "active"
+    #: Weights for ``rank``: units shipped and revenue per year (any unit, the same for all products).
+    units: float | None = Field(default=None, ge=0.0)
+    value: float | None = Field(default=None, ge=0.0)
     note: str | None = None
 
 
@@ -106,6 +111,8 @@ class BomEntry(_Frozen):
     component: str = Field(min_length=1)
     required: bool = True
     alternatives: tuple[str, ...] = ()
+    #: Value of this part in one unit of the parent (for the de minimis roll-up).
+    value: float | None = Field(default=None, ge=0.0)
     note: str | None = None
 
 
@@ -388,7 +395,12 @@ def reference_problems(ds: Dataset) -> list[str]:
             problems.append(f"components[{i}] {c.id!r}: has no supplier (add a 'supplies' entry)")
 
     bom_pairs: set[tuple[str, str]] = set()
+    valued: dict[str, list[str]] = defaultdict(list)
+    unvalued: dict[str, list[str]] = defaultdict(list)
+    value_sum: dict[str, float] = defaultdict(float)
     for i, b in enumerate(ds.bom):
+        (valued if b.value is not None else unvalued)[b.parent].append(f"bom[{i}]")
+        value_sum[b.parent] += b.value or 0.0
         w = where_of("bom", i, b)
         need(w, "parent", b.parent, products | components, "product or component")
         need(w, "component", b.component, components, "component")
@@ -401,6 +413,18 @@ def reference_problems(ds: Dataset) -> list[str]:
         if (b.parent, b.component) in bom_pairs:
             problems.append(f"{w}: duplicate entry for {b.component!r} in {b.parent!r}")
         bom_pairs.add((b.parent, b.component))
+    for parent in sorted(valued.keys() & unvalued.keys()):
+        n, total = len(valued[parent]), len(valued[parent]) + len(unvalued[parent])
+        problems.append(
+            f"bom: entries of {parent!r} carry value on {n} of {total} entries "
+            f"(none on {', '.join(unvalued[parent])}): give a value on all of them or on none"
+        )
+    for i, c in enumerate(ds.components):
+        if c.value is not None and value_sum.get(c.id, 0.0) > c.value * (1 + SHARE_EPSILON):
+            problems.append(
+                f"components[{i}] {c.id!r}: value: its BOM entries' values add up to "
+                f"{value_sum[c.id]:g}, more than its value {c.value:g}"
+            )
 
     for i, sv in enumerate(ds.services):
         w = where_of("services", i, sv)
@@ -456,19 +480,144 @@ class Grant(_Frozen):
         return f"{self.supplier}:{self.component}:{self.recipient}"
 
 
-class Scenario(_Frozen):
-    """Changes applied on top of the data for a what-if comparison."""
+class ScenarioRestriction(_Frozen):
+    """A restriction added by a scenario: like :class:`Restriction`, ``id`` and dates optional."""
 
+    id: str | None = Field(default=None, min_length=1)
+    name: str | None = None
+    authority: str | None = None
+    targets: tuple[str, ...] = Field(min_length=1)
+    origins: tuple[str, ...] = ("US",)
+    de_minimis: float = Field(default=0.25, ge=0.0, le=1.0)
+    affiliates_threshold: float = Field(default=0.5, gt=0.0, le=1.0)
+    foreign_direct_product: bool = False
+    #: Default: the as-of date of the comparison.
+    effective_from: dt.date | None = None
+    effective_until: dt.date | None = None
+    note: str | None = None
+
+    _origins_ok = field_validator("origins")(Restriction._origins_ok.__func__)  # type: ignore[attr-defined]
+
+    @model_validator(mode="after")
+    def _window_ok(self) -> ScenarioRestriction:
+        if self.effective_from is not None:
+            _check_window(self.effective_from, self.effective_until, "effective_from", "effective_until")
+        return self
+
+
+class ScenarioLicence(_Frozen):
+    """A licence added by a scenario: like :class:`Licence`, ``id`` and dates optional."""
+
+    id: str | None = Field(default=None, min_length=1)
+    restriction: str = Field(min_length=1)
+    name: str | None = None
+    recipients: tuple[str, ...] = ()
+    suppliers: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    covers: Literal["supplies", "services", "both"] = "both"
+    #: Default: the as-of date of the comparison.
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _window_ok(self) -> ScenarioLicence:
+        if self.valid_from is not None:
+            _check_window(self.valid_from, self.valid_until, "valid_from", "valid_until")
+        return self
+
+
+class Alternative(_Frozen):
+    """``alternative`` can stand in for ``component`` in ``parent``'s BOM entry."""
+
+    parent: str = Field(min_length=1)
+    component: str = Field(min_length=1)
+    alternative: str = Field(min_length=1)
+
+
+class Additions(_Frozen):
+    restrictions: tuple[ScenarioRestriction, ...] = ()
+    licences: tuple[ScenarioLicence, ...] = ()
+    companies: tuple[Company, ...] = ()
+    supplies: tuple[Supply, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+
+
+class Removals(_Frozen):
+    restrictions: tuple[str, ...] = ()
+    licences: tuple[str, ...] = ()
+    supplies: tuple[Supply, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
+
+
+class Scenario(_Frozen):
+    """A named set of changes applied on top of the data for a what-if comparison.
+
+    ``restrict``, ``grant`` and ``drop_suppliers`` are the command line's shorthands
+    (``--restrict``, ``--grant``, ``--drop-supplier``); ``add`` and ``remove`` hold
+    full entries.  Removals are applied before additions.
+    """
+
+    name: str | None = None
+    description: str | None = None
+    as_of: dt.date | None = None
     restrict: tuple[str, ...] = ()
     grant: tuple[Grant, ...] = ()
     drop_suppliers: tuple[str, ...] = ()
+    add: Additions = Additions()
+    remove: Removals = Removals()
+
+    @field_validator("grant", mode="before")
+    @classmethod
+    def _grants_from_text(cls, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return tuple(Grant.parse(v) if isinstance(v, str) else v for v in value)
+        return value
+
+    @property
+    def label(self) -> str:
+        return self.name or "; ".join(self.describe()) or "no change"
 
     def describe(self) -> tuple[str, ...]:
+        a, r = self.add, self.remove
         return (
+            *(f"remove restriction {x}" for x in r.restrictions),
+            *(f"revoke licence {x}" for x in r.licences),
+            *(f"remove supply {x.component} by {x.supplier}" for x in r.supplies),
+            *(f"remove alternative {x.alternative} for {x.component} in {x.parent}" for x in r.alternatives),
             *(f"restrict {c}" for c in self.restrict),
+            *(f"add restriction {x.id or 'on ' + ', '.join(x.targets)}" for x in a.restrictions),
             *(f"grant {g}" for g in self.grant),
+            *(f"add licence {x.id or 'under ' + x.restriction}" for x in a.licences),
             *(f"drop supplier {c}" for c in self.drop_suppliers),
+            *(f"add company {x.id}" for x in a.companies),
+            *(f"add supply {x.component} by {x.supplier}" for x in a.supplies),
+            *(f"add alternative {x.alternative} for {x.component} in {x.parent}" for x in a.alternatives),
         )
+
+
+def parse_scenario(raw: Any, source: str) -> Scenario:
+    """Validate a scenario file; raise :class:`ScenarioError` naming the file, the entry and the value."""
+    from graphlib_trade.errors import ScenarioError
+
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise ScenarioError(f"{source}: the top level must be a mapping, got {type(raw).__name__}")
+    try:
+        return Scenario.model_validate(dict(raw))
+    except ValidationError as exc:
+        problems = []
+        for item in exc.errors():
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in item["loc"]).lstrip(".")
+            msg = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "extra_forbidden":
+                problems.append(f"{where}: unknown field")
+            elif ", got " in msg:
+                problems.append(f"{where}: {msg}")
+            else:
+                problems.append(f"{where}: {msg}, got {_short(item.get('input'))}")
+        raise ScenarioError(f"{source}: " + "; ".join(problems)) from None
 
 
 # --------------------------------------------------------------------------- results
@@ -503,6 +652,30 @@ _STATUS_ORDER: tuple[Status, ...] = (
 def worst(statuses: Iterable[Status]) -> Status:
     """The worst of ``statuses`` (``ok`` for none)."""
     return max(statuses, key=lambda s: s.rank, default=Status.OK)
+
+
+class UsContentTerm(_Frozen):
+    """One BOM entry's share in a de minimis roll-up: ``value`` x ``fraction`` counts."""
+
+    component: str
+    value: float
+    fraction: float
+    why: str
+
+
+class UsContent(_Frozen):
+    """Controlled US content of a component by value, and where the figure comes from."""
+
+    component: str
+    fraction: float
+    basis: Literal["given", "rolled_up", "us_origin", "none"]
+    #: For a roll-up: the component's value (or the sum of its entries' values) and the terms.
+    denominator: float | None = None
+    terms: tuple[UsContentTerm, ...] = ()
+
+    @property
+    def counted(self) -> float:
+        return sum(t.value * t.fraction for t in self.terms)
 
 
 class Cause(_Frozen):
@@ -551,6 +724,74 @@ class ImpactResult(_Frozen):
     end_users: tuple[EndUserImpact, ...] = ()
 
 
+class LicenceRef(_Frozen):
+    """A licence on file and where the date falls in its window."""
+
+    id: str
+    name: str | None = None
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+    state: Literal["valid", "expired", "not_yet_valid"]
+    #: For a valid licence with an end: days from the as-of date to its last day.
+    days_left: int | None = None
+
+
+class OwnershipLink(_Frozen):
+    owner: str
+    owned: str
+    share: float
+
+
+class Chain(_Frozen):
+    """Why one blocked supply or service reaches an item: cause -> ... -> product."""
+
+    cause: Cause
+    restriction_name: str | None = None
+    #: Ownership from a listed target down to the buyer; empty when the buyer is itself a target.
+    ownership: tuple[OwnershipLink, ...] = ()
+    #: Why the item is subject to the restriction (origin, de minimis, FDPR, service provider).
+    subject: str
+    #: The blocked item, the parts it goes into, and the product (one shortest path).
+    path: tuple[str, ...]
+    #: Licences on file whose scope covers this supply or service, whatever their window.
+    licences: tuple[LicenceRef, ...] = ()
+
+
+class Reason(_Frozen):
+    """One lost BOM entry or blocked service of a product, with the chains that explain it."""
+
+    kind: Literal["required", "service", "optional"]
+    what: str
+    chains: tuple[Chain, ...]
+
+
+class ProductExplanation(_Frozen):
+    id: str
+    name: str
+    maker: str
+    status: Status
+    without_licences: Status
+    #: What is lost on the date, fewest causes first.
+    reasons: tuple[Reason, ...] = ()
+    #: What only a valid licence keeps (would be lost without licences).
+    licensed: tuple[Reason, ...] = ()
+    #: A minimal set of supplies and services whose licensing would make the product ok;
+    #: None when it is ok, or when there were too many causes to test.
+    lift: tuple[Cause, ...] | None = None
+    end_users: tuple[str, ...] = ()
+    #: De minimis arithmetic for rolled-up components met in the chains.
+    us_content: tuple[UsContent, ...] = ()
+
+
+class Explanation(_Frozen):
+    as_of: dt.date
+    id: str
+    kind: Literal["product", "end_user"]
+    name: str
+    status: Status
+    products: tuple[ProductExplanation, ...] = ()
+
+
 class Change(_Frozen):
     id: str
     name: str
@@ -558,11 +799,95 @@ class Change(_Frozen):
     after: Status
 
 
+class Loss(_Frozen):
+    """What would get worse if one supplier, component or country were lost (or restricted)."""
+
+    #: Products that would become blocked (a required part with no other source).
+    products_blocked: tuple[str, ...] = ()
+    #: Products whose status would get worse, blocked ones included.
+    products_worse: tuple[str, ...] = ()
+    end_users_worse: tuple[str, ...] = ()
+    #: Weights (``units`` and ``value`` per year) of the products that would become blocked.
+    units: float = 0.0
+    value: float = 0.0
+
+
+class RankRow(_Frozen):
+    id: str
+    name: str
+    country: str | None = None
+    #: Components: suppliers that can deliver it now (1 = single point of failure).
+    sources: int | None = None
+    lost: Loss
+    #: Suppliers only: if it were put on a new restriction (origins US) from the date.
+    restricted: Loss | None = None
+
+
+class Ranking(_Frozen):
+    as_of: dt.date
+    kind: Literal["suppliers", "components", "countries"]
+    #: What the rows are sorted by: "value", "units" or "products".
+    weight: Literal["value", "units", "products"]
+    rows: tuple[RankRow, ...] = ()
+    #: Rows before ``--top`` was applied.
+    total: int = 0
+
+
+class Expiry(_Frozen):
+    """An ``at_risk`` product and a licence it relies on, with the days left on the date."""
+
+    product: str
+    licence: str
+    valid_until: dt.date | None
+    days_left: int | None
+
+
+class Event(_Frozen):
+    """A date on which some restriction or licence window starts or ends."""
+
+    date: dt.date
+    what: tuple[str, ...]
+    products: tuple[Change, ...] = ()
+    end_users: tuple[Change, ...] = ()
+    #: On that date: licences that ``at_risk`` products rely on, soonest expiry first.
+    expiries: tuple[Expiry, ...] = ()
+
+
+class Timeline(_Frozen):
+    start: dt.date
+    end: dt.date
+    #: Status of every product and end user on ``start``.
+    initial: ImpactResult
+    events: tuple[Event, ...] = ()
+    #: As of ``start``: licences that ``at_risk`` products rely on, soonest expiry first.
+    expiries: tuple[Expiry, ...] = ()
+
+
 class WhatIfResult(_Frozen):
     as_of: dt.date
+    name: str | None = None
+    description: str | None = None
     scenario: tuple[str, ...] = ()
     products: tuple[Change, ...] = ()
     end_users: tuple[Change, ...] = ()
+
+
+class DiffRow(_Frozen):
+    id: str
+    name: str
+    baseline: Status
+    a: Status
+    b: Status
+
+
+class ScenarioDiff(_Frozen):
+    """Products and end users whose status differs between two scenarios."""
+
+    as_of: dt.date
+    a: str
+    b: str
+    products: tuple[DiffRow, ...] = ()
+    end_users: tuple[DiffRow, ...] = ()
 
 
 def sorted_unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -570,27 +895,49 @@ def sorted_unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 __all__: Sequence[str] = (
+    "Additions",
+    "Alternative",
     "BomEntry",
     "Cause",
+    "Chain",
     "Change",
     "Company",
     "Component",
     "Dataset",
+    "DiffRow",
     "EndUser",
     "EndUserImpact",
+    "Event",
+    "Expiry",
+    "Explanation",
     "Grant",
     "ImpactResult",
     "Licence",
+    "LicenceRef",
+    "Loss",
     "Ownership",
+    "OwnershipLink",
     "Product",
+    "ProductExplanation",
     "ProductImpact",
+    "RankRow",
+    "Ranking",
+    "Reason",
+    "Removals",
     "Restriction",
     "Scenario",
+    "ScenarioDiff",
+    "ScenarioLicence",
+    "ScenarioRestriction",
     "Service",
     "Status",
     "Supply",
+    "Timeline",
+    "UsContent",
+    "UsContentTerm",
     "Use",
     "WhatIfResult",
     "parse_dataset",
+    "parse_scenario",
     "worst",
 )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from graphlib_trade.analysis.criticality import rank
+from graphlib_trade.analysis.deminimis import us_content
+from graphlib_trade.analysis.explain import explain
 from graphlib_trade.analysis.graph import build_graph
 from graphlib_trade.analysis.impact import bom_order, impact
 from graphlib_trade.analysis.ownership import restricted_parties
-from graphlib_trade.analysis.scenario import apply_scenario, check_scenario, compare, whatif
+from graphlib_trade.analysis.scenario import apply_scenario, check_scenario, compare, diff_scenarios, whatif
+from graphlib_trade.analysis.timeline import timeline
 
 __all__ = [
     "apply_scenario",
@@ -13,7 +17,12 @@ __all__ = [
     "build_graph",
     "check_scenario",
     "compare",
+    "diff_scenarios",
+    "explain",
     "impact",
+    "rank",
     "restricted_parties",
+    "timeline",
+    "us_content",
     "whatif",
 ]

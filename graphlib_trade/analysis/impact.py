@@ -30,6 +30,7 @@ from typing import Any
 
 import networkx as nx
 
+from graphlib_trade.analysis.deminimis import us_content
 from graphlib_trade.analysis.graph import (
     COMPANY,
     COMPONENT,
@@ -53,6 +54,7 @@ from graphlib_trade.models import (
     ImpactResult,
     ProductImpact,
     Status,
+    UsContent,
     worst,
 )
 
@@ -88,11 +90,14 @@ class _Index:
     suppliers: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     bom: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
     services: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    #: (provider, product) of services whose provider is gone (a what-if ``drop_suppliers``).
+    lost_services: set[tuple[str, str]] = field(default_factory=set)
     uses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    us_content: dict[str, UsContent] = field(default_factory=dict)
 
 
-def _index(G: nx.MultiDiGraph) -> _Index:
-    ix = _Index()
+def _index(G: nx.MultiDiGraph, order: list[str]) -> _Index:
+    ix = _Index(us_content=us_content(G, order))
     for n, data in G.nodes(data=True):
         kind = data.get("kind")
         if kind == COMPANY:
@@ -122,6 +127,8 @@ def _index(G: nx.MultiDiGraph) -> _Index:
             ix.licence_of[u] = v
         elif isinstance(key, str) and key.startswith(SERVES_PREFIX):
             ix.services[v].append((u, data.get("kind", key[len(SERVES_PREFIX) :])))
+            if data.get("lost"):
+                ix.lost_services.add((u, v))
     return ix
 
 
@@ -173,9 +180,17 @@ class _Engine:
     """One evaluation of the rules on one date, with or without licences."""
 
     def __init__(
-        self, G: nx.MultiDiGraph, ix: _Index, order: list[str], as_of: dt.date, use_licences: bool
+        self,
+        G: nx.MultiDiGraph,
+        ix: _Index,
+        order: list[str],
+        as_of: dt.date,
+        use_licences: bool,
+        lifted: frozenset[_CauseT] = _NO_CAUSES,
     ) -> None:
         self.ix = ix
+        #: Causes treated as licensed (to test which licences would be enough).
+        self.lifted = lifted
         self.active = [
             r
             for r, d in sorted(ix.restriction.items())
@@ -214,24 +229,16 @@ class _Engine:
         if key not in self._subject:
             r = self.ix.restriction[restriction]
             c = self.ix.component[component]
-            self._subject[key] = _component_subject(c, r)
+            self._subject[key] = subject_reason(c, r, self.ix.us_content[component]) is not None
         return self._subject[key]
 
     # -- rule 3
     def _licensed(self, restriction: str, supplier: str, item: str, buyer: str, kind: str) -> list[str]:
-        found = []
-        for lic in self.licences.get(restriction, ()):
-            d = self.ix.licence[lic]
-            covers = d.get("covers", "both")
-            if covers != "both" and covers != ("supplies" if kind == "supply" else "services"):
-                continue
-            if (
-                _any_or(d.get("recipients"), buyer)
-                and _any_or(d.get("suppliers"), supplier)
-                and _any_or(d.get("components"), item)
-            ):
-                found.append(lic)
-        return found
+        return [
+            lic
+            for lic in self.licences.get(restriction, ())
+            if licence_covers(self.ix.licence[lic], supplier, item, buyer, kind)
+        ]
 
     def supply_blocks(self, supplier: str, component: str, buyer: str) -> frozenset[_CauseT]:
         causes = []
@@ -239,6 +246,8 @@ class _Engine:
             if not self.subject(r, component):
                 continue
             cause = (r, supplier, component, buyer, "supply")
+            if cause in self.lifted:
+                continue
             lics = self._licensed(r, supplier, component, buyer, "supply")
             if lics:
                 self.used_licences[cause].update(lics)
@@ -253,6 +262,8 @@ class _Engine:
             if self.ix.country.get(provider) not in self.ix.restriction[r].get("origins", ("US",)):
                 continue
             cause = (r, provider, product, maker, "service")
+            if cause in self.lifted:
+                continue
             lics = self._licensed(r, provider, product, maker, "service")
             if lics:
                 self.used_licences[cause].update(lics)
@@ -281,9 +292,16 @@ class _Engine:
         return result
 
     def _missing_entries(
-        self, parent: str, buyer: str, required_only: bool
+        self,
+        parent: str,
+        buyer: str,
+        required_only: bool,
+        per_entry: dict[str, frozenset[_CauseT]] | None = None,
     ) -> tuple[frozenset[_CauseT], list[str], list[str], list[str]]:
-        """Causes, lost required entries, lost optional entries and substituted entries."""
+        """Causes, lost required entries, lost optional entries and substituted entries.
+
+        ``per_entry``, when given, receives the causes of each lost entry.
+        """
         causes: set[_CauseT] = set()
         lost_req: list[str] = []
         lost_opt: list[str] = []
@@ -303,6 +321,8 @@ class _Engine:
                 entry_causes |= missing
             if not filled:
                 causes |= entry_causes
+                if per_entry is not None:
+                    per_entry[entry.component] = frozenset(entry_causes)
                 (lost_req if entry.required else lost_opt).append(entry.component)
         return frozenset(causes), lost_req, lost_opt, substituted
 
@@ -314,14 +334,23 @@ class _Engine:
         lost_req: list[str] = []
         lost_opt: list[str] = []
         substituted: list[str] = []
+        per_entry: dict[str, frozenset[_CauseT]] = {}
         if data.get("lifecycle", "active") == "active":
-            entry_causes, lost_req, lost_opt, substituted = self._missing_entries(product, maker, False)
+            entry_causes, lost_req, lost_opt, substituted = self._missing_entries(
+                product, maker, False, per_entry
+            )
             causes |= entry_causes
         blocked_services = []
+        per_service: dict[str, frozenset[_CauseT]] = {}
         for provider, kind in self.ix.services.get(product, ()):
+            if (provider, product) in self.ix.lost_services:
+                blocked_services.append(f"{kind} from {provider} (provider gone)")
+                continue
             svc = self.service_blocks(provider, product)
             if svc:
-                blocked_services.append(f"{kind} from {provider}")
+                label = f"{kind} from {provider}"
+                blocked_services.append(label)
+                per_service[label] = svc
                 causes |= svc
         if lost_req:
             status = Status.BLOCKED
@@ -337,6 +366,8 @@ class _Engine:
             "substituted": tuple(sorted(substituted)),
             "blocked_services": tuple(sorted(blocked_services)),
             "causes": causes,
+            "per_entry": per_entry,
+            "per_service": per_service,
         }
 
 
@@ -348,18 +379,32 @@ def _any_or(allowed: Iterable[str] | None, value: str) -> bool:
     return not allowed or value in allowed
 
 
-def _component_subject(component: dict[str, Any], restriction: dict[str, Any]) -> bool:
-    if component.get("publicly_available"):
+def licence_covers(licence: dict[str, Any], supplier: str, item: str, buyer: str, kind: str) -> bool:
+    """Whether a licence's scope (whatever its window) covers one supply or service."""
+    covers = licence.get("covers", "both")
+    if covers != "both" and covers != ("supplies" if kind == "supply" else "services"):
         return False
+    return (
+        _any_or(licence.get("recipients"), buyer)
+        and _any_or(licence.get("suppliers"), supplier)
+        and _any_or(licence.get("components"), item)
+    )
+
+
+def subject_reason(component: dict[str, Any], restriction: dict[str, Any], us: UsContent) -> str | None:
+    """Why a component is subject to a restriction (rule 2), or None when it is not."""
+    if component.get("publicly_available"):
+        return None
     origins = restriction.get("origins", ("US",))
     if component["origin"] in origins:
-        return True
-    us_content = component.get("us_content")
-    if us_content is None:
-        us_content = 1.0 if component["origin"] == "US" else 0.0
-    if "US" in origins and us_content > restriction.get("de_minimis", 0.25):
-        return True
-    return bool(restriction.get("foreign_direct_product") and component.get("us_direct_product"))
+        return f"{component['origin']} origin"
+    level = restriction.get("de_minimis", 0.25)
+    if "US" in origins and us.fraction > level:
+        how = "rolled up" if us.basis == "rolled_up" else "given"
+        return f"US content {us.fraction:.1%} ({how}) above the de minimis level {level:.0%}"
+    if restriction.get("foreign_direct_product") and component.get("us_direct_product"):
+        return "direct product of US technology (Foreign Direct Product Rule)"
+    return None
 
 
 def _cause(t: _CauseT) -> Cause:
@@ -409,7 +454,7 @@ def impact(G: nx.MultiDiGraph, as_of: dt.date, *, ignore_licences: bool = False)
     'blocked'
     """
     order = bom_order(G)
-    ix = _index(G)
+    ix = _index(G, order)
     real = _evaluate(G, ix, order, as_of, use_licences=not ignore_licences)
     # Without a valid licence the licence-free evaluation is the same one: skip it.
     licensed = any(real.engine.licences.values())

@@ -11,6 +11,7 @@ from graphlib_trade.analysis.graph import (
     COMPONENT,
     LICENCE,
     LICENSES,
+    PART_OF,
     PRODUCT,
     RESTRICTION,
     SERVES_PREFIX,
@@ -19,26 +20,93 @@ from graphlib_trade.analysis.graph import (
 )
 from graphlib_trade.analysis.impact import impact
 from graphlib_trade.errors import ScenarioError
-from graphlib_trade.models import ANY, Change, ImpactResult, Scenario, WhatIfResult
+from graphlib_trade.models import ANY, Change, DiffRow, ImpactResult, Scenario, ScenarioDiff, WhatIfResult
 
 
-def check_scenario(G: nx.MultiDiGraph, scenario: Scenario) -> None:
-    """Raise :class:`ScenarioError` naming the first change that refers to nothing in ``G``."""
+def check_scenario(G: nx.MultiDiGraph, scenario: Scenario, *, flags: bool = False) -> None:
+    """Raise :class:`ScenarioError` naming every change that refers to nothing in ``G``.
 
-    def need(what: str, value: str, kinds: tuple[str, ...], label: str, allow_any: bool = False) -> None:
-        if allow_any and value == ANY:
+    Changes are named by their place in the scenario file (``add.supplies[0]``), or
+    by the command-line flag when ``flags`` is true.
+    """
+    problems: list[str] = []
+    add, remove = scenario.add, scenario.remove
+    companies = {c.id for c in add.companies}
+    restrictions = {r.id for r in add.restrictions if r.id}
+
+    def kind_of(value: str) -> str | None:
+        if value in companies:
+            return COMPANY
+        if value in restrictions:
+            return RESTRICTION
+        return G.nodes[value].get("kind") if value in G else None
+
+    def need(where: str, value: str, kinds: tuple[str, ...], label: str) -> None:
+        if value == ANY and label.endswith("(or *)"):
             return
-        if value not in G or G.nodes[value].get("kind") not in kinds:
-            raise ScenarioError(f"{what}: unknown {label} {value!r}")
+        if kind_of(value) not in kinds:
+            problems.append(f"{where}: unknown {label.removesuffix(' (or *)')} {value!r}")
 
-    for company in scenario.restrict:
-        need("--restrict", company, (COMPANY,), "company")
-    for grant in scenario.grant:
-        need(f"--grant {grant}", grant.supplier, (COMPANY,), "supplier company", allow_any=True)
-        need(f"--grant {grant}", grant.component, (COMPONENT, PRODUCT), "component or product", True)
-        need(f"--grant {grant}", grant.recipient, (COMPANY,), "recipient company", allow_any=True)
-    for company in scenario.drop_suppliers:
-        need("--drop-supplier", company, (COMPANY,), "company")
+    def name(field: str, flag: str, i: int) -> str:
+        return flag if flags else f"{field}[{i}]"
+
+    for i, company in enumerate(scenario.restrict):
+        need(name("restrict", "--restrict", i), company, (COMPANY,), "company")
+    for i, g in enumerate(scenario.grant):
+        where = f"--grant {g}" if flags else f"grant[{i}] {str(g)!r}"
+        need(where, g.supplier, (COMPANY,), "supplier company (or *)")
+        need(where, g.component, (COMPONENT, PRODUCT), "component or product (or *)")
+        need(where, g.recipient, (COMPANY,), "recipient company (or *)")
+    for i, company in enumerate(scenario.drop_suppliers):
+        need(name("drop_suppliers", "--drop-supplier", i), company, (COMPANY,), "company")
+    for i, rid in enumerate(remove.restrictions):
+        need(f"remove.restrictions[{i}]", rid, (RESTRICTION,), "restriction")
+    for i, lid in enumerate(remove.licences):
+        need(f"remove.licences[{i}]", lid, (LICENCE,), "licence")
+    for i, sup in enumerate(remove.supplies):
+        where = f"remove.supplies[{i}] ({sup.supplier} -> {sup.component})"
+        if not G.has_edge(sup.supplier, sup.component, key=SUPPLIES):
+            problems.append(f"{where}: no such supply in the data")
+    for section, alts in (("remove", remove.alternatives), ("add", add.alternatives)):
+        for i, alt in enumerate(alts):
+            where = f"{section}.alternatives[{i}] ({alt.parent}: {alt.component} or {alt.alternative})"
+            if not G.has_edge(alt.component, alt.parent, key=PART_OF):
+                problems.append(f"{where}: {alt.parent!r} has no BOM entry for {alt.component!r}")
+                continue
+            current = G.edges[alt.component, alt.parent, PART_OF].get("alternatives") or ()
+            if section == "remove" and alt.alternative not in current:
+                problems.append(f"{where}: {alt.alternative!r} is not an alternative there")
+            if section == "add":
+                need(where, alt.alternative, (COMPONENT,), "component")
+                if alt.alternative in current or alt.alternative == alt.component:
+                    problems.append(f"{where}: {alt.alternative!r} already fills that entry")
+    for i, new in enumerate(add.companies):
+        if new.id in G:
+            problems.append(f"add.companies[{i}] {new.id!r}: the id is already used in the data")
+    for i, sup in enumerate(add.supplies):
+        where = f"add.supplies[{i}] ({sup.supplier} -> {sup.component})"
+        need(where, sup.supplier, (COMPANY,), "company")
+        need(where, sup.component, (COMPONENT,), "component")
+    for i, r in enumerate(add.restrictions):
+        where = f"add.restrictions[{i}]" + (f" {r.id!r}" if r.id else "")
+        if r.id and r.id in G:
+            problems.append(f"{where}: the id is already used in the data")
+        for t in r.targets:
+            need(where + ": targets", t, (COMPANY,), "company")
+    for i, lic in enumerate(add.licences):
+        where = f"add.licences[{i}]" + (f" {lic.id!r}" if lic.id else "")
+        if lic.id and lic.id in G:
+            problems.append(f"{where}: the id is already used in the data")
+        need(where + ": restriction", lic.restriction, (RESTRICTION,), "restriction")
+        for field, values, kinds, label in (
+            ("recipients", lic.recipients, (COMPANY,), "company"),
+            ("suppliers", lic.suppliers, (COMPANY,), "company"),
+            ("components", lic.components, (COMPONENT, PRODUCT), "component or product"),
+        ):
+            for v in values:
+                need(f"{where}: {field}", v, kinds, label)
+    if problems:
+        raise ScenarioError("; ".join(problems))
 
 
 def _fresh_id(G: nx.MultiDiGraph, base: str) -> str:
@@ -49,13 +117,18 @@ def _fresh_id(G: nx.MultiDiGraph, base: str) -> str:
     return candidate
 
 
-def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario, as_of: dt.date) -> nx.MultiDiGraph:
+def apply_scenario(
+    G: nx.MultiDiGraph, scenario: Scenario, as_of: dt.date, *, flags: bool = False
+) -> nx.MultiDiGraph:
     """A copy of ``G`` with ``scenario`` applied as of ``as_of``; ``G`` is left untouched.
 
-    ``restrict`` adds a restriction (default origins, de minimis and affiliates
-    threshold) effective from ``as_of``; each ``grant`` adds a licence, valid from
-    ``as_of``, to every restriction (covering supplies and services); each
-    ``drop_suppliers`` company loses its supplies and services.
+    Removals come first: restrictions, licences, supplies and alternatives named in
+    ``remove`` go.  Then ``restrict`` adds a restriction (default origins, de
+    minimis and affiliates threshold) effective from ``as_of``; each ``grant`` adds
+    a licence, valid from ``as_of``, to every restriction (covering supplies and
+    services); each ``drop_suppliers`` company loses its supplies, and the
+    services it provides are marked ``lost`` (the products that had them become
+    exposed); ``add`` entries are added, their dates defaulting to ``as_of``.
 
     Examples
     --------
@@ -66,13 +139,25 @@ def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario, as_of: dt.date) -> nx
     >>> sorted(H.edges(keys=True)), len(G.edges)
     ([('whatif:restrict:acme', 'acme', 'TARGETS')], 0)
     """
-    check_scenario(G, scenario)
+    check_scenario(G, scenario, flags=flags)
     H = G.copy()
+    add, remove = scenario.add, scenario.remove
+    H.remove_nodes_from(remove.restrictions)
+    H.remove_nodes_from(remove.licences)
+    H.remove_edges_from((s.supplier, s.component, SUPPLIES) for s in remove.supplies)
+    for alt in remove.alternatives:
+        data = H.edges[alt.component, alt.parent, PART_OF]
+        data["alternatives"] = tuple(a for a in data["alternatives"] if a != alt.alternative)
+
+    def add_restriction(rid: str, targets: tuple[str, ...], **fields: object) -> None:
+        H.add_node(rid, kind=RESTRICTION, **fields)
+        for t in targets:
+            H.add_edge(rid, t, key=TARGETS)
+
     for company in scenario.restrict:
-        rid = _fresh_id(H, f"whatif:restrict:{company}")
-        H.add_node(
-            rid,
-            kind=RESTRICTION,
+        add_restriction(
+            _fresh_id(H, f"whatif:restrict:{company}"),
+            (company,),
             name=f"what-if restriction on {company}",
             authority="what-if",
             origins=("US",),
@@ -82,7 +167,10 @@ def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario, as_of: dt.date) -> nx
             effective_from=as_of,
             effective_until=None,
         )
-        H.add_edge(rid, company, key=TARGETS)
+    for i, r in enumerate(add.restrictions, start=1):
+        fields = r.model_dump(exclude={"id", "targets"})
+        fields["effective_from"] = r.effective_from or as_of
+        add_restriction(r.id or _fresh_id(H, f"whatif:restriction:{i}"), r.targets, **fields)
     restrictions = [n for n, k in H.nodes(data="kind") if k == RESTRICTION]
     for i, grant in enumerate(scenario.grant, start=1):
         for rid in restrictions:
@@ -99,13 +187,24 @@ def apply_scenario(G: nx.MultiDiGraph, scenario: Scenario, as_of: dt.date) -> nx
                 valid_until=None,
             )
             H.add_edge(lid, rid, key=LICENSES)
+    for i, lic in enumerate(add.licences, start=1):
+        lid = lic.id or _fresh_id(H, f"whatif:licence:{i}")
+        fields = lic.model_dump(exclude={"id", "restriction"})
+        fields["valid_from"] = lic.valid_from or as_of
+        H.add_node(lid, kind=LICENCE, **fields)
+        H.add_edge(lid, lic.restriction, key=LICENSES)
     for company in scenario.drop_suppliers:
-        drop = [
-            (u, v, k)
-            for u, v, k in H.out_edges(company, keys=True)
-            if k == SUPPLIES or (isinstance(k, str) and k.startswith(SERVES_PREFIX))
-        ]
-        H.remove_edges_from(drop)
+        H.remove_edges_from([(u, v, k) for u, v, k in H.out_edges(company, keys=True) if k == SUPPLIES])
+        for _, _, k, data in H.out_edges(company, keys=True, data=True):
+            if isinstance(k, str) and k.startswith(SERVES_PREFIX):
+                data["lost"] = True
+    for c in add.companies:
+        H.add_node(c.id, kind=COMPANY, **c.model_dump(exclude={"id"}))
+    for s in add.supplies:
+        H.add_edge(s.supplier, s.component, key=SUPPLIES)
+    for alt in add.alternatives:
+        data = H.edges[alt.component, alt.parent, PART_OF]
+        data["alternatives"] = (*(data.get("alternatives") or ()), alt.alternative)
     return H
 
 
@@ -121,6 +220,8 @@ def compare(before: ImpactResult, after: ImpactResult, scenario: Scenario) -> Wh
 
     return WhatIfResult(
         as_of=after.as_of,
+        name=scenario.name,
+        description=scenario.description,
         scenario=scenario.describe(),
         products=changes(
             {p.id: (p.name, p.status) for p in before.products},
@@ -134,13 +235,49 @@ def compare(before: ImpactResult, after: ImpactResult, scenario: Scenario) -> Wh
 
 
 def whatif(
-    G: nx.MultiDiGraph, scenario: Scenario, as_of: dt.date, *, ignore_licences: bool = False
+    G: nx.MultiDiGraph,
+    scenario: Scenario,
+    as_of: dt.date,
+    *,
+    ignore_licences: bool = False,
+    flags: bool = False,
 ) -> tuple[WhatIfResult, ImpactResult, ImpactResult]:
     """Compare the impact on ``as_of`` before and after ``scenario``.
 
     Returns the changes, and the full impacts before and after.
     """
-    H = apply_scenario(G, scenario, as_of)
+    H = apply_scenario(G, scenario, as_of, flags=flags)
     before = impact(G, as_of, ignore_licences=ignore_licences)
     after = impact(H, as_of, ignore_licences=ignore_licences)
     return compare(before, after, scenario), before, after
+
+
+def diff_scenarios(G: nx.MultiDiGraph, a: Scenario, b: Scenario, as_of: dt.date) -> ScenarioDiff:
+    """The products and end users whose status on ``as_of`` differs between scenarios ``a`` and ``b``.
+
+    Each row also gives the status with neither scenario applied (``baseline``).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> diff_scenarios(G, Scenario(name="A"), Scenario(name="B"), dt.date(2020, 1, 1)).products
+    ()
+    """
+    base = impact(G, as_of)
+    under_a = impact(apply_scenario(G, a, as_of), as_of)
+    under_b = impact(apply_scenario(G, b, as_of), as_of)
+
+    def rows(kind: str) -> tuple[DiffRow, ...]:
+        first = {x.id: x for x in getattr(under_a, kind)}
+        second = {x.id: x.status for x in getattr(under_b, kind)}
+        baseline = {x.id: x.status for x in getattr(base, kind)}
+        return tuple(
+            DiffRow(id=i, name=x.name, baseline=baseline[i], a=x.status, b=second[i])
+            for i, x in sorted(first.items())
+            if i in second and x.status != second[i]
+        )
+
+    return ScenarioDiff(
+        as_of=as_of, a=a.label, b=b.label, products=rows("products"), end_users=rows("end_users")
+    )

@@ -30,14 +30,29 @@ class TestApplyScenario:
         licensed = sorted(v for _, v, k in H.edges(keys=True) if k == "LICENSES")
         assert licensed == ["el", "el2"]
 
-    def test_drop_supplier_removes_supplies_and_services(self) -> None:
+    def test_drop_supplier_removes_supplies_and_loses_services(self) -> None:
         sections = basic(services=[{"provider": "us", "product": "phone", "kind": "updates"}])
-        H = apply_scenario(graph(**sections), Scenario(drop_suppliers=("us",)), LATER)
-        assert list(H.out_edges("us", keys=True)) == []
+        G = graph(**sections)
+        H = apply_scenario(G, Scenario(drop_suppliers=("us",)), LATER)
+        assert list(H.out_edges("us", keys=True, data="lost")) == [("us", "phone", "SERVES:updates", True)]
+        assert G.edges["us", "phone", "SERVES:updates"].get("lost") is None
+
+    def test_a_lost_service_exposes_the_product(self) -> None:
+        # No restriction at all: the phone is ok until its only updates provider goes.
+        sections = basic(services=[{"provider": "us", "product": "phone", "kind": "updates"}])
+        sections["restrictions"] = []
+        sections["supplies"].append({"supplier": "cn", "component": "chip"})
+        changes, _, after = whatif(graph(**sections), Scenario(drop_suppliers=("us",)), LATER)
+        assert [(c.id, c.before.value, c.after.value) for c in changes.products] == [("phone", "ok", "exposed")]
+        assert after.products[0].blocked_services == ("updates from us (provider gone)",)
 
     def test_unknown_company(self) -> None:
         with pytest.raises(ScenarioError, match="--restrict: unknown company 'chip'"):
-            apply_scenario(graph(**basic()), Scenario(restrict=("chip",)), LATER)
+            apply_scenario(graph(**basic()), Scenario(restrict=("chip",)), LATER, flags=True)
+
+    def test_unknown_company_named_by_its_place_in_the_file(self) -> None:
+        with pytest.raises(ScenarioError, match=r"restrict\[1\]: unknown company 'chip'"):
+            apply_scenario(graph(**basic()), Scenario(restrict=("us", "chip")), LATER)
 
 
 class TestWhatIf:

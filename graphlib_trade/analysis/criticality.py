@@ -1,0 +1,308 @@
+"""Criticality: what each supplier, component or country of origin holds up.
+
+The supply chain is an AND/OR graph: a product needs *all* its required entries,
+an entry needs *one* of its options, a component needs *one* working supplier, and
+a supplier needs all the required entries of what it builds.  For one failure at a
+time, the set of failures that stop a node (its *critical set*) follows the same
+shape, like dominators in a flow graph::
+
+    crit(component, buyer) = {component, its origin} | (the new-restriction tokens
+                             of the buyer when the component is subject)
+                             | intersection over working suppliers s of
+                               ({s lost} | crit of every required entry of s's build)
+    crit(entry, buyer)     = intersection over available options of crit(option, buyer)
+    product blocked by     = union over its required entries of crit(entry, maker)
+
+A failure stops a node exactly when it is in the node's critical set, because
+removing one thing can only remove ways of making it.  One pass over the bill of
+materials, memoised per (component, buyer class) like the impact engine, answers
+the question for every supplier, component and country at once, instead of one
+full re-run of the rules per candidate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Literal
+
+import networkx as nx
+
+from graphlib_trade.analysis.impact import _Engine, _index, bom_order, impact, subject_reason
+from graphlib_trade.analysis.ownership import restricted_parties
+from graphlib_trade.models import Loss, Ranking, RankRow, Status, worst
+
+Kind = Literal["suppliers", "components", "countries"]
+_DEFAULT_RESTRICTION = {"origins": ("US",), "de_minimis": 0.25, "affiliates_threshold": 0.5}
+_Tokens = frozenset[int]
+
+
+class _Critical:
+    """Critical sets over one evaluation of the rules (licences included)."""
+
+    def __init__(self, G: nx.MultiDiGraph, as_of: dt.date) -> None:
+        self.order = bom_order(G)
+        self.ix = ix = _index(G, self.order)
+        self.engine = _Engine(G, ix, self.order, as_of, use_licences=True)
+        self.tokens: list[tuple[str, str]] = []
+        self._token_id: dict[tuple[str, str], int] = {}
+        # Restricting x makes x and what it owns (50% rule) restricted parties.
+        owners = {u for u, _, k in G.edges(keys=True) if k == "OWNS"}
+        self.restricted_by: dict[str, set[int]] = defaultdict(set)
+        for company in ix.country:
+            closure = restricted_parties(G, [company], 0.5) if company in owners else {company: ()}
+            token = self.token("restricted", company)
+            for party in closure:
+                self.restricted_by[party].add(token)
+        self._restricted_by_frozen = {b: frozenset(t) for b, t in self.restricted_by.items()}
+        self._subject_default: dict[str, bool] = {}
+        self._base: dict[tuple[str, str | None], _Tokens | None] = {}
+        self._build: dict[tuple[str, str], _Tokens] = {}
+
+    def token(self, mode: str, name: str) -> int:
+        key = (mode, name)
+        if key not in self._token_id:
+            self._token_id[key] = len(self.tokens)
+            self.tokens.append(key)
+        return self._token_id[key]
+
+    def subject_default(self, component: str) -> bool:
+        if component not in self._subject_default:
+            data = self.ix.component[component]
+            us = self.ix.us_content[component]
+            self._subject_default[component] = subject_reason(data, _DEFAULT_RESTRICTION, us) is not None
+        return self._subject_default[component]
+
+    def crit(self, component: str, buyer: str) -> _Tokens | None:
+        """Tokens whose failure makes ``component`` unavailable to ``buyer``; None if it already is."""
+        base = self._crit_base(component, buyer)
+        if base is None:
+            return None
+        if self.subject_default(component):
+            extra = self._restricted_by_frozen.get(buyer)
+            if extra:
+                return base | extra
+        return base
+
+    def _crit_base(self, component: str, buyer: str) -> _Tokens | None:
+        key = (component, buyer if buyer in self.engine.restricting else None)
+        if key in self._base:
+            return self._base[key]
+        result: _Tokens | None = None
+        common: _Tokens | None = None
+        for s in self.working_suppliers(component, buyer):
+            mine = self.build(s, component) | {self.token("lost", s)}
+            common = mine if common is None else common & mine
+        if common is not None:
+            origin = self.ix.component[component]["origin"]
+            result = common | {self.token("component", component), self.token("country", origin)}
+        self._base[key] = result
+        return result
+
+    def working_suppliers(self, component: str, buyer: str) -> list[str]:
+        restricted = buyer in self.engine.restricting
+        return [
+            s
+            for s in self.ix.suppliers.get(component, ())
+            if self.engine.can_build[(s, component)] is None
+            and not (restricted and self.engine.supply_blocks(s, component, buyer))
+        ]
+
+    def build(self, supplier: str, component: str) -> _Tokens:
+        key = (supplier, component)
+        if key not in self._build:
+            tokens: set[int] = set()
+            for entry in self.ix.bom.get(component, ()):
+                if entry.required:
+                    tokens |= self.entry(entry.options, supplier) or frozenset()
+            self._build[key] = frozenset(tokens)
+        return self._build[key]
+
+    def entry(self, options: Iterable[str], buyer: str) -> _Tokens | None:
+        common: _Tokens | None = None
+        for option in options:
+            c = self.crit(option, buyer)
+            if c is not None:
+                common = c if common is None else common & c
+        return common
+
+    def product_levels(self, pid: str) -> dict[int, Status]:
+        """Each token that would make the product worse, with the status it would cause."""
+        ix = self.ix
+        maker = ix.maker[pid]
+        levels: dict[int, Status] = {}
+
+        def mark(tokens: Iterable[int], status: Status) -> None:
+            for t in tokens:
+                if t not in levels or status.worse_than(levels[t]):
+                    levels[t] = status
+
+        if ix.product[pid].get("lifecycle", "active") == "active":
+            for entry in ix.bom.get(pid, ()):
+                tokens = self.entry(entry.options, maker)
+                if tokens is not None:
+                    mark(tokens, Status.BLOCKED if entry.required else Status.DEGRADED)
+        for provider, _ in ix.services.get(pid, ()):
+            if (provider, pid) in ix.lost_services or self.engine.service_blocks(provider, pid):
+                continue
+            service = {self.token("lost", provider)}
+            if ix.country.get(provider) == "US":  # the new restriction's origins
+                service |= self._restricted_by_frozen.get(maker, frozenset())
+            mark(service, Status.EXPOSED)
+        return levels
+
+
+def rank(G: nx.MultiDiGraph, kind: Kind, as_of: dt.date, *, top: int | None = None) -> Ranking:
+    """Suppliers, components or countries of origin, by what would be lost without them.
+
+    For each candidate: the products that would become blocked (and any whose
+    status would get worse: exposed for a lost service, degraded for a lost
+    optional part) and the end users who would be worse off, if it disappeared.
+    Suppliers are also ranked as if a new restriction (origins US, de minimis 25%,
+    affiliates at 50%) listed them: their own purchases of subject items stop.
+    Products carrying ``value`` or ``units`` weight the ranking.  Licence
+    dependence (``at_risk``) is not a supply loss and is left to ``timeline`` and
+    ``explain``.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A supply-chain graph (see :func:`~graphlib_trade.analysis.graph.build_graph`).
+    kind : {"suppliers", "components", "countries"}
+    as_of : datetime.date
+    top : int, optional
+        Keep the first ``top`` rows.
+
+    Returns
+    -------
+    Ranking
+        Rows sorted by the weight lost (value, else units, else products
+        blocked), then products worse, end users worse and id.
+
+    Examples
+    --------
+    >>> from graphlib_trade.models import parse_dataset
+    >>> from graphlib_trade.analysis.graph import build_graph
+    >>> G = build_graph(parse_dataset({
+    ...     "companies": [{"id": "a", "name": "A", "country": "JP"},
+    ...                   {"id": "b", "name": "B", "country": "KR"},
+    ...                   {"id": "m", "name": "M", "country": "DE"}],
+    ...     "components": [{"id": "cpu", "name": "CPU", "origin": "JP"},
+    ...                    {"id": "ram", "name": "RAM", "origin": "KR"}],
+    ...     "supplies": [{"supplier": "a", "component": "cpu"},
+    ...                  {"supplier": "a", "component": "ram"},
+    ...                  {"supplier": "b", "component": "ram"}],
+    ...     "products": [{"id": "pc", "name": "PC", "maker": "m"}],
+    ...     "bom": [{"parent": "pc", "component": "cpu"}, {"parent": "pc", "component": "ram"}],
+    ... }, "example"))
+    >>> [(r.id, r.lost.products_blocked) for r in rank(G, "suppliers", dt.date(2020, 1, 1)).rows]
+    [('a', ('pc',)), ('b', ())]
+    """
+    if kind not in ("suppliers", "components", "countries"):
+        raise ValueError(f"kind must be suppliers, components or countries, got {kind!r}")
+    if top is not None and top < 1:
+        raise ValueError(f"top must be at least 1, got {top!r}")
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    crit = _Critical(G, as_of)
+    ix = crit.ix
+    current = impact(G, as_of)
+    status_now = {p.id: _supply_status(p.status) for p in current.products}
+    users_of: dict[str, list[str]] = defaultdict(list)
+    for user, used in ix.uses.items():
+        for p in set(used):
+            users_of[p].append(user)
+
+    hits: dict[int, dict[str, Status]] = defaultdict(dict)  # token -> product -> new status
+    for pid in sorted(ix.product):
+        for token, status in crit.product_levels(pid).items():
+            if status.worse_than(status_now[pid]):
+                hits[token][pid] = status
+
+    def loss(token: int | None) -> Loss:
+        hit = hits.get(token, {}) if token is not None else {}
+        blocked = sorted(p for p, s in hit.items() if s is Status.BLOCKED)
+        users = {u for p in hit for u in users_of.get(p, ())}
+        worse = sorted(
+            u
+            for u in users
+            if worst(hit.get(p, status_now[p]) for p in ix.uses[u]).worse_than(
+                worst(status_now[p] for p in ix.uses[u])
+            )
+        )
+        return Loss(
+            products_blocked=tuple(blocked),
+            products_worse=tuple(sorted(hit)),
+            end_users_worse=tuple(worse),
+            units=sum(ix.product[p].get("units") or 0.0 for p in blocked),
+            value=sum(ix.product[p].get("value") or 0.0 for p in blocked),
+        )
+
+    def known(mode: str, name: str) -> int | None:
+        return crit._token_id.get((mode, name))
+
+    rows: list[RankRow] = []
+    if kind == "suppliers":
+        suppliers = sorted(
+            {s for ss in ix.suppliers.values() for s in ss}
+            | {p for svcs in ix.services.values() for p, _ in svcs}
+        )
+        for s in suppliers:
+            rows.append(
+                RankRow(
+                    id=s,
+                    name=_name(G, s),
+                    country=ix.country.get(s),
+                    lost=loss(known("lost", s)),
+                    restricted=loss(known("restricted", s)),
+                )
+            )
+    elif kind == "components":
+        for c in sorted(ix.component):
+            sources = len(crit.working_suppliers(c, "")) if c in ix.suppliers else 0
+            rows.append(
+                RankRow(
+                    id=c,
+                    name=_name(G, c),
+                    country=ix.component[c]["origin"],
+                    sources=sources,
+                    lost=loss(known("component", c)),
+                )
+            )
+    else:
+        for country in sorted({d["origin"] for d in ix.component.values()}):
+            rows.append(
+                RankRow(id=country, name=country, country=country, lost=loss(known("country", country)))
+            )
+
+    products = ix.product.values()
+    weight: Literal["value", "units", "products"] = (
+        "value"
+        if any(p.get("value") for p in products)
+        else "units"
+        if any(p.get("units") for p in products)
+        else "products"
+    )
+    rows.sort(key=lambda r: (*(-x for x in _score(r, weight)), r.id))
+    return Ranking(
+        as_of=as_of, kind=kind, weight=weight, rows=tuple(rows[:top] if top else rows), total=len(rows)
+    )
+
+
+def _score(row: RankRow, weight: str) -> tuple[float, ...]:
+    def one(loss: Loss) -> tuple[float, ...]:
+        first = {"value": loss.value, "units": loss.units}.get(weight, float(len(loss.products_blocked)))
+        return (first, len(loss.products_blocked), len(loss.products_worse), len(loss.end_users_worse))
+
+    scores = [one(row.lost)] + ([one(row.restricted)] if row.restricted is not None else [])
+    return max(scores)
+
+
+def _supply_status(status: Status) -> Status:
+    """Licence dependence is not a supply loss: ``at_risk`` counts as ``ok`` here."""
+    return Status.OK if status is Status.AT_RISK else status
+
+
+def _name(G: nx.MultiDiGraph, node: str) -> str:
+    return str(G.nodes[node].get("name", node))

@@ -1,0 +1,97 @@
+"""De minimis roll-up: controlled US content by value, computed up the bill of materials."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from graphlib_trade.analysis.graph import COMPONENT, PART_OF
+from graphlib_trade.models import UsContent, UsContentTerm
+
+
+def _counted_fraction(data: dict[str, Any], own: UsContent) -> tuple[float, str]:
+    """How much of a part's value counts as controlled US content in whatever it goes into."""
+    if data.get("publicly_available"):
+        return 0.0, "publicly available: not counted"
+    if data.get("origin") == "US":
+        if data.get("eccn") == "EAR99":
+            return 0.0, "US origin, EAR99: not counted"
+        return 1.0, "US origin, controlled"
+    if own.fraction == 0.0:
+        return 0.0, f"{data.get('origin')} origin, no US content"
+    source = "rolled up" if own.basis == "rolled_up" else "as given"
+    return own.fraction, f"{data.get('origin')} origin, {own.fraction:.1%} controlled US content ({source})"
+
+
+def us_content(G: nx.MultiDiGraph, order: list[str]) -> dict[str, UsContent]:
+    """Controlled US content by value of every component of ``G``.
+
+    A figure given on the component (``us_content``) is used as it is.  Otherwise a
+    US-origin component counts as 100% US, and a foreign one whose BOM entries all
+    carry ``value`` is rolled up: the sum over its entries of value x the counted
+    fraction of the entry's component (US origin: 1, unless EAR99 or publicly
+    available: 0; foreign: its own controlled US content), divided by the
+    component's ``value`` (else by the sum of the entries' values).  A foreign
+    component with neither has none.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A supply-chain graph (see :func:`~graphlib_trade.analysis.graph.build_graph`).
+    order : list
+        Components and products, parts first (see :func:`~graphlib_trade.analysis.impact.bom_order`).
+
+    Returns
+    -------
+    dict
+        Component id -> :class:`~graphlib_trade.models.UsContent`.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("modem", kind="component", origin="US")
+    >>> G.add_node("case", kind="component", origin="US", eccn="EAR99")
+    >>> G.add_node("board", kind="component", origin="TW", value=100.0)
+    >>> _ = G.add_edge("modem", "board", key="PART_OF", value=20.0)
+    >>> _ = G.add_edge("case", "board", key="PART_OF", value=30.0)
+    >>> round(us_content(G, ["modem", "case", "board"])["board"].fraction, 3)
+    0.2
+    """
+    entries: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
+    for u, v, key, value in G.edges(keys=True, data="value"):
+        if key == PART_OF:
+            entries[v].append((u, value))
+    result: dict[str, UsContent] = {}
+    for node in order:
+        data = G.nodes[node]
+        if data.get("kind") != COMPONENT:
+            continue
+        given = data.get("us_content")
+        if given is not None:
+            result[node] = UsContent(component=node, fraction=given, basis="given")
+            continue
+        if data.get("origin") == "US":
+            result[node] = UsContent(component=node, fraction=1.0, basis="us_origin")
+            continue
+        parts = sorted(entries.get(node, ()))
+        if not parts or any(value is None for _, value in parts):
+            result[node] = UsContent(component=node, fraction=0.0, basis="none")
+            continue
+        terms = []
+        for child, value in parts:
+            fraction, why = _counted_fraction(G.nodes[child], result[child])
+            terms.append(
+                UsContentTerm(component=child, value=float(value or 0.0), fraction=fraction, why=why)
+            )
+        denominator = data.get("value") or sum(t.value for t in terms)
+        counted = sum(t.value * t.fraction for t in terms)
+        result[node] = UsContent(
+            component=node,
+            fraction=counted / denominator if denominator else 0.0,
+            basis="rolled_up",
+            denominator=denominator,
+            terms=tuple(terms),
+        )
+    return result
