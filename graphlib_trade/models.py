@@ -353,6 +353,7 @@ def reference_problems(ds: Dataset) -> list[str]:
     products = {p.id for p in ds.products}
     end_users = {u.id for u in ds.end_users}
     restrictions = {r.id for r in ds.restrictions}
+    parts_and_products = components | products
 
     def need(where: str, field: str, value: str, known: set[str], kind: str) -> None:
         if value not in known:
@@ -402,7 +403,7 @@ def reference_problems(ds: Dataset) -> list[str]:
         (valued if b.value is not None else unvalued)[b.parent].append(f"bom[{i}]")
         value_sum[b.parent] += b.value or 0.0
         w = where_of("bom", i, b)
-        need(w, "parent", b.parent, products | components, "product or component")
+        need(w, "parent", b.parent, parts_and_products, "product or component")
         need(w, "component", b.component, components, "component")
         for alt in b.alternatives:
             need(w, "alternatives", alt, components, "component")
@@ -449,7 +450,7 @@ def reference_problems(ds: Dataset) -> list[str]:
         for name in lic.suppliers:
             need(w, "suppliers", name, companies, "company")
         for name in lic.components:
-            need(w, "components", name, components | products, "component or product")
+            need(w, "components", name, parts_and_products, "component or product")
     return problems
 
 
@@ -634,7 +635,7 @@ class Status(StrEnum):
 
     @property
     def rank(self) -> int:
-        return _STATUS_ORDER.index(self)
+        return _STATUS_RANK[self]
 
     def worse_than(self, other: Status) -> bool:
         return self.rank > other.rank
@@ -647,6 +648,7 @@ _STATUS_ORDER: tuple[Status, ...] = (
     Status.EXPOSED,
     Status.BLOCKED,
 )
+_STATUS_RANK: dict[Status, int] = {s: i for i, s in enumerate(_STATUS_ORDER)}
 
 
 def worst(statuses: Iterable[Status]) -> Status:

@@ -8,6 +8,7 @@ SVG is drawn by Graphviz's ``dot`` (Debian package ``graphviz``).
 
 from __future__ import annotations
 
+import html
 import shutil
 import subprocess
 from collections.abc import Iterable
@@ -73,6 +74,7 @@ class PictureEdge:
 @dataclass
 class Picture:
     title: str
+    legend: str = ""
     nodes: dict[str, PictureNode] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], PictureEdge] = field(default_factory=dict)
 
@@ -86,6 +88,10 @@ class Picture:
 
 
 _BLOCKED_EDGE = "#B71C1C"
+_LEGEND = (
+    "restriction -> restricted party -> blocked item (from its suppliers) -> product -> end user.  "
+    "Dashed red: blocked supply or service; dotted green: a licence keeps it ok; thick border: changed."
+)
 _LICENCE_EDGE = "#2E7D32"
 
 
@@ -93,21 +99,21 @@ def _pid(kind: str, value: str) -> str:
     return f"{kind}:{value}"
 
 
-def _add_causes(pic: Picture, p: ProductImpact, product_node: str) -> None:
+def _add_causes(pic: Picture, p: ProductImpact, product_node: str, suppliers: dict[str, set[str]]) -> None:
+    """Restriction -> party -> blocked item (its suppliers in the label) -> product; no edge labels."""
     for c in p.causes:
         r = pic.node(PictureNode(_pid("r", c.restriction), c.restriction, "restriction"))
         party = pic.node(PictureNode(_pid("c", c.buyer), c.buyer, "party"))
-        pic.edge(PictureEdge(r, party, "restricts"))
+        pic.edge(PictureEdge(r, party))
         if c.kind == "service":
             provider = pic.node(PictureNode(_pid("c", c.supplier), c.supplier, "company"))
-            pic.edge(PictureEdge(provider, product_node, "service blocked", "dashed", _BLOCKED_EDGE))
-            pic.edge(PictureEdge(party, provider, "cannot be served by", "dashed", _BLOCKED_EDGE))
+            pic.edge(PictureEdge(party, provider, "", "dashed", _BLOCKED_EDGE))
+            pic.edge(PictureEdge(provider, product_node, "service", "dashed", _BLOCKED_EDGE))
             continue
-        item = pic.node(PictureNode(_pid("i", c.item), c.item, "item"))
-        supplier = pic.node(PictureNode(_pid("c", c.supplier), c.supplier, "company"))
-        pic.edge(PictureEdge(supplier, item, "supplies"))
-        pic.edge(PictureEdge(party, item, "cannot buy", "dashed", _BLOCKED_EDGE))
-        pic.edge(PictureEdge(item, product_node, "needed by"))
+        suppliers.setdefault(c.item, set()).add(c.supplier)
+        item = _pid("i", c.item)
+        pic.edge(PictureEdge(party, item, "", "dashed", _BLOCKED_EDGE))
+        pic.edge(PictureEdge(item, product_node))
 
 
 def impact_picture(result: ImpactResult, *, highlight: Iterable[str] = ()) -> Picture:
@@ -117,18 +123,21 @@ def impact_picture(result: ImpactResult, *, highlight: Iterable[str] = ()) -> Pi
     scenario changed).
     """
     marked = set(highlight)
-    pic = Picture(f"Impact as of {result.as_of.isoformat()}")
+    pic = Picture(f"Impact as of {result.as_of.isoformat()}", legend=_LEGEND)
     hit = {p.id for p in result.products if p.status is not Status.OK}
+    suppliers: dict[str, set[str]] = {}
     for p in sorted(result.products, key=lambda p: (-p.status.rank, p.id)):
         if p.id not in hit:
             continue
         node = pic.node(
             PictureNode(_pid("p", p.id), f"{p.id}\\n{p.status.value}", "product", p.status, p.id in marked)
         )
-        _add_causes(pic, p, node)
+        _add_causes(pic, p, node, suppliers)
         for lic in p.relies_on:
             ln = pic.node(PictureNode(_pid("l", lic), lic, "licence"))
             pic.edge(PictureEdge(ln, node, "keeps it ok", "dotted", _LICENCE_EDGE))
+    for item, by in suppliers.items():
+        pic.node(PictureNode(_pid("i", item), f"{item}\\nfrom {', '.join(sorted(by))}", "item"))
     ok_products = len(result.products) - len(hit)
     if ok_products:
         pic.node(PictureNode("collapsed:products", f"{ok_products} products ok", "collapsed", Status.OK))
@@ -141,7 +150,7 @@ def impact_picture(result: ImpactResult, *, highlight: Iterable[str] = ()) -> Pi
             PictureNode(_pid("u", u.id), f"{u.id}\\n{u.status.value}", "end_user", u.status, u.id in marked)
         )
         for used in u.via:
-            pic.edge(PictureEdge(_pid("p", used), un, "used by"))
+            pic.edge(PictureEdge(_pid("p", used), un))
     if ok_users:
         pic.node(PictureNode("collapsed:end_users", f"{ok_users} end users ok", "collapsed", Status.OK))
     return pic
@@ -156,7 +165,11 @@ def whatif_picture(changes: WhatIfResult, after: ImpactResult) -> Picture:
 
 def explain_picture(expl: Explanation) -> Picture:
     """Every chain of an explanation: restriction, ownership, blocked item, BOM path, product, end users."""
-    pic = Picture(f"Why {expl.id} is {expl.status.value} on {expl.as_of.isoformat()}")
+    pic = Picture(
+        f"Why {expl.id} is {expl.status.value} on {expl.as_of.isoformat()}",
+        legend="Dashed red: blocked; dotted green: a valid licence lifts it; dashed grey: a licence on file "
+        "that is not valid on the date.",
+    )
     for p in expl.products:
         product = pic.node(
             PictureNode(_pid("p", p.id), f"{p.id}\\n{p.status.value}", "product", p.status, True)
@@ -228,11 +241,19 @@ def _style(node: PictureNode) -> tuple[str, str, str, str]:
     return _ROLE_STYLE[node.role]
 
 
+def _title(pic: Picture) -> str:
+    """An HTML-like DOT label: the title, and the legend in small type under it."""
+    title = html.escape(pic.title)
+    if not pic.legend:
+        return f"<<b>{title}</b>>"
+    return f'<<b>{title}</b><br/><font point-size="10">{html.escape(pic.legend)}</font>>'
+
+
 def to_dot(pic: Picture) -> str:
     """Graphviz DOT, left to right: causes on the left, end users on the right."""
     lines = [
         "digraph impact {",
-        f"  graph [rankdir=LR, fontname=Helvetica, fontsize=16, labelloc=t, label={_quote(pic.title)}, "
+        f"  graph [rankdir=LR, fontname=Helvetica, fontsize=16, labelloc=t, label={_title(pic)}, "
         'nodesep=0.25, ranksep=0.6, bgcolor="white"];',
         "  node [fontname=Helvetica, fontsize=11, style=filled, penwidth=1.2];",
         '  edge [fontname=Helvetica, fontsize=9, color="#555555", fontcolor="#555555"];',

@@ -206,6 +206,8 @@ def impact_csv(result: ImpactResult) -> str:
 
 def whatif_table(result: WhatIfResult, *, width: int = 140, color: bool = False) -> str:
     head = Text.assemble(
+        (f"{result.name}\n" if result.name else "", "bold"),
+        (f"{result.description}\n" if result.description else ""),
         ("What-if as of ", "bold"),
         (result.as_of.isoformat(), "bold"),
         "\nChanges applied: ",
@@ -401,7 +403,8 @@ def rank_table(ranking: Ranking, *, width: int = 140, color: bool = False) -> st
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("ID", no_wrap=True)
-    table.add_column("COUNTRY" if ranking.kind != "components" else "ORIGIN", no_wrap=True)
+    if ranking.kind != "countries":
+        table.add_column("COUNTRY" if ranking.kind == "suppliers" else "ORIGIN", no_wrap=True)
     if ranking.kind == "components":
         table.add_column("SOURCES", justify="right", no_wrap=True)
     table.add_column("BLOCKED", justify="right", no_wrap=True)
@@ -411,7 +414,9 @@ def rank_table(ranking: Ranking, *, width: int = 140, color: bool = False) -> st
         table.add_column("IF RESTRICTED", ratio=3, overflow="fold")
     for i, r in enumerate(ranking.rows, start=1):
         spof = r.sources == 1 and bool(r.lost.products_blocked)
-        row: list[Any] = [str(i), r.id + (" (single source)" if spof else ""), r.country or ""]
+        row: list[Any] = [str(i), r.id + (" (single source)" if spof else "")]
+        if ranking.kind != "countries":
+            row.append(r.country or "")
         if ranking.kind == "components":
             row.append(str(r.sources))
         row += [str(len(r.lost.products_blocked)), _loss_text(r.lost, ranking.weight)]
@@ -424,6 +429,10 @@ def rank_table(ranking: Ranking, *, width: int = 140, color: bool = False) -> st
 
 def rank_json(ranking: Ranking) -> str:
     return json.dumps(ranking.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if x == int(x) else repr(x)
 
 
 def rank_csv(ranking: Ranking) -> str:
@@ -445,8 +454,8 @@ def rank_csv(ranking: Ranking) -> str:
                 "lost_products_blocked": ";".join(r.lost.products_blocked),
                 "lost_products_worse": ";".join(r.lost.products_worse),
                 "lost_end_users_worse": ";".join(r.lost.end_users_worse),
-                "lost_units": f"{r.lost.units:g}",
-                "lost_value": f"{r.lost.value:g}",
+                "lost_units": _number(r.lost.units),
+                "lost_value": _number(r.lost.value),
                 "restricted_products_blocked": ";".join(restricted.products_blocked) if restricted else "",
                 "restricted_products_worse": ";".join(restricted.products_worse) if restricted else "",
                 "restricted_end_users_worse": ";".join(restricted.end_users_worse) if restricted else "",

@@ -30,9 +30,9 @@ from typing import Literal
 
 import networkx as nx
 
-from graphlib_trade.analysis.impact import _Engine, _index, bom_order, impact, subject_reason
+from graphlib_trade.analysis.impact import _Engine, _index, bom_order, subject_reason
 from graphlib_trade.analysis.ownership import restricted_parties
-from graphlib_trade.models import Loss, Ranking, RankRow, Status, worst
+from graphlib_trade.models import Loss, Ranking, RankRow, Status
 
 Kind = Literal["suppliers", "components", "countries"]
 _DEFAULT_RESTRICTION = {"origins": ("US",), "de_minimis": 0.25, "affiliates_threshold": 0.5}
@@ -207,36 +207,37 @@ def rank(G: nx.MultiDiGraph, kind: Kind, as_of: dt.date, *, top: int | None = No
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     crit = _Critical(G, as_of)
     ix = crit.ix
-    current = impact(G, as_of)
-    status_now = {p.id: _supply_status(p.status) for p in current.products}
+    # The licensed evaluation's statuses: at_risk (licence dependence) is ok here.
+    status_now = {pid: crit.engine.product(pid)[0] for pid in ix.product}
     users_of: dict[str, list[str]] = defaultdict(list)
     for user, used in ix.uses.items():
         for p in set(used):
             users_of[p].append(user)
 
-    hits: dict[int, dict[str, Status]] = defaultdict(dict)  # token -> product -> new status
+    # Statuses as ranks (ints) in the inner loops.
+    now = {pid: s.rank for pid, s in status_now.items()}
+    user_now = {u: max((now[p] for p in used), default=0) for u, used in ix.uses.items()}
+    hits: dict[int, dict[str, int]] = defaultdict(dict)  # token -> product -> new status rank
     for pid in sorted(ix.product):
         for token, status in crit.product_levels(pid).items():
-            if status.worse_than(status_now[pid]):
-                hits[token][pid] = status
+            if status.rank > now[pid]:
+                hits[token][pid] = status.rank
+    blocked_rank = Status.BLOCKED.rank
+    nothing = Loss()
 
     def loss(token: int | None) -> Loss:
-        hit = hits.get(token, {}) if token is not None else {}
-        blocked = sorted(p for p, s in hit.items() if s is Status.BLOCKED)
+        hit = hits.get(token) if token is not None else None
+        if not hit:
+            return nothing
+        blocked = sorted(p for p, r in hit.items() if r == blocked_rank)
         users = {u for p in hit for u in users_of.get(p, ())}
-        worse = sorted(
-            u
-            for u in users
-            if worst(hit.get(p, status_now[p]) for p in ix.uses[u]).worse_than(
-                worst(status_now[p] for p in ix.uses[u])
-            )
-        )
-        return Loss(
+        worse = sorted(u for u in users if max(hit.get(p, now[p]) for p in ix.uses[u]) > user_now[u])
+        return Loss.model_construct(
             products_blocked=tuple(blocked),
             products_worse=tuple(sorted(hit)),
             end_users_worse=tuple(worse),
-            units=sum(ix.product[p].get("units") or 0.0 for p in blocked),
-            value=sum(ix.product[p].get("value") or 0.0 for p in blocked),
+            units=float(sum(ix.product[p].get("units") or 0.0 for p in blocked)),
+            value=float(sum(ix.product[p].get("value") or 0.0 for p in blocked)),
         )
 
     def known(mode: str, name: str) -> int | None:
@@ -250,7 +251,7 @@ def rank(G: nx.MultiDiGraph, kind: Kind, as_of: dt.date, *, top: int | None = No
         )
         for s in suppliers:
             rows.append(
-                RankRow(
+                RankRow.model_construct(
                     id=s,
                     name=_name(G, s),
                     country=ix.country.get(s),
@@ -262,7 +263,7 @@ def rank(G: nx.MultiDiGraph, kind: Kind, as_of: dt.date, *, top: int | None = No
         for c in sorted(ix.component):
             sources = len(crit.working_suppliers(c, "")) if c in ix.suppliers else 0
             rows.append(
-                RankRow(
+                RankRow.model_construct(
                     id=c,
                     name=_name(G, c),
                     country=ix.component[c]["origin"],
@@ -297,11 +298,6 @@ def _score(row: RankRow, weight: str) -> tuple[float, ...]:
 
     scores = [one(row.lost)] + ([one(row.restricted)] if row.restricted is not None else [])
     return max(scores)
-
-
-def _supply_status(status: Status) -> Status:
-    """Licence dependence is not a supply loss: ``at_risk`` counts as ``ok`` here."""
-    return Status.OK if status is Status.AT_RISK else status
 
 
 def _name(G: nx.MultiDiGraph, node: str) -> str:

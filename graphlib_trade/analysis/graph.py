@@ -3,18 +3,18 @@
 Nodes are keyed by id and carry ``kind`` plus the entry's fields.  Edges are keyed
 by relationship type, with the names an analyst reads in Neo4j Browser:
 
-=============  ===========================  =========================
+=============  ===========================  ======================================
 key            edge                         attributes
-=============  ===========================  =========================
+=============  ===========================  ======================================
 ``OWNS``       company -> company           ``share``
 ``SUPPLIES``   company -> component
-``PART_OF``    component -> parent          ``required``, ``alternatives``
+``PART_OF``    component -> parent          ``required``, ``alternatives``, ``value``
 ``MAKES``      company -> product
 ``SERVES:k``   company -> product           ``kind`` (= k)
 ``USES``       end user -> product
 ``TARGETS``    restriction -> company
 ``LICENSES``   licence -> restriction
-=============  ===========================  =========================
+=============  ===========================  ======================================
 """
 
 from __future__ import annotations
@@ -98,7 +98,14 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     for s in dataset.supplies:
         G.add_edge(s.supplier, s.component, key=SUPPLIES)
     for b in dataset.bom:
-        G.add_edge(b.component, b.parent, key=PART_OF, required=b.required, alternatives=b.alternatives)
+        G.add_edge(
+            b.component,
+            b.parent,
+            key=PART_OF,
+            required=b.required,
+            alternatives=b.alternatives,
+            value=b.value,
+        )
     for sv in dataset.services:
         G.add_edge(sv.provider, sv.product, key=SERVES_PREFIX + sv.kind, kind=sv.kind)
     for use in dataset.uses:
