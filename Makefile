@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install neo4j-install neo4j-start neo4j-stop neo4j-status test test-fast lint demo browser-check clean
+.PHONY: install graphviz neo4j-install neo4j-start neo4j-stop neo4j-status test test-fast lint demo bench browser-check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## Graphviz's dot draws --format svg/html pictures (Debian package; --format dot/mermaid need nothing).
+graphviz:
+	@command -v dot >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; fi; }
+
 ## Neo4j Community 5.26 from Maven Central (no Docker needed); NEO4J_URI points elsewhere instead.
 neo4j-install: $(STAMP)
+
+## Graphviz's dot draws --format svg/html pictures (Debian package; --format dot/mermaid need nothing).
+graphviz:
+	@command -v dot >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; fi; }
 	$(BIN)/graphlib-trade server install
 
 neo4j-start: neo4j-install
@@ -30,7 +42,7 @@ neo4j-status: $(STAMP)
 	$(BIN)/graphlib-trade server status
 
 ## Tests: the store tests start their own Neo4j instance (ports 7688/7475) and stop it afterwards.
-test: $(STAMP) neo4j-install
+test: $(STAMP) neo4j-install graphviz
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
@@ -41,8 +53,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy graphlib_trade
 
-demo: $(STAMP) neo4j-install
+demo: $(STAMP) neo4j-install graphviz
 	bash scripts/demo.sh
+
+## Benchmarks on generated supply chains (10k and 100k nodes; BENCH_SCALE=1m adds 1M):
+## writes bench/results.json and the table in BENCHMARKS.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 ## Opens Neo4j Browser in headless Chromium (Debian's chromium), checks the status colours
 ## against the computed statuses and saves out/browser-huawei.png.

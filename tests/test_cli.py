@@ -6,6 +6,9 @@ import csv
 import datetime as dt
 import io
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -281,3 +284,126 @@ class TestValidate:
     def test_ok(self) -> None:
         r = run("validate", HUAWEI)
         assert r.exit_code == 0 and ": ok (" in r.output and "40 components" in r.output
+
+
+SCENARIOS = Path(__file__).parent.parent / "fixtures" / "scenarios"
+
+
+class TestExplainCommand:
+    def test_table_names_the_chain(self) -> None:
+        r = run("explain", "skyworth-stb", "--data", HUAWEI, "--as-of", "2020-09-15")
+        assert r.exit_code == 0, r.output
+        assert "Why skyworth-stb" in r.output and "blocked" in r.output
+        assert "tsmc -> tsmc-16nm-wafer -> hisilicon" in r.output
+        assert "path: tsmc-16nm-wafer -> hi3798-stb -> skyworth-stb" in r.output
+
+    def test_json_and_unknown_item(self) -> None:
+        r = run("explain", "bt", "--data", HUAWEI, "--as-of", "2020-09-15", "--format", "json")
+        assert r.exit_code == 0
+        data = json.loads(r.output)
+        assert (data["kind"], data["status"], [p["id"] for p in data["products"]]) == (
+            "end_user", "exposed", ["ran-4g-installed"],
+        )  # fmt: skip
+        bad = run("explain", "nope", "--data", HUAWEI)
+        assert bad.exit_code == 3 and "unknown product or end user 'nope'" in bad.output
+
+    def test_de_minimis_arithmetic_is_shown(self) -> None:
+        data = str(Path(HUAWEI).parent / "small" / "de_minimis.yaml")
+        r = run("explain", "phone-b", "--data", data, "--as-of", "2020-06-01")
+        assert "= 35 / 100 = 35.0%" in r.output and "= 15 / 50 = 30.0%" in r.output
+
+    @pytest.mark.parametrize("fmt", ["dot", "mermaid"])
+    def test_picture_text_formats(self, fmt: str) -> None:
+        r = run("explain", "skyworth-stb", "--data", HUAWEI, "--as-of", "2020-09-15", "--format", fmt)
+        assert r.exit_code == 0 and "tsmc-16nm-wafer" in r.output
+        assert r.output.startswith("digraph" if fmt == "dot" else "---")
+
+
+class TestRankCommand:
+    def test_suppliers_table_and_csv(self) -> None:
+        r = run("rank", "suppliers", "--data", HUAWEI, "--as-of", "2019-06-01", "--top", "3")
+        assert r.exit_code == 0 and "showing 3 of 26" in r.output
+        rows = list(
+            csv.DictReader(
+                io.StringIO(
+                    run(
+                        "rank", "components", "--data", HUAWEI, "--as-of", "2019-06-01", "--format", "csv"
+                    ).output
+                )
+            )
+        )
+        first = rows[0]
+        assert (first["id"], first["sources"]) == ("arm-v8-ip", "1")
+
+    def test_bad_kind(self) -> None:
+        r = run("rank", "people", "--data", HUAWEI)
+        assert r.exit_code == 2 and "people" in r.output
+
+
+class TestTimelineCommand:
+    def test_events_and_warnings(self) -> None:
+        r = run("timeline", "--data", HUAWEI, "--format", "json")
+        data = json.loads(r.output)
+        assert [e["date"] for e in data["events"]][:2] == ["2019-05-16", "2019-05-20"]
+        table = run("timeline", "--data", HUAWEI, "--from", "2019-05-01", "--to", "2019-12-31").output
+        assert "mate-20-pro relies on tgl-2019-05: expires in 91 days (2019-08-19)" in table
+        assert "2020-09-15" not in table
+
+    def test_to_before_from(self) -> None:
+        r = run("timeline", "--data", HUAWEI, "--from", "2020-01-02", "--to", "2020-01-01")
+        assert r.exit_code == 2 and "before --from" in r.output
+
+
+class TestScenarioCommands:
+    def test_whatif_scenario_file(self) -> None:
+        r = run(
+            "whatif",
+            "--data",
+            HUAWEI,
+            "--scenario",
+            str(SCENARIOS / "no_fdpr_second_source.yaml"),
+            "--format",
+            "json",
+        )
+        assert r.exit_code == 0, r.output
+        data = json.loads(r.output)
+        assert data["as_of"] == "2020-09-15"  # the scenario's own date
+        assert {c["id"]: c["after"] for c in data["changes"]["products"]} == {
+            "mate-30-pro": "degraded", "ran-5g-aau-usfree": "degraded",
+            "skyworth-stb": "ok", "taishan-200": "ok",
+        }  # fmt: skip
+
+    def test_bad_scenario_names_the_file(self, tmp_path: Path) -> None:
+        bad = write(tmp_path, {"name": "x", "remove": {"licences": ["nope"]}}, "s.yaml")
+        r = run("whatif", "--data", HUAWEI, "--scenario", bad)
+        assert r.exit_code == 2
+        assert r.output.strip() == f"graphlib-trade: error: {bad}: remove.licences[0]: unknown licence 'nope'"
+
+    def test_diff(self) -> None:
+        a, b = str(SCENARIOS / "google_licence.yaml"), str(SCENARIOS / "tgl_extended.yaml")
+        rows = list(
+            csv.DictReader(io.StringIO(run("diff", a, b, "--data", HUAWEI, "--format", "csv").output))
+        )
+        assert [(r["id"], r["baseline"], r["a"], r["b"]) for r in rows] == [
+            ("ran-4g-installed", "exposed", "exposed", "at_risk"),
+            ("bt", "exposed", "exposed", "at_risk"),
+        ]
+
+    def test_diff_dates_must_agree(self, tmp_path: Path) -> None:
+        a = write(tmp_path, {"name": "a", "as_of": "2020-01-01"}, "a.yaml")
+        b = write(tmp_path, {"name": "b", "as_of": "2020-02-01"}, "b.yaml")
+        r = run("diff", a, b, "--data", HUAWEI)
+        assert r.exit_code == 2 and "choose one with --as-of" in r.output
+        assert run("diff", a, b, "--data", HUAWEI, "--as-of", "2020-01-01").exit_code == 0
+
+    @pytest.mark.skipif(shutil.which("dot") is None and os.environ.get("CI") != "true", reason="no Graphviz")
+    def test_html_report_is_one_self_contained_file(self, tmp_path: Path) -> None:
+        out = tmp_path / "report.html"
+        scenario = str(SCENARIOS / "no_fdpr_second_source.yaml")
+        r = run("whatif", "--data", HUAWEI, "--scenario", scenario, "--format", "html", "-o", str(out))
+        assert r.exit_code == 0 and f"Wrote {out}" in r.output
+        page = out.read_text()
+        assert page.startswith("<!DOCTYPE html>") and "<svg" in page
+        assert "No FDPR; Lumentum qualified for the TaiShan server" in page
+        assert "Timeline" in page and "What changes" in page
+        assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing fetched from elsewhere
