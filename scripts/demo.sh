@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The Huawei 2019 case end to end through Neo4j: load, impact over time, what-if, write-back.
+# The Huawei 2019 case end to end through Neo4j: load, impact over time, what-if, write-back,
+# explain, rank, timeline, scenario files and pictures.
 # Uses NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD when set, else starts the local server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,23 @@ step "What-if on 1 Jun 2019: a licence for Qorvo, Skyworks, Qualcomm, Broadcom, 
 $GT whatif --as-of 2019-06-01 --grant 'qorvo:*:huawei-device' --grant 'skyworks:*:huawei-device' \
   --grant 'qualcomm:*:huawei-device' --grant 'broadcom:*:huawei-device' \
   --grant 'cirrus-logic:*:huawei-device' --grant 'corning:*:huawei-device'
+
+step "Why is the Skyworth set-top box (a non-Huawei product) blocked on 15 Sep 2020?"
+$GT explain skyworth-stb --as-of 2020-09-15
+
+step "Who matters most on 1 Jun 2019: suppliers by what would be lost without them (or if listed)"
+$GT rank suppliers --as-of 2019-06-01 --top 8
+
+step "Every date on which a status changes, with licence expiry warnings"
+$GT timeline
+
+step "Two scenarios kept as files, compared on 15 Sep 2020: a Google licence vs. a TGL extension"
+$GT diff fixtures/scenarios/google_licence.yaml fixtures/scenarios/tgl_extended.yaml
+
+step "Briefing material: a picture of 15 Sep 2020 and an HTML report of a scenario"
+mkdir -p out
+$GT impact --as-of 2020-09-15 --format svg -o out/impact-2020-09-15.svg
+$GT whatif --scenario fixtures/scenarios/no_fdpr_second_source.yaml --format html -o out/scenario-no-fdpr.html
 
 step "Explore it in Neo4j Browser"
 if [ -z "${NEO4J_URI:-}" ]; then

@@ -454,11 +454,34 @@ def impact(G: nx.MultiDiGraph, as_of: dt.date, *, ignore_licences: bool = False)
     'blocked'
     """
     order = bom_order(G)
-    ix = _index(G, order)
+    return impact_on(G, _index(G, order), order, as_of, ignore_licences=ignore_licences)
+
+
+def impact_on(
+    G: nx.MultiDiGraph,
+    ix: _Index,
+    order: list[str],
+    as_of: dt.date,
+    *,
+    ignore_licences: bool = False,
+    bare_runs: dict[tuple[str, ...], _Run] | None = None,
+) -> ImpactResult:
+    """:func:`impact` on an index and BOM order already built (to evaluate many dates).
+
+    ``bare_runs`` caches the licence-free evaluations by the restrictions in force:
+    they do not change on the dates where only licences start or end.
+    """
     real = _evaluate(G, ix, order, as_of, use_licences=not ignore_licences)
     # Without a valid licence the licence-free evaluation is the same one: skip it.
-    licensed = any(real.engine.licences.values())
-    bare = _evaluate(G, ix, order, as_of, use_licences=False) if licensed else real
+    if not any(real.engine.licences.values()):
+        bare = real
+    elif bare_runs is None:
+        bare = _evaluate(G, ix, order, as_of, use_licences=False)
+    else:
+        key = tuple(real.engine.active)
+        if key not in bare_runs:
+            bare_runs[key] = _evaluate(G, ix, order, as_of, use_licences=False)
+        bare = bare_runs[key]
 
     products: list[ProductImpact] = []
     status_of: dict[str, Status] = {}

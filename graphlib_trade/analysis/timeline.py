@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 import networkx as nx
 
 from graphlib_trade.analysis.graph import LICENCE, RESTRICTION
-from graphlib_trade.analysis.impact import impact
+from graphlib_trade.analysis.impact import _index, bom_order, impact_on
 from graphlib_trade.analysis.scenario import compare
 from graphlib_trade.models import Event, Expiry, ImpactResult, Scenario, Status, Timeline
 
@@ -102,12 +103,15 @@ def timeline(G: nx.MultiDiGraph, start: dt.date | None = None, end: dt.date | No
         end = max(dates) if dates else start
     if end < start:
         raise ValueError(f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
-    before = impact(G, start)
+    order = bom_order(G)
+    ix = _index(G, order)  # built once for every date
+    bare_runs: dict[tuple[str, ...], Any] = {}  # licence-free runs by the restrictions in force
+    before = impact_on(G, ix, order, start, bare_runs=bare_runs)
     initial = before
     events = []
     nothing = Scenario()
     for day in sorted(d for d in dates if start < d <= end):
-        after = impact(G, day)
+        after = impact_on(G, ix, order, day, bare_runs=bare_runs)
         changes = compare(before, after, nothing)
         if changes.products or changes.end_users:
             events.append(

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from graphlib_trade.analysis import build_graph, impact, whatif
+from graphlib_trade.analysis import build_graph, explain, impact, rank, timeline, whatif
 from graphlib_trade.cli import cli
 from graphlib_trade.errors import StoreError
 from graphlib_trade.io import load_dataset
@@ -23,7 +23,8 @@ from tests.helpers import basic, company, component, supply
 pytestmark = pytest.mark.neo4j
 
 ROOT = Path(__file__).parent.parent.parent
-FIXTURES = sorted((ROOT / "fixtures").rglob("*.yaml"))
+# Data files only: fixtures/scenarios holds scenario files, not data.
+FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.yaml") if "scenarios" not in p.parts)
 DATES = [dt.date(2019, 5, 15), dt.date(2019, 5, 20), dt.date(2019, 7, 1), dt.date(2020, 9, 15)]
 
 
@@ -162,7 +163,7 @@ class TestRoundTrip:
             {
                 "parent": "phone",
                 "component": "chip",
-                "props": {"required": True, "alternatives": [], "note": None},
+                "props": {"required": True, "alternatives": [], "value": None, "note": None},
             }
         ]
         assert rows["bom_component"] == []
@@ -182,6 +183,11 @@ class TestAnalysisFromNeo4j:
         for day in DATES:
             assert impact(G_file, day) == impact(G_db, day)
             assert whatif(G_file, scenario, day)[0] == whatif(G_db, scenario, day)[0]
+            assert rank(G_file, "suppliers", day) == rank(G_db, "suppliers", day)
+            assert rank(G_file, "components", day) == rank(G_db, "components", day)
+        assert timeline(G_file) == timeline(G_db)
+        for p in from_file.products:
+            assert explain(G_file, p.id, DATES[-1]) == explain(G_db, p.id, DATES[-1])
 
     def test_cli_reads_neo4j_without_data(
         self, store: Store, neo4j_connection: Connection, monkeypatch: pytest.MonkeyPatch
@@ -194,6 +200,10 @@ class TestAnalysisFromNeo4j:
         for args in (
             ["impact", "--as-of", "2019-05-20"],
             ["whatif", "--as-of", "2019-05-10", "--restrict", "huawei"],
+            ["explain", "skyworth-stb", "--as-of", "2020-09-15"],
+            ["rank", "suppliers", "--as-of", "2019-06-01"],
+            ["timeline"],
+            ["whatif", "--scenario", str(ROOT / "fixtures" / "scenarios" / "no_fdpr_second_source.yaml")],
         ):
             from_db = runner.invoke(cli, [*args, "--format", "json"])
             from_file = runner.invoke(cli, [*args, "--format", "json", "--data", huawei])
