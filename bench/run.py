@@ -99,7 +99,8 @@ def main() -> None:
     md = ROOT / "BENCHMARKS.md"
     text = md.read_text() if md.exists() else "# Benchmarks\n\n<!-- bench:start -->\n<!-- bench:end -->\n"
     start, end = text.index("<!-- bench:start -->"), text.index("<!-- bench:end -->")
-    body = f"<!-- bench:start -->\nMeasured {results['date']} on {results['machine']}, as of {results['as_of']}.\n\n"
+    when = f"Measured {results['date']} on {results['machine']}, as of {results['as_of']}."
+    body = f"<!-- bench:start -->\n{when}\n\n"
     md.write_text(text[:start] + body + table(results) + "\n" + text[end:])
     print(table(results))
 
