@@ -230,8 +230,8 @@ def rank(G: nx.MultiDiGraph, kind: Kind, as_of: dt.date, *, top: int | None = No
         if not hit:
             return nothing
         blocked = sorted(p for p, r in hit.items() if r == blocked_rank)
-        users = {u for p in hit for u in users_of.get(p, ())}
-        worse = sorted(u for u in users if max(hit.get(p, now[p]) for p in ix.uses[u]) > user_now[u])
+        # An end user gets worse when a product it uses gets worse than the user's worst now.
+        worse = sorted({u for p, r in hit.items() for u in users_of.get(p, ()) if r > user_now[u]})
         return Loss.model_construct(
             products_blocked=tuple(blocked),
             products_worse=tuple(sorted(hit)),
