@@ -30,6 +30,7 @@ from typing import Literal
 
 import networkx as nx
 
+from graphlib_trade.analysis.graph import OWNS
 from graphlib_trade.analysis.impact import _Engine, _index, bom_order, subject_reason
 from graphlib_trade.analysis.ownership import restricted_parties
 from graphlib_trade.models import Loss, Ranking, RankRow, Status
@@ -49,7 +50,7 @@ class _Critical:
         self.tokens: list[tuple[str, str]] = []
         self._token_id: dict[tuple[str, str], int] = {}
         # Restricting x makes x and what it owns (50% rule) restricted parties.
-        owners = {u for u, _, k in G.edges(keys=True) if k == "OWNS"}
+        owners = {u for u, _, k in G.edges(keys=True) if k == OWNS}
         self.restricted_by: dict[str, set[int]] = defaultdict(set)
         for company in ix.country:
             closure = restricted_parties(G, [company], 0.5) if company in owners else {company: ()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
@@ -11,7 +12,7 @@ from graphlib_trade.analysis.graph import COMPONENT, PART_OF
 from graphlib_trade.models import UsContent, UsContentTerm
 
 
-def _counted_fraction(data: dict[str, Any], own: UsContent) -> tuple[float, str]:
+def _counted_fraction(data: Mapping[str, Any], own: UsContent) -> tuple[float, str]:
     """How much of a part's value counts as controlled US content in whatever it goes into."""
     if data.get("publicly_available"):
         return 0.0, "publicly available: not counted"
@@ -63,10 +64,20 @@ def us_content(G: nx.MultiDiGraph, order: list[str]) -> dict[str, UsContent]:
     for u, v, key, value in G.edges(keys=True, data="value"):
         if key == PART_OF:
             entries[v].append((u, value))
+    components = {n: d for n, d in G.nodes(data=True) if d.get("kind") == COMPONENT}
+    return roll_up(components, entries, order)
+
+
+def roll_up(
+    components: Mapping[str, Mapping[str, Any]],
+    entries: Mapping[str, Iterable[tuple[str, float | None]]],
+    order: Iterable[str],
+) -> dict[str, UsContent]:
+    """:func:`us_content` on plain data: component fields, (part, value) entries by parent, parts first."""
     result: dict[str, UsContent] = {}
     for node in order:
-        data = G.nodes[node]
-        if data.get("kind") != COMPONENT:
+        data = components.get(node)
+        if data is None:
             continue
         given = data.get("us_content")
         if given is not None:
@@ -81,7 +92,7 @@ def us_content(G: nx.MultiDiGraph, order: list[str]) -> dict[str, UsContent]:
             continue
         terms = []
         for child, value in parts:
-            fraction, why = _counted_fraction(G.nodes[child], result[child])
+            fraction, why = _counted_fraction(components[child], result[child])
             terms.append(
                 UsContentTerm(component=child, value=float(value or 0.0), fraction=fraction, why=why)
             )

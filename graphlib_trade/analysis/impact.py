@@ -30,7 +30,7 @@ from typing import Any
 
 import networkx as nx
 
-from graphlib_trade.analysis.deminimis import us_content
+from graphlib_trade.analysis.deminimis import roll_up
 from graphlib_trade.analysis.graph import (
     COMPANY,
     COMPONENT,
@@ -68,6 +68,7 @@ class _Entry:
     component: str
     required: bool
     alternatives: tuple[str, ...]
+    value: float | None = None
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -97,7 +98,7 @@ class _Index:
 
 
 def _index(G: nx.MultiDiGraph, order: list[str]) -> _Index:
-    ix = _Index(us_content=us_content(G, order))
+    ix = _Index()
     for n, data in G.nodes(data=True):
         kind = data.get("kind")
         if kind == COMPANY:
@@ -116,7 +117,9 @@ def _index(G: nx.MultiDiGraph, order: list[str]) -> _Index:
         if key == SUPPLIES:
             ix.suppliers[v].append(u)
         elif key == PART_OF:
-            ix.bom[v].append(_Entry(u, data.get("required", True), tuple(data.get("alternatives", ()))))
+            ix.bom[v].append(
+                _Entry(u, data.get("required", True), tuple(data.get("alternatives", ())), data.get("value"))
+            )
         elif key == MAKES:
             ix.maker[v] = u
         elif key == USES:
@@ -129,6 +132,8 @@ def _index(G: nx.MultiDiGraph, order: list[str]) -> _Index:
             ix.services[v].append((u, data.get("kind", key[len(SERVES_PREFIX) :])))
             if data.get("lost"):
                 ix.lost_services.add((u, v))
+    values = {parent: [(e.component, e.value) for e in entries] for parent, entries in ix.bom.items()}
+    ix.us_content = roll_up(ix.component, values, order)
     return ix
 
 
