@@ -81,14 +81,14 @@ def roll_up(
             continue
         given = data.get("us_content")
         if given is not None:
-            result[node] = UsContent(component=node, fraction=given, basis="given")
+            result[node] = UsContent.model_construct(component=node, fraction=given, basis="given")
             continue
         if data.get("origin") == "US":
-            result[node] = UsContent(component=node, fraction=1.0, basis="us_origin")
+            result[node] = UsContent.model_construct(component=node, fraction=1.0, basis="us_origin")
             continue
         parts = sorted(entries.get(node, ()))
         if not parts or any(value is None for _, value in parts):
-            result[node] = UsContent(component=node, fraction=0.0, basis="none")
+            result[node] = UsContent.model_construct(component=node, fraction=0.0, basis="none")
             continue
         terms = []
         for child, value in parts:
@@ -98,7 +98,7 @@ def roll_up(
             )
         denominator = data.get("value") or sum(t.value for t in terms)
         counted = sum(t.value * t.fraction for t in terms)
-        result[node] = UsContent(
+        result[node] = UsContent.model_construct(
             component=node,
             fraction=counted / denominator if denominator else 0.0,
             basis="rolled_up",

@@ -168,13 +168,15 @@ def bom_order(G: nx.MultiDiGraph) -> list[str]:
     """
     B = nx.DiGraph()
     B.add_nodes_from(n for n, k in G.nodes(data="kind") if k in (COMPONENT, PRODUCT))
+    edges = []
     for u, v, key, alts in G.edges(keys=True, data="alternatives"):
         if key == PART_OF:
-            B.add_edge(u, v)
-            for a in alts or ():
-                B.add_edge(a, v)
+            edges.append((u, v))
+            edges.extend((a, v) for a in alts or ())
+    B.add_edges_from(edges)
     try:
-        return list(nx.lexicographical_topological_sort(B, key=str))
+        # Deterministic: the graph's insertion order decides ties (results are sorted later).
+        return list(nx.topological_sort(B))
     except nx.NetworkXUnfeasible:
         cycle = nx.find_cycle(B)
         path = " -> ".join([str(u) for u, _ in cycle] + [str(cycle[0][0])])
