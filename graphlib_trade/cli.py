@@ -24,6 +24,7 @@ from graphlib_trade.analysis import (
     apply_scenario,
     bom_order,
     build_graph,
+    check_scenario,
     diff_scenarios,
     explain,
     impact,
@@ -303,10 +304,11 @@ def diff_cmd(
     day = as_of or a.as_of or b.as_of or dt.date.today()
     dataset, source = _source(data)
     G = build_graph(dataset)
-    with _about(source), _scenario_file(scenario_a):
-        apply_scenario(G, a, day)
-    with _about(source), _scenario_file(scenario_b):
-        apply_scenario(G, b, day)
+    # Check each against the data first, so that an error names the file it comes from.
+    with _scenario_file(scenario_a):
+        check_scenario(G, a)
+    with _scenario_file(scenario_b):
+        check_scenario(G, b)
     with _about(source):
         result = diff_scenarios(G, a, b, day)
     _render(report.DIFF_RENDERERS, fmt, result, output)
