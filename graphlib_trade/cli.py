@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -32,9 +33,9 @@ from graphlib_trade.analysis import (
     timeline,
     whatif,
 )
-from graphlib_trade.errors import AnalysisError, GraphlibTradeError, ScenarioError
+from graphlib_trade.errors import AnalysisError, DataError, GraphlibTradeError, ScenarioError, StoreError
 from graphlib_trade.io import load_dataset, load_scenario, write_text_atomic
-from graphlib_trade.models import SECTIONS, Dataset, Grant, ImpactResult, Scenario
+from graphlib_trade.models import SECTIONS, Dataset, Grant, ImpactResult, Scenario, parse_dataset
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -142,8 +143,8 @@ def _scenario_file(path: str | None) -> Iterator[None]:
 data_option = click.option(
     "--data",
     "data",
-    type=click.Path(dir_okay=False),
-    help="Data file (YAML or JSON).  Without it, the graph is read from Neo4j.",
+    type=click.Path(dir_okay=True),
+    help="Data file (YAML or JSON) or CSV folder.  Without it, the graph is read from Neo4j.",
 )
 as_of_option = click.option(
     "--as-of",
@@ -385,7 +386,7 @@ def timeline_cmd(
 
 
 @cli.command("validate")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path", type=click.Path(dir_okay=True))
 @_fail_cleanly
 def validate_cmd(path: str) -> None:
     """Check a data file and say what it holds."""
@@ -395,18 +396,26 @@ def validate_cmd(path: str) -> None:
 
 
 @cli.command("load")
-@click.argument("path", type=click.Path(dir_okay=False))
+@click.argument("path", type=click.Path(dir_okay=True))
 @click.option("--replace", is_flag=True, help="Also delete what the file no longer holds.")
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="Import offline with neo4j-admin into the local server's empty database (fastest for big files).",
+)
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=5000, show_default=True)
 @_fail_cleanly
-def load_cmd(path: str, replace: bool, batch_size: int) -> None:
-    """Load a data file into Neo4j (idempotent; safe to re-run after a crash).
+def load_cmd(path: str, replace: bool, bulk: bool, batch_size: int) -> None:
+    """Load a data file or CSV folder into Neo4j (idempotent; safe to re-run after a crash).
 
     The whole file is validated first: a bad file writes nothing.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     dataset = _checked_file(path)
+    if bulk:
+        _bulk_load(path, dataset, replace)
+        return
     with (
         _open_store() as store,
         Progress(
@@ -433,6 +442,26 @@ def load_cmd(path: str, replace: bool, batch_size: int) -> None:
     )
 
 
+def _bulk_load(path: str, dataset: Dataset, replace: bool) -> None:
+    from graphlib_trade.store import bulk_load
+
+    if replace:
+        raise click.UsageError("--bulk imports into an empty database; --replace has nothing to replace")
+    if os.environ.get("NEO4J_URI"):
+        raise StoreError(
+            "--bulk imports offline into the local server's files; with NEO4J_URI set, use `load` "
+            "(online), or run neo4j-admin database import on that server with a CSV folder from "
+            "`graphlib-trade export --format csv`"
+        )
+    server = _local_server()
+    click.echo(f"Bulk import of {path} into the local server (it restarts) ...", err=True)
+    stats = bulk_load(dataset, server)
+    click.echo(
+        f"Imported {path} into {server.uri}: {stats['nodes']:.0f} nodes, "
+        f"{stats['relationships']:.0f} relationships in {stats['seconds']:.1f} s (neo4j-admin)"
+    )
+
+
 def _stderr_console() -> Any:
     from rich.console import Console
 
@@ -440,15 +469,66 @@ def _stderr_console() -> Any:
 
 
 @cli.command("export")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["yaml", "json", "csv"]), default="yaml", show_default=True
+)
+@click.option(
+    "-o", "--out", "out", type=click.Path(), help="Write here (a folder for csv) instead of stdout."
+)
 @_fail_cleanly
-def export_cmd(fmt: str) -> None:
-    """Print the Neo4j graph as a data file."""
-    from graphlib_trade.io import dump_dataset
-
+def export_cmd(fmt: str, out: str | None) -> None:
+    """Print or write the Neo4j graph as a data file (or a CSV folder with neo4j-admin headers)."""
     with _open_store() as store:
         dataset = store.pull()
-    click.echo(dump_dataset(dataset, fmt), nl=False)
+    _write_dataset(dataset, fmt, out)
+
+
+def _write_dataset(dataset: Dataset, fmt: str, out: str | None) -> None:
+    from graphlib_trade.csvio import write_csv_folder
+    from graphlib_trade.io import dump_dataset
+
+    if fmt == "csv":
+        if out is None:
+            raise click.UsageError("--format csv writes a folder: give it with --out")
+        write_csv_folder(dataset, out)
+    elif out is None:
+        click.echo(dump_dataset(dataset, fmt), nl=False)
+        return
+    else:
+        try:
+            write_text_atomic(out, dump_dataset(dataset, fmt))
+        except OSError as exc:
+            raise DataError(out, [f"cannot write: {exc.strerror}"]) from None
+    click.echo(f"Wrote {out}", err=True)
+
+
+@cli.command("generate")
+@click.option("--nodes", type=click.IntRange(50, 50_000_000), required=True, help="About this many nodes.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same data.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(),
+    required=True,
+    help="A .json, .yaml or .yml file, or a folder for CSV files.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json", "csv"]),
+    default=None,
+    help="Default: from --out's suffix (.json, .yaml/.yml; anything else is a CSV folder).",
+)
+@_fail_cleanly
+def generate_cmd(nodes: int, seed: int, out: str, fmt: str | None) -> None:
+    """Write a synthetic supply chain (tiered BOMs, power-law suppliers, ownership, licences)."""
+    from graphlib_trade.generate import generate
+
+    if fmt is None:
+        suffix = Path(out).suffix.lower()
+        fmt = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(suffix, "csv")
+    dataset = parse_dataset(generate(nodes, seed=seed), f"generate --nodes {nodes} --seed {seed}")
+    _write_dataset(dataset, fmt, out)
 
 
 @cli.group("server")

@@ -1,4 +1,7 @@
-"""Read and write data files (YAML or JSON).  No database, no networkx here."""
+"""Read and write data files (YAML, JSON; CSV folders in :mod:`~graphlib_trade.csvio`).
+
+No database, no networkx here.
+"""
 
 from __future__ import annotations
 
@@ -48,7 +51,7 @@ def read_raw(path: str | os.PathLike[str]) -> Any:
     except FileNotFoundError:
         raise DataError(source, ["no such file"]) from None
     except IsADirectoryError:
-        raise DataError(source, ["is a directory, expected a YAML or JSON file"]) from None
+        raise DataError(source, ["is a folder, expected a YAML or JSON file"]) from None
     except OSError as exc:
         raise DataError(source, [f"cannot be read: {exc.strerror}"]) from None
     try:
@@ -72,7 +75,11 @@ def read_raw(path: str | os.PathLike[str]) -> Any:
 
 
 def load_dataset(path: str | os.PathLike[str]) -> Dataset:
-    """Read and validate a data file."""
+    """Read and validate a data file (YAML or JSON) or a CSV folder (see :mod:`graphlib_trade.csvio`)."""
+    if Path(path).is_dir():
+        from graphlib_trade.csvio import load_csv_folder
+
+        return load_csv_folder(path)
     return parse_dataset(read_raw(path), str(path))
 
 

@@ -12,6 +12,7 @@ behind ``neo4j://`` works unchanged.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, LiteralString
+from typing import TYPE_CHECKING, Any, LiteralString
 
 from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable
 
@@ -27,6 +28,9 @@ import neo4j
 from graphlib_trade.errors import StoreError
 from graphlib_trade.models import ID_SECTIONS, SECTIONS, Dataset, ImpactResult, parse_dataset
 from neo4j import GraphDatabase, NotificationMinimumSeverity, RoutingControl
+
+if TYPE_CHECKING:
+    from graphlib_trade.localserver import LocalServer
 
 BATCH_SIZE = 5000
 
@@ -258,6 +262,47 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
         yield rows[start : start + size]
 
 
+# --------------------------------------------------------------------------- bulk import
+
+
+def bulk_load(dataset: Dataset, server: LocalServer) -> dict[str, float]:
+    """Import ``dataset`` into the local server's empty database with ``neo4j-admin`` (offline).
+
+    Starts the server to check the database is empty (a bulk import replaces the
+    database files, so it refuses anything else), writes the validated data as a CSV
+    folder, stops the server, imports, starts it again and creates the schema.
+    Returns the import tool's counts and seconds.
+    """
+    from graphlib_trade.csvio import write_csv_folder
+
+    server.start()
+    conn = Connection(server.uri, "neo4j", server.password() or "")
+    with Store(conn) as store:
+        if not store.is_empty():
+            raise StoreError(
+                f"the database at {server.uri} is not empty: a bulk import is for an empty database "
+                "(use `load` to merge into it, or clear it first)"
+            )
+    staging = server.run_dir / "import" / f"bulk-{uuid.uuid4().hex}"
+    try:
+        folder = write_csv_folder(dataset, staging)
+        server.stop()
+        try:
+            stats = server.bulk_import(
+                folder.node_files, folder.relationship_files, multiline=folder.multiline
+            )
+        finally:
+            server.start()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    with Store(conn) as store:
+        store.apply_schema()
+        empty = [{"id": r.id} for r in dataset.restrictions if not r.origins]
+        if empty:
+            store._write(query("load/bulk_empty_origins"), "completing the bulk import", rows=empty)
+    return stats
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -368,6 +413,11 @@ class Store:
     def pull(self) -> Dataset:
         """The stored graph as a validated :class:`Dataset` (sections sorted by key)."""
         return parse_dataset(self.pull_raw(), self.source)
+
+    def is_empty(self) -> bool:
+        """True when the database holds no node at all (of any label)."""
+        (row,) = self._read("any_node")
+        return not row["any"]
 
     def counts(self) -> dict[str, int]:
         (row,) = self._read("counts")

@@ -1,0 +1,476 @@
+"""A data file as a folder of CSV files with ``neo4j-admin database import`` headers.
+
+One file per node label and per relationship type, so the same folder feeds
+``graphlib-trade`` (``--data FOLDER``) and Neo4j's offline bulk import
+(``load --bulk``).  Headers follow the import tool's conventions: ``id:ID`` and
+``:LABEL`` in node files, ``:START_ID``, ``:END_ID`` and ``:TYPE`` in relationship
+files, typed properties as ``name:float``, ``:boolean``, ``:date`` and
+``:string[]`` (elements separated by ``;``).  Ids share one id space, as
+validation makes them unique across sections.
+
+Every string is written quoted and an absent value as an empty, unquoted field;
+on reading, an empty field is an absent value (so an optional text that was the
+empty string comes back absent).  No database and no networkx here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from graphlib_trade.errors import DataError
+from graphlib_trade.models import (
+    Company,
+    Component,
+    Dataset,
+    EndUser,
+    Licence,
+    Product,
+    Restriction,
+    parse_dataset,
+)
+
+ARRAY_DELIMITER = ";"
+
+# (field, type): type is "" for a string, else the import tool's type name.
+_Column = tuple[str, str]
+
+#: Node files: section -> (file, label, columns).  ``id`` is the ``:ID`` column.
+NODE_FILES: dict[str, tuple[str, str, tuple[_Column, ...]]] = {
+    "companies": ("companies.csv", "Company", (("name", ""), ("country", ""), ("note", ""))),
+    "components": (
+        "components.csv",
+        "Component",
+        (
+            ("name", ""),
+            ("origin", ""),
+            ("us_content", "float"),
+            ("eccn", ""),
+            ("publicly_available", "boolean"),
+            ("us_direct_product", "boolean"),
+            ("value", "float"),
+            ("note", ""),
+        ),
+    ),
+    "products": (
+        "products.csv",
+        "Product",
+        (("name", ""), ("lifecycle", ""), ("units", "float"), ("value", "float"), ("note", "")),
+    ),
+    "end_users": ("end_users.csv", "EndUser", (("name", ""), ("region", ""), ("note", ""))),
+    "restrictions": (
+        "restrictions.csv",
+        "Restriction",
+        (
+            ("name", ""),
+            ("authority", ""),
+            ("origins", "string[]"),
+            ("de_minimis", "float"),
+            ("affiliates_threshold", "float"),
+            ("foreign_direct_product", "boolean"),
+            ("effective_from", "date"),
+            ("effective_until", "date"),
+            ("note", ""),
+        ),
+    ),
+    "licences": (
+        "licences.csv",
+        "Licence",
+        (
+            ("name", ""),
+            ("recipients", "string[]"),
+            ("suppliers", "string[]"),
+            ("components", "string[]"),
+            ("covers", ""),
+            ("valid_from", "date"),
+            ("valid_until", "date"),
+            ("note", ""),
+        ),
+    ),
+}
+
+#: Relationship files of the sections without ids: section -> (file, type, start, end, properties).
+REL_FILES: dict[str, tuple[str, str, str, str, tuple[_Column, ...]]] = {
+    "ownership": ("ownership.csv", "OWNS", "owner", "owned", (("share", "float"), ("note", ""))),
+    "supplies": ("supplies.csv", "SUPPLIES", "supplier", "component", ()),
+    "bom": (
+        "bom.csv",
+        "PART_OF",
+        "component",
+        "parent",
+        (("required", "boolean"), ("alternatives", "string[]"), ("value", "float"), ("note", "")),
+    ),
+    "services": ("services.csv", "SERVES", "provider", "product", (("kind", ""),)),
+    "uses": ("uses.csv", "USES", "user", "product", ()),
+}
+
+#: Relationships that hold a field of a node entry: file -> (type, section, field, end is the field).
+LINK_FILES: dict[str, tuple[str, str, str]] = {
+    "makes.csv": ("MAKES", "products", "maker"),
+    "targets.csv": ("TARGETS", "restrictions", "targets"),
+    "licenses.csv": ("LICENSES", "licences", "restriction"),
+}
+
+NODE_FILE_NAMES = tuple(spec[0] for spec in NODE_FILES.values())
+REL_FILE_NAMES = tuple(spec[0] for spec in REL_FILES.values()) + tuple(LINK_FILES)
+FILE_NAMES = NODE_FILE_NAMES + REL_FILE_NAMES
+
+
+@dataclass(frozen=True)
+class CsvFolder:
+    """What :func:`write_csv_folder` wrote: node and relationship files, and whether any text spans lines."""
+
+    path: Path
+    node_files: tuple[Path, ...]
+    relationship_files: tuple[Path, ...]
+    multiline: bool
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _cell(value: Any, kind: str, where: str, field: str) -> str:
+    if value is None:
+        return ""
+    if kind == "string[]":
+        items = list(value)
+        if not items:
+            return '""'
+        for item in items:
+            if ARRAY_DELIMITER in item or item == "":
+                raise DataError(
+                    where, [f"{field}: {item!r} cannot be written to a CSV array (empty or contains ';')"]
+                )
+        return _quote(ARRAY_DELIMITER.join(items))
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "float":
+        return repr(float(value))
+    if kind == "date":
+        return str(value.isoformat())
+    return _quote(str(value))
+
+
+def _lines(header: Iterable[str], rows: Iterable[Iterable[str]]) -> Iterator[str]:
+    yield ",".join(header) + "\n"
+    for row in rows:
+        yield ",".join(row) + "\n"
+
+
+def _header(columns: tuple[_Column, ...]) -> list[str]:
+    return [f"{name}:{kind}" if kind else name for name, kind in columns]
+
+
+def _node_rows(section: str, ds: Dataset) -> Iterator[list[str]]:
+    _file, label, columns = NODE_FILES[section]
+    for e in getattr(ds, section):
+        where = f"{section}: {e.id!r}"
+        yield [_quote(e.id), _quote(label)] + [_cell(getattr(e, f), kind, where, f) for f, kind in columns]
+
+
+def _rel_rows(section: str, ds: Dataset) -> Iterator[list[str]]:
+    _file, rel_type, start, end, columns = REL_FILES[section]
+    for e in getattr(ds, section):
+        a, b = getattr(e, start), getattr(e, end)
+        where = f"{section}: {a!r} -> {b!r}"
+        yield [_quote(a), _quote(b), rel_type] + [_cell(getattr(e, f), kind, where, f) for f, kind in columns]
+
+
+def _tables(ds: Dataset) -> Iterator[tuple[str, list[str], Iterator[list[str]]]]:
+    """(file name, header, rows) for every file of ``ds``."""
+    for section, (file, _label, columns) in NODE_FILES.items():
+        yield file, ["id:ID", ":LABEL", *_header(columns)], _node_rows(section, ds)
+    for section, (file, _type, _start, _end, columns) in REL_FILES.items():
+        yield file, [":START_ID", ":END_ID", ":TYPE", *_header(columns)], _rel_rows(section, ds)
+    header = [":START_ID", ":END_ID", ":TYPE"]
+    yield "makes.csv", header, ([_quote(p.maker), _quote(p.id), "MAKES"] for p in ds.products)
+    yield (
+        "targets.csv",
+        header,
+        ([_quote(r.id), _quote(t), "TARGETS"] for r in ds.restrictions for t in r.targets),
+    )
+    yield "licenses.csv", header, ([_quote(x.id), _quote(x.restriction), "LICENSES"] for x in ds.licences)
+
+
+def write_csv_folder(ds: Dataset, path: str | os.PathLike[str]) -> CsvFolder:
+    """Write ``ds`` as a CSV folder at ``path``, all at once.
+
+    The files are written to a hidden sibling folder first and then renamed into
+    place, so a crash leaves the old folder or the new one, never half of either.
+    An existing ``path`` is replaced only if it holds nothing but this format's files.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from graphlib_trade.models import parse_dataset
+    >>> ds = parse_dataset({"companies": [{"id": "a", "name": 'A "one" Ltd', "country": "US"}]}, "x")
+    >>> out = write_csv_folder(ds, pathlib.Path(tempfile.mkdtemp()) / "data")
+    >>> print((out.path / "companies.csv").read_text(), end="")
+    id:ID,:LABEL,name,country,note
+    "a","Company","A ""one"" Ltd","US",
+    >>> load_csv_folder(out.path) == ds
+    True
+    """
+    target = Path(path)
+    if target.exists():
+        if not target.is_dir():
+            raise DataError(str(target), ["exists and is not a folder"])
+        strangers = sorted(p.name for p in target.iterdir() if p.name not in FILE_NAMES)
+        if strangers:
+            raise DataError(
+                str(target), [f"holds other files ({', '.join(strangers[:5])}); refusing to replace it"]
+            )
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    multiline = False
+    nodes: list[Path] = []
+    rels: list[Path] = []
+    try:
+        for file, header, rows in _tables(ds):
+            with open(tmp / file, "w", encoding="utf-8", newline="") as handle:
+                for line in _lines(header, rows):
+                    if not multiline and ("\n" in line[:-1] or "\r" in line):
+                        multiline = True
+                    handle.write(line)
+                handle.flush()
+                os.fsync(handle.fileno())
+            (nodes if file in NODE_FILE_NAMES else rels).append(target / file)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
+            os.replace(target, old / "data")
+            os.replace(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return CsvFolder(target, tuple(nodes), tuple(rels), multiline)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _quoted_rows(text: str) -> Iterator[tuple[int, list[tuple[str, bool]]]]:
+    """(line, [(text, was quoted)]) per record: slower than :mod:`csv`, but tells ``""`` from empty."""
+    i, n, line = 0, len(text), 1
+    while i < n:
+        row: list[tuple[str, bool]] = []
+        start_line = line
+        while True:
+            if i < n and text[i] == '"':
+                parts, j = [], i + 1
+                while True:
+                    k = text.find('"', j)
+                    if k < 0:
+                        raise ValueError(f"line {start_line}: unterminated quoted field")
+                    parts.append(text[j:k])
+                    if text.startswith('"', k + 1):
+                        parts.append('"')
+                        j = k + 2
+                        continue
+                    i = k + 1
+                    break
+                value = "".join(parts)
+                line += value.count("\n")
+                row.append((value, True))
+            else:
+                ends = [k for k in (text.find(",", i), text.find("\n", i)) if k >= 0]
+                k = min(ends) if ends else n
+                row.append((text[i:k].rstrip("\r"), False))
+                i = k
+            if i < n and text[i] == ",":
+                i += 1
+                continue
+            if text.startswith("\r\n", i):
+                i += 1
+            if i < n and text[i] != "\n":
+                raise ValueError(f"line {line}: unexpected {text[i]!r} after a quoted field")
+            i += 1
+            line += 1
+            break
+        yield line - 1, row
+
+
+def _records(
+    folder: Path, file: str, keep_quotes: bool = False
+) -> Iterator[tuple[int, dict[str, tuple[str, bool]]]]:
+    """(line, {header: (text, was quoted)}) per record of ``folder/file``; none if it is absent.
+
+    With ``keep_quotes`` a quoted empty field (an empty list) is told from an empty one
+    (absent); otherwise both read as absent.
+    """
+    path = folder / file
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DataError(str(path), [f"cannot be read: {exc.strerror}"]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        byte = f"byte {exc.start}: {data[exc.start]:#04x}"
+        raise DataError(str(path), [f"is not UTF-8 text ({byte})"]) from None
+    rows: Iterator[tuple[int, list[tuple[str, bool]]]]
+    if keep_quotes:
+        rows = _quoted_rows(text)
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        rows = ((reader.line_num, [(cell, False) for cell in row]) for row in reader)
+    try:
+        header: list[str] | None = None
+        for line, row in rows:
+            if header is None:
+                header = [cell for cell, _ in row]
+                continue
+            if not row or row == [("", False)]:
+                continue
+            if len(row) != len(header):
+                problem = f"line {line}: {len(row)} fields where the header has {len(header)}"
+                raise DataError(str(path), [problem])
+            yield line, dict(zip(header, row, strict=True))
+    except (csv.Error, ValueError) as exc:
+        raise DataError(str(path), [f"not valid CSV: {exc}"]) from None
+
+
+def _columns(path: Path, header: Iterable[str], expected: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Map each header cell to (field, type), checking names and types against ``expected``."""
+    out: dict[str, tuple[str, str]] = {}
+    for cell in header:
+        name, _, kind = cell.partition(":")
+        key = cell if name == "" else name
+        if key not in expected:
+            raise DataError(str(path), [f"header: unknown column {cell!r} (expected: {', '.join(expected)})"])
+        if name and kind != expected[key] and not (expected[key] == "ID" and kind == "ID"):
+            want = f"{name}:{expected[key]}" if expected[key] else name
+            raise DataError(str(path), [f"header: column {cell!r} should be {want!r}"])
+        out[cell] = (key, kind)
+    missing = [k for k, kind in expected.items() if kind in ("ID", "START_ID", "END_ID") and k not in
+               {v[0] for v in out.values()}]  # fmt: skip
+    if missing:
+        raise DataError(str(path), [f"header: missing column {missing[0]!r}"])
+    return out
+
+
+def _read_table(
+    folder: Path, file: str, expected: Mapping[str, str], required: frozenset[str], keep_quotes: bool = False
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    columns: dict[str, tuple[str, str]] | None = None
+    for line, record in _records(folder, file, keep_quotes):
+        if columns is None:
+            columns = _columns(folder / file, record.keys(), expected)
+        entry: dict[str, Any] = {}
+        for cell, (text, quoted) in record.items():
+            key, kind = columns[cell]
+            if kind == "string[]":
+                if text or quoted:
+                    entry[key] = text.split(ARRAY_DELIMITER) if text else []
+            elif text or key in required:
+                entry[key] = text
+        yield line, entry
+
+
+def load_csv_folder(path: str | os.PathLike[str]) -> Dataset:
+    """Read and validate a CSV folder; problems name the file and line of each entry."""
+    raw, lines = _read_folder(Path(path))
+    try:
+        return parse_dataset(raw, str(path))
+    except DataError as exc:
+        files = {s: spec[0] for s, spec in NODE_FILES.items()} | {s: spec[0] for s, spec in REL_FILES.items()}
+
+        def where(match: re.Match[str]) -> str:
+            section, index = match.group(1), int(match.group(2))
+            if section in files and index < len(lines.get(section, ())):
+                return f"{files[section]} line {lines[section][index]}"
+            return match.group(0)
+
+        problems = [_ENTRY.sub(where, p, count=1) for p in exc.problems]
+        raise DataError(exc.source, problems) from None
+
+
+_ENTRY = re.compile(r"^(\w+)\[(\d+)\]")
+
+
+def read_csv_folder(path: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]]]:
+    """Raw data-file sections from a CSV folder (validate them with ``parse_dataset``)."""
+    return _read_folder(Path(path))[0]
+
+
+def _read_folder(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[int]]]:
+    strangers = sorted(p.name for p in folder.glob("*.csv") if p.name not in FILE_NAMES)
+    if strangers:
+        raise DataError(str(folder), [f"unexpected file {strangers[0]} (expected: {', '.join(FILE_NAMES)})"])
+    if not any((folder / f).is_file() for f in FILE_NAMES):
+        raise DataError(str(folder), [f"holds none of the data files ({', '.join(FILE_NAMES)})"])
+    raw: dict[str, list[dict[str, Any]]] = {}
+    lines: dict[str, list[int]] = {}
+    by_id: dict[str, dict[str, dict[str, Any]]] = {}
+    models: dict[str, type[BaseModel]] = {
+        "companies": Company,
+        "components": Component,
+        "products": Product,
+        "end_users": EndUser,
+        "restrictions": Restriction,
+        "licences": Licence,
+    }
+    for section, (file, _label, columns) in NODE_FILES.items():
+        required = frozenset(n for n, f in models[section].model_fields.items() if f.is_required()) | {"id"}
+        expected = {"id": "ID", ":LABEL": "", **dict(columns)}
+        entries, at = [], []
+        # Restrictions' origins default to ("US",): their file must tell an empty list from none.
+        quotes = section == "restrictions"
+        for line, entry in _read_table(folder, file, expected, required, keep_quotes=quotes):
+            entry.pop(":LABEL", None)
+            entries.append(entry)
+            at.append(line)
+        raw[section], lines[section] = entries, at
+        by_id[section] = {str(e.get("id")): e for e in entries}
+    link_kinds = {":START_ID": "START_ID", ":END_ID": "END_ID", ":TYPE": ""}
+    for section, (file, rel_type, start, end, columns) in REL_FILES.items():
+        entries, at = [], []
+        for line, entry in _read_table(folder, file, {**link_kinds, **dict(columns)}, frozenset()):
+            if entry.pop(":TYPE", rel_type) != rel_type:
+                raise DataError(str(folder / file), [f"line {line}: :TYPE should be {rel_type!r}"])
+            entry[start] = entry.pop(":START_ID", "")
+            entry[end] = entry.pop(":END_ID", "")
+            entries.append(entry)
+            at.append(line)
+        raw[section], lines[section] = entries, at
+    for file, (rel_type, section, field) in LINK_FILES.items():
+        for line, entry in _read_table(folder, file, link_kinds, frozenset()):
+            where = str(folder / file)
+            if entry.get(":TYPE", rel_type) != rel_type:
+                raise DataError(where, [f"line {line}: :TYPE should be {rel_type!r}"])
+            # MAKES runs maker -> product; the others run from the entry to what its field names.
+            node_id, other = (
+                (entry.get(":END_ID", ""), entry.get(":START_ID", ""))
+                if rel_type == "MAKES"
+                else (entry.get(":START_ID", ""), entry.get(":END_ID", ""))
+            )
+            owner = by_id[section].get(node_id)
+            if owner is None:
+                kind = NODE_FILES[section][1]
+                raise DataError(where, [f"line {line}: unknown {kind} {node_id!r}"])
+            if field == "targets":
+                owner.setdefault("targets", []).append(other)
+            elif field in owner:
+                raise DataError(where, [f"line {line}: {node_id!r} already has {field} {owner[field]!r}"])
+            else:
+                owner[field] = other
+    return raw, lines
