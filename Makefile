@@ -24,12 +24,6 @@ graphviz:
 
 ## Neo4j Community 5.26 from Maven Central (no Docker needed); NEO4J_URI points elsewhere instead.
 neo4j-install: $(STAMP)
-
-## Graphviz's dot draws --format svg/html pictures (Debian package; --format dot/mermaid need nothing).
-graphviz:
-	@command -v dot >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; fi; }
 	$(BIN)/graphlib-trade server install
 
 neo4j-start: neo4j-install
@@ -56,9 +50,10 @@ lint: $(STAMP)
 demo: $(STAMP) neo4j-install graphviz
 	bash scripts/demo.sh
 
-## Benchmarks on generated supply chains (10k and 100k nodes; BENCH_SCALE=1m adds 1M):
-## writes bench/results.json and the table in BENCHMARKS.md.
-bench: $(STAMP)
+## Benchmarks on generated supply chains (10k and 100k nodes; BENCH_SCALE=1m adds 1M), beside the
+## csgraph floor and the pure-Cypher peer, with Neo4j load/bulk/pull on a bench-only local server
+## (BENCH_NEO4J=0 skips Neo4j): writes bench/results.json and the tables in BENCHMARKS.md.
+bench: $(STAMP) neo4j-install
 	$(BIN)/python bench/run.py
 
 ## Opens Neo4j Browser in headless Chromium (Debian's chromium), checks the status colours

@@ -1,7 +1,16 @@
 """Benchmarks on generated supply chains: `make bench` (BENCH_SCALE=1m adds 1M nodes).
 
 Each scale runs in its own process, so that its peak memory (max RSS) is its own.
-Writes bench/results.json and the table between the markers in BENCHMARKS.md.
+Beside each analysis step it measures, in the same run:
+
+- the floor: one ``scipy.sparse.csgraph`` breadth-first pass over the same edges from
+  the restricted parties (no impact computation can touch less);
+- the peer: the reach question answered in Neo4j by plain Cypher
+  (``cypher/peer/reach.cypher``), its answer checked equal to :func:`reach`'s;
+- Neo4j online load, pull and offline bulk import, on a bench-only local server
+  (``neo4j/run-bench``, ports 7691/7478; BENCH_NEO4J=0 skips it).
+
+Writes bench/results.json and the tables between the markers in BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -11,77 +20,279 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
 SCALES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 AS_OF = dt.date(2020, 6, 1)
 
 
-def measure(nodes: int) -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT))
-    from graphlib_trade.analysis import build_graph, explain, impact, rank, timeline
-    from graphlib_trade.generate import generate
-    from graphlib_trade.models import parse_dataset
+def floor_graph(G: Any, sources: set[str]) -> Any:
+    """The downstream edges (OWNS, SUPPLIES, PART_OF, MAKES, product -> user) as a CSR matrix.
 
-    timings: dict[str, float] = {}
+    The last node is an extra source joined to every node of ``sources``.
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from graphlib_trade.analysis.graph import MAKES, OWNS, PART_OF, SUPPLIES, USES
+
+    index = {n: i for i, n in enumerate(G)}
+    rows: list[int] = []
+    cols: list[int] = []
+    for u, v, key in G.edges(keys=True):
+        if key in (OWNS, SUPPLIES, PART_OF, MAKES):
+            rows.append(index[u])
+            cols.append(index[v])
+        elif key == USES:
+            rows.append(index[v])
+            cols.append(index[u])
+    n = len(index) + 1
+    for s in sources:
+        rows.append(n - 1)
+        cols.append(index[s])
+    data = np.ones(len(rows), dtype=np.int8)
+    return csr_matrix((data, (rows, cols)), shape=(n, n))
+
+
+def floor_pass(csr: Any) -> int:
+    """One breadth-first pass from the extra source: how many nodes it reaches."""
+    from scipy.sparse.csgraph import breadth_first_order
+
+    order = breadth_first_order(csr, csr.shape[0] - 1, directed=True, return_predecessors=False)
+    return len(order) - 1
+
+
+def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
+    from graphlib_trade.analysis import build_graph, explain, impact, rank, reach, timeline, whatif
+    from graphlib_trade.analysis.graph import RESTRICTION, TARGETS
+    from graphlib_trade.csvio import write_csv_folder
+    from graphlib_trade.generate import generate
+    from graphlib_trade.io import dump_dataset, load_dataset
+    from graphlib_trade.models import parse_dataset, parse_scenario
+
+    seconds: dict[str, float] = {}
+    figures: dict[str, Any] = {}
 
     def timed(name: str, fn: Any, *args: Any, **kw: Any) -> Any:
         start = time.perf_counter()
         result = fn(*args, **kw)
-        timings[name] = round(time.perf_counter() - start, 3)
+        seconds[name] = round(time.perf_counter() - start, 3)
+        print(f"  {name}: {seconds[name]:.2f} s", file=sys.stderr, flush=True)
         return result
 
-    raw = timed("generate", generate, nodes, seed=1)
-    ds = timed("parse+validate", parse_dataset, raw, "generated")
-    G = timed("build graph", build_graph, ds)
-    result = timed("impact", impact, G, AS_OF)
-    timed("rank suppliers", rank, G, "suppliers", AS_OF, top=20)
-    timed("rank components", rank, G, "components", AS_OF, top=20)
-    timed("rank countries", rank, G, "countries", AS_OF)
-    worst = max(result.products, key=lambda p: (p.status.rank, len(p.causes)))
-    timed("explain (worst product)", explain, G, worst.id, AS_OF)
-    tl = timed("timeline (all window dates)", timeline, G)
-    return {
-        "nodes": G.number_of_nodes(),
-        "relationships": G.number_of_edges(),
-        "seconds": timings,
-        "timeline_dates": len(tl.events),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }
+    work = Path(tempfile.mkdtemp(prefix="graphlib-bench-"))
+    try:
+        raw = timed("generate", generate, nodes, seed=1)
+        generated = parse_dataset(raw, "generated")
+        del raw
+        json_path = work / "data.json"
+        json_path.write_text(dump_dataset(generated, "json"))
+        csv_folder = timed("write CSV folder", write_csv_folder, generated, work / "csv")
+        del generated
+
+        # End to end, as an analyst runs it: a fresh process, a JSON file in, the JSON report out.
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "graphlib_trade", "impact", "--data", str(json_path),
+             "--as-of", AS_OF.isoformat(), "--format", "json", "-o", str(work / "impact.json")],
+            check=True, capture_output=True, cwd=ROOT,
+        )  # fmt: skip
+        seconds["impact end to end (CLI, JSON file)"] = round(time.perf_counter() - start, 3)
+        figures["cli_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+        ds = timed("parse+validate (JSON file)", load_dataset, json_path)
+        timed("parse+validate (CSV folder)", load_dataset, csv_folder.path)
+        G = timed("build graph", build_graph, ds)
+        result = timed("impact", impact, G, AS_OF)
+
+        busiest = Counter(s.supplier for s in ds.supplies).most_common(1)[0][0]
+        scenario = parse_scenario({"name": "bench", "restrict": [busiest]}, "bench")
+        change, _, _ = timed("whatif (restrict the busiest supplier)", whatif, G, scenario, AS_OF)
+        figures["whatif_changes"] = len(change.products) + len(change.end_users)
+        timed("rank suppliers", rank, G, "suppliers", AS_OF, top=20)
+        if nodes < 1_000_000:
+            timed("rank components", rank, G, "components", AS_OF, top=20)
+        timed("rank countries", rank, G, "countries", AS_OF)
+        if nodes < 1_000_000:
+            worst = max(result.products, key=lambda p: (p.status.rank, len(p.causes)))
+            timed("explain (worst product)", explain, G, worst.id, AS_OF)
+            tl = timed("timeline (all window dates)", timeline, G)
+            figures["timeline_dates"] = len(tl.events)
+        products, users = timed("reach (networkx)", reach, G, AS_OF)
+        figures["reach"] = {"products": len(products), "end_users": len(users)}
+        not_ok = {p.id for p in result.products if p.status.value != "ok"}
+        figures["impact_not_ok"] = len(not_ok)
+        assert not_ok <= set(products), "a product not ok lies outside the reach of the restrictions"
+
+        targets = set()
+        for node, kind in G.nodes(data="kind"):
+            data = G.nodes[node]
+            if (
+                kind == RESTRICTION
+                and data["effective_from"] <= AS_OF
+                and (data.get("effective_until") is None or data["effective_until"] >= AS_OF)
+            ):
+                targets.update(t for _, t, k in G.out_edges(node, keys=True) if k == TARGETS)
+        csr = timed("floor: edges to CSR (once)", floor_graph, G, targets)
+        floor = [0.0] * 5
+        for i in range(5):
+            start = time.perf_counter()
+            figures["floor_reached"] = floor_pass(csr)
+            floor[i] = time.perf_counter() - start
+        seconds["floor: csgraph BFS pass"] = round(min(floor), 4)
+        figures["nodes"] = G.number_of_nodes()
+        figures["relationships"] = G.number_of_edges()
+        if with_neo4j:
+            figures["neo4j"] = neo4j_steps(ds, csv_folder.path, set(products), set(users), seconds)
+        figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        figures["seconds"] = seconds
+        return figures
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
-def table(results: dict[str, Any]) -> str:
+def neo4j_steps(
+    ds: Any, csv_path: Path, products: set[str], users: set[str], seconds: dict[str, float]
+) -> dict[str, Any]:
+    from graphlib_trade.localserver import LocalServer, default_home
+    from graphlib_trade.store import Connection, Store, bulk_load
+
+    server = LocalServer(
+        home=default_home(), bolt_port=7691, http_port=7478, heap="2g", pagecache="2g", instance="run-bench"
+    )
+    server.stop()
+    shutil.rmtree(server.run_dir, ignore_errors=True)
+    out: dict[str, Any] = {}
+    try:
+        server.start()
+        conn = Connection(server.uri, "neo4j", server.password() or "")
+        with Store(conn) as store:
+            start = time.perf_counter()
+            store.load(ds)
+            seconds["neo4j online load"] = round(time.perf_counter() - start, 3)
+            out["relationships"] = store.counts()["relationships"]
+            out["nodes"] = store.counts()["nodes"]
+            start = time.perf_counter()
+            store.pull_raw()
+            seconds["neo4j pull (rows)"] = round(time.perf_counter() - start, 3)
+            start = time.perf_counter()
+            store.pull()
+            seconds["neo4j pull + validate"] = round(time.perf_counter() - start, 3)
+            runs = []
+            for _ in range(3):
+                start = time.perf_counter()
+                (row,) = store._read("peer/reach", as_of=AS_OF)
+                runs.append(time.perf_counter() - start)
+            seconds["peer: Cypher reach (warm, best of 3)"] = round(min(runs), 3)
+            seconds["peer: Cypher reach (first run)"] = round(runs[0], 3)
+            out["peer_equal"] = set(row["products"]) == products and set(row["end_users"]) == users
+            assert out["peer_equal"], "the Cypher peer and reach() disagree"
+        server.stop()
+        # Empty the database (its files; the system database keeps the password).
+        for sub in ("databases", "transactions"):
+            shutil.rmtree(server.run_dir / "data" / sub / "neo4j", ignore_errors=True)
+        start = time.perf_counter()
+        stats = bulk_load(ds, server)
+        seconds["neo4j bulk load (load --bulk, with restarts)"] = round(time.perf_counter() - start, 3)
+        seconds["neo4j-admin import alone"] = round(stats["seconds"], 3)
+        with Store(conn) as store:
+            out["bulk_equal_counts"] = store.counts() == {
+                "nodes": out["nodes"],
+                "relationships": out["relationships"],
+            }
+    finally:
+        server.stop()
+        shutil.rmtree(server.run_dir, ignore_errors=True)
+    return out
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def _rate(rels: int, secs: float | None) -> str:
+    return f"{rels / secs:,.0f} rels/s" if secs else "-"
+
+
+def tables(results: dict[str, Any]) -> str:
     scales = list(results["scales"])
-    steps = list(next(iter(results["scales"].values()))["seconds"])
+    by = results["scales"]
+    steps: list[str] = []
+    for s in scales:
+        steps += [k for k in by[s]["seconds"] if k not in steps]
     head = "| step | " + " | ".join(
-        f"{s} ({results['scales'][s]['nodes']:,} nodes, {results['scales'][s]['relationships']:,} rels)"
-        for s in scales
+        f"{s} ({by[s]['nodes']:,} nodes, {by[s]['relationships']:,} rels)" for s in scales
     )
     lines = [head + " |", "|---" * (len(scales) + 1) + "|"]
     for step in steps:
-        lines.append(
-            f"| {step} | "
-            + " | ".join(f"{results['scales'][s]['seconds'][step]:.2f} s" for s in scales)
-            + " |"
-        )
+        cells = []
+        for s in scales:
+            v = by[s]["seconds"].get(step)
+            cells.append("skipped" if v is None else (f"{v:.3f} s" if v < 0.1 else f"{v:.2f} s"))
+        lines.append(f"| {step} | " + " | ".join(cells) + " |")
     lines.append(
-        "| peak memory (max RSS) | "
-        + " | ".join(f"{results['scales'][s]['peak_rss_mb']:,.0f} MB" for s in scales)
+        "| peak memory, impact end to end (CLI) | "
+        + " | ".join(f"{by[s]['cli_peak_rss_mb']:,.0f} MB" for s in scales)
         + " |"
     )
-    return "\n".join(lines)
+    lines.append(
+        "| peak memory, this bench process | "
+        + " | ".join(f"{by[s]['peak_rss_mb']:,.0f} MB" for s in scales)
+        + " |"
+    )
+    ratios = ["", "| ratio (same run) | " + " | ".join(scales) + " |", "|---" * (len(scales) + 1) + "|"]
+
+    def ratio(name: str, num: str, den: str, fmt: str = "{:.1f}x") -> None:
+        cells = []
+        for s in scales:
+            a, b = by[s]["seconds"].get(num), by[s]["seconds"].get(den)
+            cells.append(fmt.format(a / b) if a and b else "-")
+        ratios.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    ratio("impact / floor", "impact", "floor: csgraph BFS pass", "{:,.0f}x")
+    ratio("reach (networkx) / floor", "reach (networkx)", "floor: csgraph BFS pass", "{:,.0f}x")
+    ratio(
+        "peer Cypher reach (warm) / reach (networkx)",
+        "peer: Cypher reach (warm, best of 3)",
+        "reach (networkx)",
+    )
+    ratio("peer Cypher reach (warm) / full impact", "peer: Cypher reach (warm, best of 3)", "impact")
+    ratio("whatif / impact", "whatif (restrict the busiest supplier)", "impact")
+    ratio("rank suppliers / impact", "rank suppliers", "impact")
+    for label, step in (
+        ("Neo4j online load", "neo4j online load"),
+        ("Neo4j bulk import (neo4j-admin alone)", "neo4j-admin import alone"),
+        ("Neo4j bulk load (with restarts)", "neo4j bulk load (load --bulk, with restarts)"),
+        ("pull from Neo4j (rows)", "neo4j pull (rows)"),
+        ("pull from Neo4j + validate", "neo4j pull + validate"),
+    ):
+        cells = [
+            _rate(by[s].get("neo4j", {}).get("relationships", 0), by[s]["seconds"].get(step)) for s in scales
+        ]
+        ratios.append(f"| {label} | " + " | ".join(cells) + " |")
+    ratios.append(
+        "| peer and reach answers equal | "
+        + " | ".join(str(by[s].get("neo4j", {}).get("peer_equal", "-")) for s in scales)
+        + " |"
+    )
+    return "\n".join(lines + ratios)
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--one":
-        print(json.dumps(measure(int(sys.argv[2]))))
+    if len(sys.argv) == 4 and sys.argv[1] == "--one":
+        print(json.dumps(measure(int(sys.argv[2]), sys.argv[3] == "1")))
         return
     wanted = ["10k", "100k"] + (["1m"] if os.environ.get("BENCH_SCALE") == "1m" else [])
+    with_neo4j = os.environ.get("BENCH_NEO4J", "1") != "0"
     results: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
@@ -91,18 +302,20 @@ def main() -> None:
     for name in wanted:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         out = subprocess.run(
-            [sys.executable, __file__, "--one", str(SCALES[name])], check=True, capture_output=True, text=True
+            [sys.executable, __file__, "--one", str(SCALES[name]), "1" if with_neo4j else "0"],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         results["scales"][name] = json.loads(out.stdout)
-        print(json.dumps(results["scales"][name]), file=sys.stderr)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     md = ROOT / "BENCHMARKS.md"
     text = md.read_text() if md.exists() else "# Benchmarks\n\n<!-- bench:start -->\n<!-- bench:end -->\n"
     start, end = text.index("<!-- bench:start -->"), text.index("<!-- bench:end -->")
     when = f"Measured {results['date']} on {results['machine']}, as of {results['as_of']}."
     body = f"<!-- bench:start -->\n{when}\n\n"
-    md.write_text(text[:start] + body + table(results) + "\n" + text[end:])
-    print(table(results))
+    md.write_text(text[:start] + body + tables(results) + "\n" + text[end:])
+    print(tables(results))
 
 
 if __name__ == "__main__":

@@ -336,6 +336,18 @@ def parse_dataset(raw: Any, source: str) -> Dataset:
     return dataset
 
 
+class _Where:
+    """An entry's name for a message, worked out only when a message needs it."""
+
+    __slots__ = ("entry", "index", "section")
+
+    def __init__(self, section: str, index: int, entry: BaseModel) -> None:
+        self.section, self.index, self.entry = section, index, entry
+
+    def __str__(self) -> str:
+        return describe_entry(self.section, self.index, self.entry.model_dump())
+
+
 def reference_problems(ds: Dataset) -> list[str]:
     """Every cross-entry inconsistency of ``ds``: unknown ids, duplicates, impossible shares."""
     problems: list[str] = []
@@ -355,12 +367,12 @@ def reference_problems(ds: Dataset) -> list[str]:
     restrictions = {r.id for r in ds.restrictions}
     parts_and_products = components | products
 
-    def need(where: str, field: str, value: str, known: set[str], kind: str) -> None:
+    def need(where: _Where, field: str, value: str, known: set[str], kind: str) -> None:
         if value not in known:
             problems.append(f"{where}: {field}: unknown {kind} {value!r}")
 
-    def where_of(section: str, i: int, entry: BaseModel) -> str:
-        return describe_entry(section, i, entry.model_dump())
+    def where_of(section: str, i: int, entry: BaseModel) -> _Where:
+        return _Where(section, i, entry)
 
     held: dict[str, float] = defaultdict(float)
     pairs: Counter[tuple[str, str]] = Counter()

@@ -8,6 +8,7 @@ from graphlib_trade.analysis.explain import explain
 from graphlib_trade.analysis.graph import build_graph
 from graphlib_trade.analysis.impact import bom_order, impact
 from graphlib_trade.analysis.ownership import restricted_parties
+from graphlib_trade.analysis.reach import reach
 from graphlib_trade.analysis.scenario import apply_scenario, check_scenario, compare, diff_scenarios, whatif
 from graphlib_trade.analysis.timeline import timeline
 
@@ -21,6 +22,7 @@ __all__ = [
     "explain",
     "impact",
     "rank",
+    "reach",
     "restricted_parties",
     "timeline",
     "us_content",

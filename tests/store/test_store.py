@@ -354,3 +354,28 @@ class TestBrowserSupport:
         grass = (ROOT / "cypher" / "browser" / "style.grass").read_text()
         for label in ("ImpactBlocked", "ImpactExposed", "ImpactDegraded", "ImpactAtRisk", "ImpactOk"):
             assert f"node.{label} {{" in grass
+
+
+class TestPeerQuery:
+    """cypher/peer/reach.cypher (the benchmark's pure-Cypher peer) answers what reach() answers."""
+
+    @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
+    def test_same_answer_as_reach(self, store: Store, path: Path) -> None:
+        from graphlib_trade.analysis import reach
+
+        ds = load_dataset(path)
+        store.load(ds)
+        G = build_graph(ds)
+        for day in DATES:
+            (row,) = store.run_read("peer/reach", as_of=day)
+            products, users = reach(G, day)
+            assert (sorted(row["products"]), sorted(row["end_users"])) == (list(products), list(users)), day
+
+    def test_huawei_answer_by_hand(self, store: Store) -> None:
+        store.load(load_dataset(ROOT / "fixtures" / "huawei_2019.yaml"))
+        (before,) = store.run_read("peer/reach", as_of=dt.date(2019, 5, 15))
+        (after,) = store.run_read("peer/reach", as_of=dt.date(2019, 5, 20))
+        assert before["products"] == [] and before["end_users"] == []
+        # Huawei makes its phones: every Huawei product is within reach once it is listed.
+        assert {"mate-20-pro", "mate-30-pro"} <= set(after["products"])
+        assert "bt" in after["end_users"]
