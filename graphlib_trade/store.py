@@ -168,11 +168,16 @@ def wait_until_ready(uri: str, auth: tuple[str, str], timeout: float = 60.0) -> 
 
 
 def _props(entry: Any, *drop: str) -> dict[str, Any]:
+    """Node or relationship properties; an empty list is stored as no property, as a bulk import
+    stores it, unless the field's default is not empty (``origins: []`` differs from no origins)."""
+    fields = type(entry).model_fields
     out = {}
     for key, value in entry.__dict__.items():
         if key in drop:
             continue
-        out[key] = list(value) if isinstance(value, tuple) else value
+        if isinstance(value, tuple):
+            value = list(value) if value or fields[key].default else None
+        out[key] = value
     return out
 
 
