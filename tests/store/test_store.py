@@ -163,10 +163,15 @@ class TestRoundTrip:
             {
                 "parent": "phone",
                 "component": "chip",
-                "props": {"required": True, "alternatives": [], "value": None, "note": None},
+                # An empty list travels as None (no property), as neo4j-admin imports it.
+                "props": {"required": True, "alternatives": None, "value": None, "note": None},
             }
         ]
         assert rows["bom_component"] == []
+        # ... except where an empty list means something: a restriction with no origins.
+        fdpr = {"id": "fdpr", "targets": ["cn"], "origins": [], "effective_from": "2020-09-15"}
+        rows = load_rows(parse_dataset(basic(restrictions=[fdpr]), "x"))
+        assert [r["props"]["origins"] for r in rows["restrictions"]] == [["US"], []]
 
 
 class TestAnalysisFromNeo4j:
