@@ -10,7 +10,8 @@ Beside each analysis step it measures, in the same run:
 - Neo4j online load, pull and offline bulk import, on a bench-only local server
   (``neo4j/run-bench``, ports 7691/7478; BENCH_NEO4J=0 skips it).
 
-Writes bench/results.json and the tables between the markers in BENCHMARKS.md.
+Writes bench/results.json and the tables between the markers in BENCHMARKS.md.  `timeline`
+(one evaluation per window date) runs at 10k only unless BENCH_TIMELINE=1.
 """
 
 from __future__ import annotations
@@ -126,6 +127,7 @@ def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
         if nodes < 1_000_000:
             worst = max(result.products, key=lambda p: (p.status.rank, len(p.causes)))
             timed("explain (worst product)", explain, G, worst.id, AS_OF)
+        if nodes < 100_000 or os.environ.get("BENCH_TIMELINE") == "1":
             tl = timed("timeline (all window dates)", timeline, G)
             figures["timeline_dates"] = len(tl.events)
         products, users = timed("reach (networkx)", reach, G, AS_OF)
@@ -309,7 +311,8 @@ def main() -> None:
             text=True,
         )
         results["scales"][name] = json.loads(out.stdout)
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        # Written after each scale, so a long run interrupted at 1M keeps the smaller scales.
+        (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     md = ROOT / "BENCHMARKS.md"
     text = md.read_text() if md.exists() else "# Benchmarks\n\n<!-- bench:start -->\n<!-- bench:end -->\n"
     start, end = text.index("<!-- bench:start -->"), text.index("<!-- bench:end -->")
