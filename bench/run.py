@@ -268,7 +268,9 @@ def tables(results: dict[str, Any]) -> str:
         "peer: Cypher reach (warm, best of 3)",
         "reach (networkx)",
     )
-    ratio("peer Cypher reach (warm) / full impact", "peer: Cypher reach (warm, best of 3)", "impact")
+    ratio(
+        "peer Cypher reach (warm) / full impact", "peer: Cypher reach (warm, best of 3)", "impact", "{:.2f}x"
+    )
     ratio("whatif / impact", "whatif (restrict the busiest supplier)", "impact")
     ratio("rank suppliers / impact", "rank suppliers", "impact")
     for label, step in (
