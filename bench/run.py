@@ -75,7 +75,7 @@ def floor_pass(csr: Any) -> int:
 
 def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
     from graphlib_trade.analysis import build_graph, explain, impact, rank, reach, timeline, whatif
-    from graphlib_trade.analysis.graph import RESTRICTION, TARGETS
+    from graphlib_trade.analysis.reach import active_restrictions
     from graphlib_trade.csvio import write_csv_folder
     from graphlib_trade.generate import generate
     from graphlib_trade.io import dump_dataset, load_dataset
@@ -136,15 +136,7 @@ def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
         figures["impact_not_ok"] = len(not_ok)
         assert not_ok <= set(products), "a product not ok lies outside the reach of the restrictions"
 
-        targets = set()
-        for node, kind in G.nodes(data="kind"):
-            data = G.nodes[node]
-            if (
-                kind == RESTRICTION
-                and data["effective_from"] <= AS_OF
-                and (data.get("effective_until") is None or data["effective_until"] >= AS_OF)
-            ):
-                targets.update(t for _, t, k in G.out_edges(node, keys=True) if k == TARGETS)
+        targets = {t for ts, _ in active_restrictions(G, AS_OF).values() for t in ts}
         csr = timed("floor: edges to CSR (once)", floor_graph, G, targets)
         floor = [0.0] * 5
         for i in range(5):
@@ -194,7 +186,7 @@ def neo4j_steps(
             runs = []
             for _ in range(3):
                 start = time.perf_counter()
-                (row,) = store._read("peer/reach", as_of=AS_OF)
+                (row,) = store.run_read("peer/reach", as_of=AS_OF)
                 runs.append(time.perf_counter() - start)
             seconds["peer: Cypher reach (warm, best of 3)"] = round(min(runs), 3)
             seconds["peer: Cypher reach (first run)"] = round(runs[0], 3)

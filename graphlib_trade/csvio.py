@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from graphlib_trade.errors import DataError
+from graphlib_trade.io import read_text
 from graphlib_trade.models import (
     Company,
     Component,
@@ -316,17 +317,9 @@ def _records(
     (absent); otherwise both read as absent.
     """
     path = folder / file
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists():
         return
-    except OSError as exc:
-        raise DataError(str(path), [f"cannot be read: {exc.strerror}"]) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        byte = f"byte {exc.start}: {data[exc.start]:#04x}"
-        raise DataError(str(path), [f"is not UTF-8 text ({byte})"]) from None
+    text = read_text(path)
     rows: Iterator[tuple[int, list[tuple[str, bool]]]]
     if keep_quotes:
         rows = _quoted_rows(text)

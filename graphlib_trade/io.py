@@ -43,8 +43,8 @@ def _no_duplicate_keys(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
 
 
-def read_raw(path: str | os.PathLike[str]) -> Any:
-    """Parse a YAML or JSON file into plain Python data; raise :class:`DataError` if unreadable."""
+def read_text(path: str | os.PathLike[str]) -> str:
+    """The UTF-8 text of ``path``; raise :class:`DataError` naming the file if it cannot be read."""
     source = str(path)
     try:
         data = Path(path).read_bytes()
@@ -55,9 +55,15 @@ def read_raw(path: str | os.PathLike[str]) -> Any:
     except OSError as exc:
         raise DataError(source, [f"cannot be read: {exc.strerror}"]) from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(source, [f"is not UTF-8 text (byte {exc.start}: {data[exc.start]:#04x})"]) from None
+
+
+def read_raw(path: str | os.PathLike[str]) -> Any:
+    """Parse a YAML or JSON file into plain Python data; raise :class:`DataError` if unreadable."""
+    source = str(path)
+    text = read_text(path)
     if source.lower().endswith(".json"):
         try:
             return json.loads(text)

@@ -25,9 +25,23 @@ from graphlib_trade.analysis.graph import (
     TARGETS,
     USES,
 )
+from graphlib_trade.analysis.impact import _in_window
 from graphlib_trade.analysis.ownership import restricted_parties
 
 _DOWNSTREAM = frozenset({SUPPLIES, PART_OF, MAKES})
+
+
+def active_restrictions(G: nx.MultiDiGraph, as_of: dt.date) -> dict[str, tuple[list[str], float]]:
+    """Each restriction in force on ``as_of``: its targets and its affiliates threshold."""
+    return {
+        node: (
+            [t for _, t, key in G.out_edges(node, keys=True) if key == TARGETS],
+            data["affiliates_threshold"],
+        )
+        for node, data in G.nodes(data=True)
+        if data.get("kind") == RESTRICTION
+        and _in_window(data["effective_from"], data.get("effective_until"), as_of)
+    }
 
 
 def reach(G: nx.MultiDiGraph, as_of: dt.date) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -73,15 +87,8 @@ def reach(G: nx.MultiDiGraph, as_of: dt.date) -> tuple[tuple[str, ...], tuple[st
     ((), ())
     """
     parties: set[str] = set()
-    for node, kind in G.nodes(data="kind"):
-        if kind != RESTRICTION:
-            continue
-        data = G.nodes[node]
-        start, end = data["effective_from"], data.get("effective_until")
-        if not (start <= as_of and (end is None or as_of <= end)):
-            continue
-        targets = [t for _, t, key in G.out_edges(node, keys=True) if key == TARGETS]
-        parties.update(restricted_parties(G, targets, data["affiliates_threshold"]))
+    for targets, threshold in active_restrictions(G, as_of).values():
+        parties.update(restricted_parties(G, targets, threshold))
     seen = set(parties)
     queue = deque(parties)
     succ = G.succ
