@@ -107,8 +107,13 @@ def _source(data: str | None) -> tuple[Dataset, str]:
     """The dataset and a name for it: the file, or the Neo4j store when no file is given."""
     if data is not None:
         return load_dataset(data), data
+    from graphlib_trade.store import describe_load
+
     with _open_store() as store:
-        return store.pull(), store.source
+        dataset = store.pull()
+        for entry in store.incomplete_loads():
+            click.echo(f"graphlib-trade: warning: {describe_load(entry)}; run it again to complete it", err=True)
+        return dataset, store.source
 
 
 def _render(
@@ -433,7 +438,7 @@ def load_cmd(path: str, replace: bool, bulk: bool, batch_size: int) -> None:
                 tasks[section] = bar.add_task(section, total=max(total, 1))
             bar.update(tasks[section], completed=done if total else 1)
 
-        sent = store.load(dataset, replace=replace, batch_size=batch_size, progress=progress)
+        sent = store.load(dataset, replace=replace, batch_size=batch_size, progress=progress, source=path)
         counts = store.counts()
     removed = f", removed {sent['removed']} stale" if replace else ""
     click.echo(

@@ -295,6 +295,7 @@ db.tx_log.rotation.retention_policy=1 files
             "--overwrite-destination=true",
             "--id-type=string",
             f"--multiline-fields={'true' if multiline else 'false'}",
+            f"--report-file={self.run_dir / 'import.report'}",
             *(f"--nodes={path}" for path in node_files),
             *(f"--relationships={path}" for path in relationship_files),
         ]

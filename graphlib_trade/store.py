@@ -11,6 +11,9 @@ behind ``neo4j://`` works unchanged.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
 import shutil
 import time
@@ -22,10 +25,18 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, LiteralString
 
-from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    IncompleteCommit,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 import neo4j
-from graphlib_trade.errors import StoreError
+from graphlib_trade.errors import DataError, StoreError
 from graphlib_trade.models import ID_SECTIONS, SECTIONS, Dataset, ImpactResult, parse_dataset
 from neo4j import GraphDatabase, NotificationMinimumSeverity, RoutingControl
 
@@ -33,6 +44,11 @@ if TYPE_CHECKING:
     from graphlib_trade.localserver import LocalServer
 
 BATCH_SIZE = 5000
+
+#: A running load whose last batch committed longer ago than this is taken as interrupted.
+STALE_SECONDS = 120
+#: How long a read waits for running loads to finish before it gives up.
+WAIT_SECONDS = 600.0
 
 #: Server notifications (deprecations, unknown property keys in pulls) are not for analysts.
 _DRIVER_CONFIG: dict[str, Any] = {"notifications_min_severity": NotificationMinimumSeverity.OFF}
@@ -90,6 +106,8 @@ class Connection:
     user: str
     password: str = field(repr=False)
     database: str | None = None
+    #: How long the driver retries a transaction through transient errors before giving up.
+    retry_seconds: float = 30.0
 
     def describe(self) -> str:
         return f"{self.uri} as {self.user}" + (f" (database {self.database})" if self.database else "")
@@ -100,6 +118,7 @@ def connection_from_env(
 ) -> Connection:
     """``NEO4J_URI`` / ``NEO4J_USER`` / ``NEO4J_PASSWORD`` / ``NEO4J_DATABASE``, else the local server."""
     env = os.environ if env is None else env
+    retry = _retry_seconds(env.get("GRAPHLIB_TRADE_RETRY_SECONDS"))
     uri = env.get("NEO4J_URI")
     if uri:
         return Connection(
@@ -107,6 +126,7 @@ def connection_from_env(
             user=env.get("NEO4J_USER", "neo4j"),
             password=env.get("NEO4J_PASSWORD", ""),
             database=env.get("NEO4J_DATABASE") or None,
+            retry_seconds=retry,
         )
     from graphlib_trade.localserver import LocalServer
 
@@ -117,14 +137,36 @@ def connection_from_env(
             "no Neo4j configured: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD), "
             "or start the local server with `make neo4j-start`"
         )
-    return Connection(uri=server.uri, user="neo4j", password=password, database=None)
+    return Connection(uri=server.uri, user="neo4j", password=password, database=None, retry_seconds=retry)
+
+
+def _retry_seconds(value: str | None) -> float:
+    if value is None or value == "":
+        return 30.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise StoreError(
+            f"GRAPHLIB_TRADE_RETRY_SECONDS must be a number of seconds from 0 to 3600, got {value!r}"
+        )
+    return seconds
 
 
 def _translate(exc: Exception, conn: Connection, doing: str) -> StoreError:
     if isinstance(exc, AuthError):
         return StoreError(f"Neo4j at {conn.uri} refused the credentials of user {conn.user!r}")
-    if isinstance(exc, ServiceUnavailable):
-        return StoreError(f"cannot reach Neo4j at {conn.uri} while {doing}: is the server running?")
+    if isinstance(exc, IncompleteCommit):
+        return StoreError(
+            f"lost the connection to Neo4j at {conn.uri} while committing ({doing}): "
+            "that transaction may or may not have been committed"
+        )
+    if isinstance(exc, (ServiceUnavailable, SessionExpired)):
+        return StoreError(
+            f"cannot reach Neo4j at {conn.uri} while {doing} (retried for {conn.retry_seconds:g} s): "
+            "is the server running?"
+        )
     if isinstance(exc, Neo4jError):
         code = exc.code or "error"
         message = (exc.message or "").splitlines()[0] if exc.message else ""
@@ -262,6 +304,41 @@ def write_back_rows(result: ImpactResult) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def rows_digest(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> str:
+    """A content digest of the load rows: the journal knows two loads of the same data by it."""
+    text = json.dumps([rows[section] for section in LOAD_ORDER], default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def interrupted_summary(
+    rows: Mapping[str, Sequence[Any]], sent: Mapping[str, int], section: str, in_flight: int
+) -> str:
+    """What an interrupted load committed, section by section (pure; for the error message)."""
+    done = [f"{name} {sent[name]}/{len(rows[name])}" for name in LOAD_ORDER if name in sent]
+    untouched = [name for name in LOAD_ORDER if name not in sent]
+    lines = ["the load was interrupted; committed before the failure: " + (", ".join(done) or "nothing")]
+    if in_flight:
+        lines.append(
+            f"the batch in flight ({in_flight} rows of {section}) may or may not have been committed"
+        )
+    if untouched:
+        lines.append("not started: " + ", ".join(untouched))
+    if section == "removing stale data":
+        lines.append("every row was loaded; removing the data the file no longer holds was interrupted")
+    lines.append("loads are idempotent: run the same load again to complete it")
+    return "\n".join(lines)
+
+
+def describe_load(entry: Mapping[str, Any]) -> str:
+    """One journal entry in words, for messages."""
+    state = "interrupted" if entry["state"] == "interrupted" or entry["idle"] >= STALE_SECONDS else "running"
+    source = f" of {entry['source']}" if entry.get("source") else ""
+    return (
+        f"the load{source} started {entry['started']} is {state} with {entry['committed']} of "
+        f"{entry['rows']} rows committed"
+    )
+
+
 def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
@@ -317,7 +394,13 @@ class Store:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         try:
-            self._driver = GraphDatabase.driver(conn.uri, auth=(conn.user, conn.password), **_DRIVER_CONFIG)
+            self._driver = GraphDatabase.driver(
+                conn.uri,
+                auth=(conn.user, conn.password),
+                max_transaction_retry_time=conn.retry_seconds,
+                connection_timeout=min(15.0, max(conn.retry_seconds, 1.0)),
+                **_DRIVER_CONFIG,
+            )
             self._driver.verify_connectivity()
         except Exception as exc:
             raise _translate(exc, conn, "connecting") from None
@@ -369,6 +452,7 @@ class Store:
         replace: bool = False,
         batch_size: int = BATCH_SIZE,
         progress: Progress | None = None,
+        source: str = "",
     ) -> dict[str, int]:
         """Merge ``dataset`` into Neo4j; with ``replace``, also delete what it does not hold.
 
@@ -376,26 +460,104 @@ class Store:
         own transaction, so a crash leaves a subset of the file in the store; loading
         again completes it.  With ``replace`` the deletion runs only after every
         batch is in, so a crash never leaves less than the old or the new graph.
-        Returns how many rows each section sent.
+
+        The load keeps a journal entry (``:GraphlibTradeLoad``) that each batch
+        updates in its own transaction: readers wait for running loads, and an
+        interrupted load stays on record with the rows it committed until the same
+        data is loaded again.  On failure the :class:`StoreError` says what was
+        committed.  Returns how many rows each section sent.
         """
         self.apply_schema()
         stamp = uuid.uuid4().hex
         rows = load_rows(dataset)
+        self._check_no_conflicting_load(replace)
+        total = sum(len(rows[section]) for section in LOAD_ORDER)
+        self._write(
+            query("journal/begin"),
+            "starting the load",
+            stamp=stamp,
+            digest=rows_digest(rows),
+            source=source,
+            replace=replace,
+            rows=total,
+        )
         sent: dict[str, int] = {}
-        for section in LOAD_ORDER:
-            section_rows = rows[section]
-            done = 0
-            if progress:
-                progress(section, 0, len(section_rows))
-            for batch in _batches(section_rows, batch_size):
-                self._write(query(f"load/{section}"), f"loading {section}", rows=batch, stamp=stamp)
-                done += len(batch)
+        section, in_flight = "", 0
+        try:
+            for section in LOAD_ORDER:
+                section_rows = rows[section]
+                sent[section] = 0
                 if progress:
-                    progress(section, done, len(section_rows))
-            sent[section] = done
-        if replace:
-            sent["removed"] = self._prune(stamp, batch_size)
+                    progress(section, 0, len(section_rows))
+                for batch in _batches(section_rows, batch_size):
+                    in_flight = len(batch)
+                    self._write_batch(section, batch, stamp)
+                    sent[section] += in_flight
+                    in_flight = 0
+                    if progress:
+                        progress(section, sent[section], len(section_rows))
+            section = "removing stale data"
+            if replace:
+                sent["removed"] = self._prune(stamp, batch_size)
+        except StoreError as exc:
+            with contextlib.suppress(StoreError):
+                self._write(query("journal/finish"), "closing the journal", stamp=stamp, state="interrupted")
+            raise StoreError(f"{exc}\n{interrupted_summary(rows, sent, section, in_flight)}") from None
+        self._write(query("journal/finish"), "closing the journal", stamp=stamp, state="done")
+        self._write(query("journal/supersede"), "closing the journal", stamp=stamp)
         return sent
+
+    def _write_batch(self, section: str, batch: list[dict[str, Any]], stamp: str) -> None:
+        """One batch and its journal update, in one transaction (retried as a whole)."""
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            tx.run(query(f"load/{section}"), rows=batch, stamp=stamp).consume()
+            tx.run(query("journal/progress"), stamp=stamp, sent=len(batch), section=section).consume()
+
+        try:
+            with self._driver.session(database=self.conn.database) as session:
+                session.execute_write(work)
+        except Exception as exc:
+            raise _translate(exc, self.conn, f"loading {section}") from None
+
+    def _check_no_conflicting_load(self, replace: bool) -> None:
+        busy = [e for e in self.open_loads() if e["state"] == "running" and e["idle"] < STALE_SECONDS]
+        if busy and (replace or any(e["replace"] for e in busy)):
+            raise StoreError(
+                f"another load into {self.source} is running ({describe_load(busy[0])}); "
+                "a load with --replace runs alone: try again when it has finished"
+            )
+
+    # -- the load journal
+    def open_loads(self) -> list[dict[str, Any]]:
+        """Journal entries of loads still running or interrupted, oldest first (``idle`` in seconds)."""
+        (row,) = self._read("journal/running")
+        return list(row["running"])
+
+    def incomplete_loads(self) -> list[dict[str, Any]]:
+        """Loads that stopped before their last batch and were not completed by a later load."""
+        return [e for e in self.open_loads() if e["state"] == "interrupted" or e["idle"] >= STALE_SECONDS]
+
+    def _journal_version(self) -> tuple[Any, ...]:
+        (row,) = self._read("journal/running")
+        return (row["entries"], tuple((e["stamp"], e["state"], e["committed"]) for e in row["running"]))
+
+    def _between_loads(self, read: Callable[[], Any], wait: float) -> Any:
+        """``read()`` at a moment no load is writing: wait for running loads, retry if one started."""
+        deadline = time.monotonic() + wait
+        while True:
+            busy = [e for e in self.open_loads() if e["state"] == "running" and e["idle"] < STALE_SECONDS]
+            if not busy:
+                before = self._journal_version()
+                result = read()
+                if self._journal_version() == before:
+                    return result
+            elif time.monotonic() > deadline:
+                raise StoreError(
+                    f"a load into {self.source} is still running ({describe_load(busy[0])}) after "
+                    f"{wait:g} s of waiting: try again when it has finished"
+                )
+            time.sleep(0.2)
 
     def _prune(self, stamp: str, batch_size: int) -> int:
         removed = 0
@@ -408,17 +570,32 @@ class Store:
         return removed
 
     def clear(self) -> int:
-        """Delete every node and relationship graphlib-trade manages (other labels are left alone)."""
-        return self._prune("", BATCH_SIZE)
+        """Delete every node and relationship graphlib-trade manages, and the load journal
+        (other labels are left alone)."""
+        removed = self._prune("", BATCH_SIZE)
+        self._write(query("journal/clear"), "clearing the load journal")
+        return removed
 
     # -- pull
-    def pull_raw(self) -> dict[str, list[dict[str, Any]]]:
-        records = {section: self._read(f"pull/{section}") for section in SECTIONS}
-        return raw_from_records(records)
+    def pull_raw(self, wait: float = WAIT_SECONDS) -> dict[str, list[dict[str, Any]]]:
+        """Every section as data-file rows, read while no load is writing (see :meth:`load`)."""
 
-    def pull(self) -> Dataset:
+        def read() -> dict[str, list[dict[str, Any]]]:
+            return {section: self._read(f"pull/{section}") for section in SECTIONS}
+
+        return raw_from_records(self._between_loads(read, wait))
+
+    def pull(self, wait: float = WAIT_SECONDS) -> Dataset:
         """The stored graph as a validated :class:`Dataset` (sections sorted by key)."""
-        return parse_dataset(self.pull_raw(), self.source)
+        raw = self.pull_raw(wait)
+        try:
+            return parse_dataset(raw, self.source)
+        except DataError as exc:
+            incomplete = self.incomplete_loads()
+            if not incomplete:
+                raise
+            hint = f"the graph is partial: {describe_load(incomplete[0])}; run that load again to complete it"
+            raise DataError(exc.source, [*exc.problems, hint]) from None
 
     def is_empty(self) -> bool:
         """True when the database holds no node at all (of any label)."""
