@@ -112,7 +112,8 @@ def _source(data: str | None) -> tuple[Dataset, str]:
     with _open_store() as store:
         dataset = store.pull()
         for entry in store.incomplete_loads():
-            click.echo(f"graphlib-trade: warning: {describe_load(entry)}; run it again to complete it", err=True)
+            warning = f"{describe_load(entry)}; run it again to complete it"
+            click.echo(f"graphlib-trade: warning: {warning}", err=True)
         return dataset, store.source
 
 
