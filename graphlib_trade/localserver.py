@@ -122,6 +122,7 @@ class LocalServer:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
+        _reap(pid)  # a server of ours that died is a zombie until reaped, and would look alive
         try:
             os.kill(pid, 0)
         except ProcessLookupError:

@@ -482,7 +482,7 @@ class Store:
             rows=total,
         )
         sent: dict[str, int] = {}
-        section, in_flight = "", 0
+        section, in_flight, committed = "", 0, 0
         try:
             for section in LOAD_ORDER:
                 section_rows = rows[section]
@@ -491,7 +491,8 @@ class Store:
                     progress(section, 0, len(section_rows))
                 for batch in _batches(section_rows, batch_size):
                     in_flight = len(batch)
-                    self._write_batch(section, batch, stamp)
+                    self._write_batch(section, batch, stamp, committed + in_flight)
+                    committed += in_flight
                     sent[section] += in_flight
                     in_flight = 0
                     if progress:
@@ -507,18 +508,31 @@ class Store:
         self._write(query("journal/supersede"), "closing the journal", stamp=stamp)
         return sent
 
-    def _write_batch(self, section: str, batch: list[dict[str, Any]], stamp: str) -> None:
-        """One batch and its journal update, in one transaction (retried as a whole)."""
+    def _write_batch(self, section: str, batch: list[dict[str, Any]], stamp: str, committed: int) -> None:
+        """One batch and its journal update (``committed`` rows so far), in one transaction.
+
+        The driver retries the transaction through transient errors.  A commit cut off
+        by a dropped connection is not retried by the driver (it may have happened), but
+        a batch is idempotent (MERGE, and the journal takes the absolute count), so it is
+        sent again here until the retry time runs out.
+        """
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             tx.run(query(f"load/{section}"), rows=batch, stamp=stamp).consume()
-            tx.run(query("journal/progress"), stamp=stamp, sent=len(batch), section=section).consume()
+            tx.run(query("journal/progress"), stamp=stamp, committed=committed, section=section).consume()
 
-        try:
-            with self._driver.session(database=self.conn.database) as session:
-                session.execute_write(work)
-        except Exception as exc:
-            raise _translate(exc, self.conn, f"loading {section}") from None
+        deadline = time.monotonic() + self.conn.retry_seconds
+        while True:
+            try:
+                with self._driver.session(database=self.conn.database) as session:
+                    session.execute_write(work)
+                return
+            except IncompleteCommit as exc:
+                if time.monotonic() > deadline:
+                    raise _translate(exc, self.conn, f"loading {section}") from None
+                time.sleep(0.5)
+            except Exception as exc:
+                raise _translate(exc, self.conn, f"loading {section}") from None
 
     def _check_no_conflicting_load(self, replace: bool) -> None:
         busy = [e for e in self.open_loads() if e["state"] == "running" and e["idle"] < STALE_SECONDS]
@@ -595,7 +609,7 @@ class Store:
             if not incomplete:
                 raise
             hint = f"the graph is partial: {describe_load(incomplete[0])}; run that load again to complete it"
-            raise DataError(exc.source, [*exc.problems, hint]) from None
+            raise DataError(exc.source, [hint, *exc.problems]) from None
 
     def is_empty(self) -> bool:
         """True when the database holds no node at all (of any label)."""
