@@ -54,10 +54,17 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise DataError(source, ["is a folder, expected a YAML or JSON file"]) from None
     except OSError as exc:
         raise DataError(source, [f"cannot be read: {exc.strerror}"]) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DataError(
+            source, ["is UTF-16 text (it starts with a UTF-16 byte-order mark): save it as UTF-8"]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError(source, [f"is not UTF-8 text (byte {exc.start}: {data[exc.start]:#04x})"]) from None
+
+
+_TOO_DEEP = "is nested too deeply to be a data file (lists or mappings hundreds of levels deep)"
 
 
 def read_raw(path: str | os.PathLike[str]) -> Any:
@@ -67,12 +74,16 @@ def read_raw(path: str | os.PathLike[str]) -> Any:
     if source.lower().endswith(".json"):
         try:
             return json.loads(text)
+        except RecursionError:
+            raise DataError(source, [_TOO_DEEP]) from None
         except json.JSONDecodeError as exc:
             raise DataError(
                 source, [f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"]
             ) from None
     try:
         return yaml.load(text, Loader=_Loader)
+    except RecursionError:
+        raise DataError(source, [_TOO_DEEP]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
@@ -86,7 +97,10 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
         from graphlib_trade.csvio import load_csv_folder
 
         return load_csv_folder(path)
-    return parse_dataset(read_raw(path), str(path))
+    raw = read_raw(path)
+    if raw is None:
+        raise DataError(str(path), ["is empty: a data file holds sections such as companies and components"])
+    return parse_dataset(raw, str(path))
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:

@@ -21,12 +21,16 @@ from graphlib_trade.errors import DataError
 #: Tolerance for sums of ownership shares (0.1 + 0.2 + 0.2 must count as 0.5).
 SHARE_EPSILON = 1e-9
 
+#: Longest id, in characters: ids are indexed by Neo4j, whose index keys hold at most 8,167
+#: bytes (1,000 characters of UTF-8 take at most 4,000).  Names and notes have no limit.
+ID_MAX = 1000
+
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[A-Za-z0-9.]+)?)$")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, allow_inf_nan=False)
 
 
 def _country(value: str) -> str:
@@ -44,7 +48,7 @@ def _check_window(start: dt.date, end: dt.date | None, start_name: str, end_name
 
 
 class Company(_Frozen):
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=ID_MAX)
     name: str
     country: str
     note: str | None = None
@@ -60,7 +64,7 @@ class Ownership(_Frozen):
 
 
 class Component(_Frozen):
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=ID_MAX)
     name: str
     origin: str
     us_content: float | None = Field(default=None, ge=0.0, le=1.0)
@@ -91,7 +95,7 @@ class Component(_Frozen):
 
 
 class Product(_Frozen):
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=ID_MAX)
     name: str
     maker: str = Field(min_length=1)
     lifecycle: Literal["active", "legacy"] = "active"
@@ -123,7 +127,7 @@ class Service(_Frozen):
 
 
 class EndUser(_Frozen):
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=ID_MAX)
     name: str
     region: str | None = None
     note: str | None = None
@@ -135,7 +139,7 @@ class Use(_Frozen):
 
 
 class Restriction(_Frozen):
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=ID_MAX)
     name: str | None = None
     authority: str | None = None
     targets: tuple[str, ...] = Field(min_length=1)
@@ -166,7 +170,7 @@ class Restriction(_Frozen):
 
 
 class Licence(_Frozen):
-    id: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=ID_MAX)
     restriction: str = Field(min_length=1)
     name: str | None = None
     recipients: tuple[str, ...] = ()
@@ -266,7 +270,7 @@ def describe_entry(section: str, index: int, raw: Any) -> str:
     if not isinstance(raw, Mapping):
         return label
     if "id" in raw:
-        return f"{label} {raw['id']!r}"
+        return f"{label} {_short(raw['id'])}"
     keys = [
         k
         for k in (
@@ -283,14 +287,14 @@ def describe_entry(section: str, index: int, raw: Any) -> str:
     ]
     if not keys:
         return label
-    return label + " (" + ", ".join(f"{k} {raw[k]!r}" for k in keys[:2]) + ")"
+    return label + " (" + ", ".join(f"{k} {_short(raw[k])}" for k in keys[:2]) + ")"
 
 
 def _pydantic_problems(error: ValidationError, raw: Mapping[str, Any]) -> list[str]:
     problems = []
     for item in error.errors():
         loc = item["loc"]
-        msg = item["msg"].removeprefix("Value error, ")
+        msg = item["msg"].removeprefix("Value error, ").replace("a valid tuple", "a list")
         if not loc:
             problems.append(msg)
             continue

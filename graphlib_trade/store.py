@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -77,9 +78,14 @@ def _cypher_dir() -> Path:
     return Path(str(resources.files("graphlib_trade.cypher")))
 
 
+_QUERY_NAME = re.compile(r"^[a-z_]+(/[a-z0-9_]+)?$")
+
+
 @cache
 def query(name: str) -> LiteralString:
     """The text of ``cypher/NAME.cypher`` (comment lines kept: Neo4j ignores them)."""
+    if not _QUERY_NAME.match(name):
+        raise StoreError(f"{name!r} is not the name of a query file (folder/name, lower case)")
     path = _cypher_dir() / f"{name}.cypher"
     try:
         text = path.read_text(encoding="utf-8")

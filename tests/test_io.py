@@ -40,7 +40,7 @@ class TestReadRaw:
 
     def test_binary(self, tmp_path: Path) -> None:
         p = tmp_path / "d.yaml"
-        p.write_bytes(b"\xff\xfe\x00garbage")
+        p.write_bytes(b"\x89PNG\r\n\x1a\n\x00garbage")
         with pytest.raises(DataError, match="not UTF-8"):
             read_raw(p)
 
