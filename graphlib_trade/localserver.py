@@ -51,6 +51,9 @@ class LocalServer:
     heap: str = "1g"
     pagecache: str = "512m"
     instance: str = "run"
+    #: A folder holding ``private.key`` and ``public.crt``: Bolt then also accepts TLS
+    #: (``bolt+s://``, ``neo4j+s://``); plain Bolt stays open on loopback.
+    tls_dir: Path | None = None
 
     @classmethod
     def from_env(cls) -> LocalServer:
@@ -182,6 +185,16 @@ server.directories.run={r / "pid"}
 server.directories.import={r / "import"}
 server.directories.plugins={r / "plugins"}
 db.tx_log.rotation.retention_policy=1 files
+"""
+        if self.tls_dir is not None:
+            for sub in ("trusted", "revoked"):
+                (self.tls_dir / sub).mkdir(parents=True, exist_ok=True)
+            conf += f"""dbms.ssl.policy.bolt.enabled=true
+dbms.ssl.policy.bolt.base_directory={self.tls_dir}
+dbms.ssl.policy.bolt.private_key=private.key
+dbms.ssl.policy.bolt.public_certificate=public.crt
+dbms.ssl.policy.bolt.client_auth=NONE
+server.bolt.tls_level=OPTIONAL
 """
         (conf_dir / "neo4j.conf").write_text(conf)
         return conf_dir

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import ssl
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -168,6 +169,9 @@ def _translate(exc: Exception, conn: Connection, doing: str) -> StoreError:
             f"lost the connection to Neo4j at {conn.uri} while committing ({doing}): "
             "that transaction may or may not have been committed"
         )
+    tls = _tls_failure(exc)
+    if tls is not None:
+        return StoreError(f"TLS with Neo4j at {conn.uri} failed while {doing}: {tls}")
     if isinstance(exc, (ServiceUnavailable, SessionExpired)):
         return StoreError(
             f"cannot reach Neo4j at {conn.uri} while {doing} (retried for {conn.retry_seconds:g} s): "
@@ -180,6 +184,20 @@ def _translate(exc: Exception, conn: Connection, doing: str) -> StoreError:
     if isinstance(exc, DriverError):
         return StoreError(f"Neo4j driver error at {conn.uri} while {doing}: {type(exc).__name__}")
     return StoreError(f"unexpected error talking to Neo4j at {conn.uri} while {doing}: {type(exc).__name__}")
+
+
+def _tls_failure(exc: BaseException) -> str | None:
+    """What went wrong in a TLS handshake behind ``exc``, if that is why it failed."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return f"the server's certificate is not trusted ({current.verify_message})"
+        if isinstance(current, ssl.SSLError):
+            return f"the handshake failed ({current.reason or type(current).__name__})"
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def set_initial_password(uri: str, user: str, old: str, new: str) -> None:
