@@ -86,7 +86,10 @@ def duplicate_counts(conn: Connection) -> tuple[int, int]:
 
 class TestConcurrentLoads:
     def test_two_overlapping_loads_and_readers_match_a_sequential_run(
-        self, neo4j_connection: Connection, datasets: tuple[Dataset, Dataset]
+        self,
+        neo4j_connection: Connection,
+        datasets: tuple[Dataset, Dataset],
+        caplog: pytest.LogCaptureFixture,
     ) -> None:
         a, b = datasets
         # The sequential run: A then B, one at a time.
@@ -117,6 +120,8 @@ class TestConcurrentLoads:
 
         results, errors = in_threads(load(a), load(b), *[read] * READERS)
         assert errors == []
+        retried = sum("will be retried" in r.getMessage() for r in caplog.records)
+        print(f"concurrent loads: {retried} transactions retried by the driver (deadlocks and the like)")
         for reader in results[2:]:
             assert reader == sequential
         assert duplicate_counts(neo4j_connection) == (0, 0)
