@@ -47,8 +47,9 @@ if TYPE_CHECKING:
 
 BATCH_SIZE = 5000
 
-#: A running load whose last batch committed longer ago than this is taken as interrupted.
-STALE_SECONDS = 120
+#: A running load that has committed nothing for its retry time plus this margin is taken as
+#: interrupted (its loader has given up or died).
+STALE_MARGIN = 30
 #: How long a read waits for running loads to finish before it gives up.
 WAIT_SECONDS = 600.0
 
@@ -173,10 +174,8 @@ def _translate(exc: Exception, conn: Connection, doing: str) -> StoreError:
     if tls is not None:
         return StoreError(f"TLS with Neo4j at {conn.uri} failed while {doing}: {tls}")
     if isinstance(exc, (ServiceUnavailable, SessionExpired)):
-        return StoreError(
-            f"cannot reach Neo4j at {conn.uri} while {doing} (retried for {conn.retry_seconds:g} s): "
-            "is the server running?"
-        )
+        retried = "" if doing == "connecting" else f" (retried for {conn.retry_seconds:g} s)"
+        return StoreError(f"cannot reach Neo4j at {conn.uri} while {doing}{retried}: is the server running?")
     if isinstance(exc, Neo4jError):
         code = exc.code or "error"
         message = (exc.message or "").splitlines()[0] if exc.message else ""
@@ -343,7 +342,8 @@ def interrupted_summary(
     lines = ["the load was interrupted; committed before the failure: " + (", ".join(done) or "nothing")]
     if in_flight:
         lines.append(
-            f"the batch in flight ({in_flight} rows of {section}) may or may not have been committed"
+            f"the batch in flight ({in_flight} rows of {section}) was not confirmed "
+            "(if the connection dropped while it committed, it may be in)"
         )
     if untouched:
         lines.append("not started: " + ", ".join(untouched))
@@ -353,9 +353,14 @@ def interrupted_summary(
     return "\n".join(lines)
 
 
+def is_live(entry: Mapping[str, Any]) -> bool:
+    """Whether a journal entry is a load still running (not interrupted, not gone quiet)."""
+    return bool(entry["state"] == "running" and entry["idle"] < entry["stale_after"])
+
+
 def describe_load(entry: Mapping[str, Any]) -> str:
     """One journal entry in words, for messages."""
-    state = "interrupted" if entry["state"] == "interrupted" or entry["idle"] >= STALE_SECONDS else "running"
+    state = "running" if is_live(entry) else "interrupted"
     source = f" of {entry['source']}" if entry.get("source") else ""
     return (
         f"the load{source} started {entry['started']} is {state} with {entry['committed']} of "
@@ -504,6 +509,7 @@ class Store:
             source=source,
             replace=replace,
             rows=total,
+            stale_after=int(self.conn.retry_seconds) + STALE_MARGIN,
         )
         sent: dict[str, int] = {}
         section, in_flight, committed = "", 0, 0
@@ -559,7 +565,7 @@ class Store:
                 raise _translate(exc, self.conn, f"loading {section}") from None
 
     def _check_no_conflicting_load(self, replace: bool) -> None:
-        busy = [e for e in self.open_loads() if e["state"] == "running" and e["idle"] < STALE_SECONDS]
+        busy = [e for e in self.open_loads() if is_live(e)]
         if busy and (replace or any(e["replace"] for e in busy)):
             raise StoreError(
                 f"another load into {self.source} is running ({describe_load(busy[0])}); "
@@ -574,7 +580,7 @@ class Store:
 
     def incomplete_loads(self) -> list[dict[str, Any]]:
         """Loads that stopped before their last batch and were not completed by a later load."""
-        return [e for e in self.open_loads() if e["state"] == "interrupted" or e["idle"] >= STALE_SECONDS]
+        return [e for e in self.open_loads() if not is_live(e)]
 
     def _journal_version(self) -> tuple[Any, ...]:
         (row,) = self._read("journal/running")
@@ -584,7 +590,7 @@ class Store:
         """``read()`` at a moment no load is writing: wait for running loads, retry if one started."""
         deadline = time.monotonic() + wait
         while True:
-            busy = [e for e in self.open_loads() if e["state"] == "running" and e["idle"] < STALE_SECONDS]
+            busy = [e for e in self.open_loads() if is_live(e)]
             if not busy:
                 before = self._journal_version()
                 result = read()
