@@ -575,26 +575,27 @@ class Store:
     # -- the load journal
     def open_loads(self) -> list[dict[str, Any]]:
         """Journal entries of loads still running or interrupted, oldest first (``idle`` in seconds)."""
-        (row,) = self._read("journal/running")
-        return list(row["running"])
+        return self._journal()[1]
 
     def incomplete_loads(self) -> list[dict[str, Any]]:
         """Loads that stopped before their last batch and were not completed by a later load."""
         return [e for e in self.open_loads() if not is_live(e)]
 
-    def _journal_version(self) -> tuple[Any, ...]:
+    def _journal(self) -> tuple[tuple[Any, ...], list[dict[str, Any]]]:
+        """The journal's version (entry count; stamp, state and rows of each open entry) and open entries."""
         (row,) = self._read("journal/running")
-        return (row["entries"], tuple((e["stamp"], e["state"], e["committed"]) for e in row["running"]))
+        running = list(row["running"])
+        return (row["entries"], tuple((e["stamp"], e["state"], e["committed"]) for e in running)), running
 
     def _between_loads(self, read: Callable[[], Any], wait: float) -> Any:
         """``read()`` at a moment no load is writing: wait for running loads, retry if one started."""
         deadline = time.monotonic() + wait
         while True:
-            busy = [e for e in self.open_loads() if is_live(e)]
+            before, running = self._journal()
+            busy = [e for e in running if is_live(e)]
             if not busy:
-                before = self._journal_version()
                 result = read()
-                if self._journal_version() == before:
+                if self._journal()[0] == before:
                     return result
             elif time.monotonic() > deadline:
                 raise StoreError(

@@ -21,7 +21,7 @@ from graphlib_trade.generate import generate
 from graphlib_trade.io import read_raw
 from graphlib_trade.models import SECTIONS, Dataset, ImpactResult, parse_dataset
 from graphlib_trade.store import Connection, Store
-from tests.store.test_store import checksum, cypher, without_stamps
+from tests.store.test_store import checksum, duplicate_counts, without_stamps
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -71,17 +71,6 @@ def in_threads(*jobs: Callable[[], Any]) -> tuple[list[Any], list[BaseException]
         t.join(timeout=900)
     assert not any(t.is_alive() for t in threads), "a concurrent job hung"
     return results, errors
-
-
-def duplicate_counts(conn: Connection) -> tuple[int, int]:
-    (row,) = cypher(
-        conn,
-        "CALL { MATCH (n) WHERE n.id IS NOT NULL WITH labels(n) AS l, n.id AS id, count(*) AS c "
-        "WHERE c > 1 RETURN count(*) AS nodes } "
-        "CALL { MATCH (a)-[r]->(b) WITH a, b, type(r) AS t, count(*) AS c WHERE c > 1 "
-        "RETURN count(*) AS relationships } RETURN nodes, relationships",
-    )
-    return row["nodes"], row["relationships"]
 
 
 class TestConcurrentLoads:

@@ -26,7 +26,7 @@ from graphlib_trade.generate import generate
 from graphlib_trade.io import load_dataset, write_text_atomic
 from graphlib_trade.localserver import LocalServer, default_home
 from graphlib_trade.store import Connection, Store
-from tests.store.test_store import checksum, cypher, expected_counts, without_stamps
+from tests.store.test_store import checksum, cypher, duplicate_counts, expected_counts, without_stamps
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 
@@ -111,15 +111,15 @@ def clean_load_checksum(server: LocalServer, path: Path) -> list[Any]:
     return without_stamps(checksum(conn(server)))
 
 
-def duplicates(server: LocalServer) -> dict[str, int]:
-    (row,) = cypher(
-        conn(server),
-        "CALL { MATCH (n) WHERE n.id IS NOT NULL WITH labels(n) AS l, n.id AS id, count(*) AS c "
-        "WHERE c > 1 RETURN count(*) AS nodes } "
-        "CALL { MATCH (a)-[r]->(b) WITH a, b, type(r) AS t, count(*) AS c WHERE c > 1 "
-        "RETURN count(*) AS relationships } RETURN nodes, relationships",
+def start_load(server: LocalServer, path: Path, retry: float) -> subprocess.Popen[str]:
+    """The CLI loading ``path`` into ``server`` in batches of BATCH, in the background."""
+    return subprocess.Popen(
+        cli("load", str(path), "--batch-size", BATCH),
+        env=env_for(server, retry=retry),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    return row
 
 
 def committed_in_message(stderr: str) -> int:
@@ -132,13 +132,7 @@ class TestKilledMidLoad:
     def test_reload_after_sigkill_gives_the_clean_graph(self, server: LocalServer, big_file: Path) -> None:
         with Store(conn(server)) as store:
             store.clear()
-        proc = subprocess.Popen(
-            cli("load", str(big_file), "--batch-size", BATCH),
-            env=env_for(server, retry=5),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_load(server, big_file, retry=5)
         total_rows = sum(expected_counts(big_file))  # nodes + relationships, at least the rows
         at_kill = kill_when_committed(server, proc, rows=total_rows // 3)
         out, err = proc.communicate(timeout=HANG_GUARD)
@@ -182,7 +176,7 @@ class TestKilledMidLoad:
         assert again.returncode == 0, again.stderr
         old, new = journal(server)
         assert (old["state"], old["completed_by"], new["state"]) == ("completed", new["stamp"], "done")
-        assert duplicates(server) == {"nodes": 0, "relationships": 0}
+        assert duplicate_counts(conn(server)) == (0, 0)
         with Store(conn(server)) as store:
             assert tuple(store.counts().values()) == expected_counts(big_file)
             assert store.incomplete_loads() == []
@@ -219,13 +213,7 @@ class TestConnectionDrop:
     def test_load_rides_through_a_restart(self, server: LocalServer, big_file: Path) -> None:
         with Store(conn(server)) as store:
             store.clear()
-        proc = subprocess.Popen(
-            cli("load", str(big_file), "--batch-size", BATCH),
-            env=env_for(server, retry=180),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        proc = start_load(server, big_file, retry=180)
         kill_when_committed(server, proc, rows=sum(expected_counts(big_file)) // 3)
         server.start()  # within the retry time: the driver reconnects and the load goes on
         out, err = proc.communicate(timeout=HANG_GUARD)
@@ -234,6 +222,6 @@ class TestConnectionDrop:
         (entry,) = journal(server)
         assert entry["state"] == "done"
         assert entry["committed"] == entry["rows"]
-        assert duplicates(server) == {"nodes": 0, "relationships": 0}
+        assert duplicate_counts(conn(server)) == (0, 0)
         rode_through = without_stamps(checksum(conn(server)))
         assert rode_through == clean_load_checksum(server, big_file)

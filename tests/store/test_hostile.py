@@ -17,7 +17,7 @@ from graphlib_trade.models import parse_dataset
 from graphlib_trade.store import Connection, Store
 from tests.helpers import bom, company, component, product, restriction, supply
 from tests.malformed import CASES
-from tests.store.test_store import checksum, cypher
+from tests.store.test_store import _point_cli_at, checksum, cypher
 
 pytestmark = pytest.mark.neo4j
 
@@ -62,12 +62,6 @@ def hostile_sections() -> dict[str, list[dict[str, Any]]]:
         sections["uses"].append({"user": f"u:{s}", "product": f"p:{s}"})
     sections["restrictions"] = [{**restriction(f"el:{HOSTILE[0]}", list(HOSTILE)), "name": HOSTILE[3]}]
     return sections
-
-
-def _point_cli_at(monkeypatch: pytest.MonkeyPatch, conn: Connection) -> None:
-    monkeypatch.setenv("NEO4J_URI", conn.uri)
-    monkeypatch.setenv("NEO4J_USER", conn.user)
-    monkeypatch.setenv("NEO4J_PASSWORD", conn.password)
 
 
 class TestHostileStrings:

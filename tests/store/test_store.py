@@ -64,6 +64,18 @@ def checksum(conn: Connection) -> list[Any]:
     )
 
 
+def duplicate_counts(conn: Connection) -> tuple[int, int]:
+    """Nodes sharing a label and id, and relationships of one type repeated between two nodes."""
+    (row,) = cypher(
+        conn,
+        "CALL { MATCH (n) WHERE n.id IS NOT NULL WITH labels(n) AS l, n.id AS id, count(*) AS c "
+        "WHERE c > 1 RETURN count(*) AS nodes } "
+        "CALL { MATCH (a)-[r]->(b) WITH a, b, type(r) AS t, count(*) AS c WHERE c > 1 "
+        "RETURN count(*) AS relationships } RETURN nodes, relationships",
+    )
+    return row["nodes"], row["relationships"]
+
+
 def without_stamps(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         for key in ("p", "rp"):
