@@ -17,6 +17,7 @@ Writes bench/results.json and the tables between the markers in BENCHMARKS.md.  
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -74,7 +75,11 @@ def floor_pass(csr: Any) -> int:
 
 
 def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
+    # As the CLI runs (graphlib_trade.cli.main): no cyclic collector; freed memory is
+    # handed back by reference counting, and by the explicit collect below.
+    gc.disable()
     from graphlib_trade.analysis import build_graph, explain, impact, rank, reach, timeline, whatif
+    from graphlib_trade.analysis.impact import index_of
     from graphlib_trade.analysis.reach import active_restrictions
     from graphlib_trade.csvio import write_csv_folder
     from graphlib_trade.generate import generate
@@ -114,10 +119,13 @@ def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
         ds = timed("parse+validate (JSON file)", load_dataset, json_path)
         timed("parse+validate (CSV folder)", load_dataset, csv_folder.path)
         G = timed("build graph", build_graph, ds)
+        timed("engine index (once per graph)", index_of, G)
         result = timed("impact", impact, G, AS_OF)
 
         busiest = Counter(s.supplier for s in ds.supplies).most_common(1)[0][0]
         scenario = parse_scenario({"name": "bench", "restrict": [busiest]}, "bench")
+        # The baseline is the impact just computed (kept with the frozen graph): an analyst
+        # asks "what if" about the impact on screen.
         change, _, _ = timed("whatif (restrict the busiest supplier)", whatif, G, scenario, AS_OF)
         figures["whatif_changes"] = len(change.products) + len(change.end_users)
         timed("rank suppliers", rank, G, "suppliers", AS_OF, top=20)
@@ -130,7 +138,8 @@ def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
         if nodes < 100_000 or os.environ.get("BENCH_TIMELINE") == "1":
             tl = timed("timeline (all window dates)", timeline, G)
             figures["timeline_dates"] = len(tl.events)
-        products, users = timed("reach (networkx)", reach, G, AS_OF)
+        timed("reach (first call, builds its CSR rows)", reach, G, AS_OF)
+        products, users = timed("reach", reach, G, AS_OF)
         figures["reach"] = {"products": len(products), "end_users": len(users)}
         not_ok = {p.id for p in result.products if p.status.value != "ok"}
         figures["impact_not_ok"] = len(not_ok)
@@ -147,6 +156,7 @@ def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
         figures["nodes"] = G.number_of_nodes()
         figures["relationships"] = G.number_of_edges()
         del G, csr, result  # the Neo4j steps need only the dataset: leave the memory to the server
+        gc.collect()
         if with_neo4j:
             figures["neo4j"] = neo4j_steps(ds, csv_folder.path, set(products), set(users), seconds)
         figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -254,12 +264,9 @@ def tables(results: dict[str, Any]) -> str:
         ratios.append(f"| {name} | " + " | ".join(cells) + " |")
 
     ratio("impact / floor", "impact", "floor: csgraph BFS pass", "{:,.0f}x")
-    ratio("reach (networkx) / floor", "reach (networkx)", "floor: csgraph BFS pass", "{:,.0f}x")
-    ratio(
-        "peer Cypher reach (warm) / reach (networkx)",
-        "peer: Cypher reach (warm, best of 3)",
-        "reach (networkx)",
-    )
+    ratio("engine index / floor", "engine index (once per graph)", "floor: csgraph BFS pass", "{:,.0f}x")
+    ratio("reach / floor", "reach", "floor: csgraph BFS pass", "{:,.1f}x")
+    ratio("peer Cypher reach (warm) / reach", "peer: Cypher reach (warm, best of 3)", "reach")
     ratio(
         "peer Cypher reach (warm) / full impact", "peer: Cypher reach (warm, best of 3)", "impact", "{:.2f}x"
     )

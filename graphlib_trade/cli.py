@@ -9,6 +9,7 @@ nowhere else.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import sys
@@ -117,6 +118,16 @@ def _source(data: str | None) -> tuple[Dataset, str]:
         return dataset, store.source
 
 
+def _graph(data: str | None) -> tuple[Any, str]:
+    """The supply-chain graph (frozen) and a name for its source.
+
+    The dataset goes once the graph is built: at 1M nodes the two together were
+    half the peak memory of ``impact`` (see docs/scaling.md).
+    """
+    dataset, source = _source(data)
+    return build_graph(dataset), source
+
+
 def _render(
     renderers: dict[str, Callable[..., str]], fmt: str, result: Any, output: str | None = None
 ) -> None:
@@ -206,9 +217,9 @@ def impact_cmd(
     write_back: bool,
 ) -> None:
     """Status of every product and end user on a date."""
-    dataset, source = _source(data)
+    G, source = _graph(data)
     with _about(source):
-        result = impact(build_graph(dataset), as_of or dt.date.today(), ignore_licences=ignore_licences)
+        result = impact(G, as_of or dt.date.today(), ignore_licences=ignore_licences)
     if write_back:
         _write_back(result)
     _render(report.IMPACT_RENDERERS, fmt, result, output)
@@ -278,8 +289,7 @@ def whatif_cmd(
         }
     )
     day = as_of or scenario.as_of or dt.date.today()
-    dataset, source = _source(data)
-    G = build_graph(dataset)
+    G, source = _graph(data)
     with _about(source), _scenario_file(scenario_path):
         changes, _, after = whatif(
             G, scenario, day, ignore_licences=ignore_licences, flags=scenario_path is None
@@ -309,8 +319,7 @@ def diff_cmd(
             f"{scenario_a} is as of {a.as_of} but {scenario_b} is as of {b.as_of}: choose one with --as-of"
         )
     day = as_of or a.as_of or b.as_of or dt.date.today()
-    dataset, source = _source(data)
-    G = build_graph(dataset)
+    G, source = _graph(data)
     # Check each against the data first, so that an error names the file it comes from.
     with _scenario_file(scenario_a):
         check_scenario(G, a)
@@ -335,9 +344,9 @@ def explain_cmd(item: str, data: str | None, as_of: dt.date | None, fmt: str, ou
     supply or service -> parts up the BOM -> product -> end users, with the licences
     that would lift each link and a minimal set of licences that would make it ok.
     """
-    dataset, source = _source(data)
+    G, source = _graph(data)
     with _about(source):
-        result = explain(build_graph(dataset), item, as_of or dt.date.today())
+        result = explain(G, item, as_of or dt.date.today())
     _render(report.EXPLAIN_RENDERERS, fmt, result, output)
 
 
@@ -358,9 +367,9 @@ def rank_cmd(
     and suppliers whose loss cuts a product off come out of one pass (critical
     sets over the BOM), not one re-run per candidate.
     """
-    dataset, source = _source(data)
+    G, source = _graph(data)
     with _about(source):
-        result = rank(build_graph(dataset), kind, as_of or dt.date.today(), top=top)  # type: ignore[arg-type]
+        result = rank(G, kind, as_of or dt.date.today(), top=top)  # type: ignore[arg-type]
     _render(report.RANK_RENDERERS, fmt, result, output)
 
 
@@ -385,9 +394,9 @@ def timeline_cmd(
     """Every date on which some status changes, what changes then, and licence expiry warnings."""
     if start is not None and end is not None and end < start:
         raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
-    dataset, source = _source(data)
+    G, source = _graph(data)
     with _about(source):
-        result = timeline(build_graph(dataset), start, end)
+        result = timeline(G, start, end)
     _render(report.TIMELINE_RENDERERS, fmt, result, output)
 
 
@@ -573,4 +582,9 @@ def server_install() -> None:
 
 
 def main() -> None:
+    # One command per process, over millions of dicts, tuples and models that form no
+    # reference cycles: reference counting frees them, and the cyclic collector would
+    # only walk them again and again (35% of `impact` end to end at 100k nodes, see
+    # BENCHMARKS.md).  The process ends with the command.
+    gc.disable()
     cli(prog_name="graphlib-trade")

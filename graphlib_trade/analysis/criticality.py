@@ -31,7 +31,7 @@ from typing import Literal
 import networkx as nx
 
 from graphlib_trade.analysis.graph import OWNS
-from graphlib_trade.analysis.impact import _Engine, _index, bom_order, subject_reason
+from graphlib_trade.analysis.impact import _Engine, index_of, subject_reason
 from graphlib_trade.analysis.ownership import restricted_parties
 from graphlib_trade.models import Loss, Ranking, RankRow, Status
 
@@ -44,8 +44,8 @@ class _Critical:
     """Critical sets over one evaluation of the rules (licences included)."""
 
     def __init__(self, G: nx.MultiDiGraph, as_of: dt.date) -> None:
-        self.order = bom_order(G)
-        self.ix = ix = _index(G, self.order)
+        self.ix = ix = index_of(G)
+        self.order = ix.order
         self.engine = _Engine(G, ix, self.order, as_of, use_licences=True)
         self.tokens: list[tuple[str, str]] = []
         self._token_id: dict[tuple[str, str], int] = {}
@@ -107,7 +107,7 @@ class _Critical:
         return [
             s
             for s in self.ix.suppliers.get(component, ())
-            if self.engine.can_build[(s, component)] is None
+            if self.engine.can_build.get((s, component)) is None
             and not (restricted and self.engine.supply_blocks(s, component, buyer))
         ]
 

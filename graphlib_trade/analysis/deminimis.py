@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import networkx as nx
@@ -72,9 +72,14 @@ def roll_up(
     components: Mapping[str, Mapping[str, Any]],
     entries: Mapping[str, Iterable[tuple[str, float | None]]],
     order: Iterable[str],
+    result: dict[str, UsContent] | None = None,
 ) -> dict[str, UsContent]:
-    """:func:`us_content` on plain data: component fields, (part, value) entries by parent, parts first."""
-    result: dict[str, UsContent] = {}
+    """:func:`us_content` on plain data: component fields, (part, value) entries by parent, parts first.
+
+    ``result``, when given, holds figures already rolled up (the parts of ``order``
+    may be among them) and receives the new ones.
+    """
+    result = {} if result is None else result
     for node in order:
         data = components.get(node)
         if data is None:
@@ -106,3 +111,67 @@ def roll_up(
             terms=tuple(terms),
         )
     return result
+
+
+class LazyRollUp(Mapping[str, UsContent]):
+    """:func:`roll_up` of each component when first asked for, and of the parts below it.
+
+    The engine needs the US content of a component only when a restricted party
+    buys it, a few percent of the components of a large graph; rolling up all of
+    them was a third of ``impact`` at 100k nodes.
+
+    Parameters
+    ----------
+    components : mapping
+        Component id -> its fields (``origin``, ``us_content``, ``value``, ...).
+    parts : callable
+        ``parts(parent)`` -> the (part, value) entries of ``parent``'s bill of materials.
+        The bill of materials must have no cycle.
+
+    Examples
+    --------
+    >>> lazy = LazyRollUp(
+    ...     {"modem": {"origin": "US"}, "board": {"origin": "TW", "value": 100.0}},
+    ...     lambda parent: [("modem", 20.0)] if parent == "board" else [],
+    ... )
+    >>> lazy["board"].fraction, len(lazy)
+    (0.2, 2)
+    """
+
+    def __init__(
+        self,
+        components: Mapping[str, Mapping[str, Any]],
+        parts: Callable[[str], list[tuple[str, float | None]]],
+    ) -> None:
+        self._components = components
+        self._parts = parts
+        self._done: dict[str, UsContent] = {}
+
+    def __getitem__(self, component: str) -> UsContent:
+        done = self._done.get(component)
+        if done is not None:
+            return done
+        if component not in self._components:
+            raise KeyError(component)
+        # Depth-first, parts before parents (post-order), skipping what is rolled up already.
+        entries: dict[str, list[tuple[str, float | None]]] = {}
+        pending: list[str] = []
+        stack: list[tuple[str, bool]] = [(component, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                pending.append(node)
+                continue
+            if node in entries or node in self._done:
+                continue
+            entries[node] = self._parts(node)
+            stack.append((node, True))
+            stack.extend((child, False) for child, _ in entries[node] if child not in self._done)
+        roll_up(self._components, entries, pending, self._done)
+        return self._done[component]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._components)
+
+    def __len__(self) -> int:
+        return len(self._components)

@@ -16,8 +16,7 @@ from graphlib_trade.analysis.impact import (
     _evaluate,
     _in_window,
     _Index,
-    _index,
-    bom_order,
+    index_of,
     licence_covers,
     subject_reason,
 )
@@ -90,8 +89,8 @@ def explain(G: nx.MultiDiGraph, item: str, as_of: dt.date) -> Explanation:
     >>> chain.cause.restriction, chain.cause.supplier, chain.path, chain.subject
     ('el', 'us-co', ('chip', 'phone'), 'US origin')
     """
-    order = bom_order(G)
-    ix = _index(G, order)
+    ix = index_of(G)
+    order = ix.order
     if item in ix.product:
         kind, name, products = "product", ix.product[item].get("name", item), [item]
     elif item in ix.end_user:

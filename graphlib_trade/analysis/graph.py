@@ -62,7 +62,9 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     -------
     G : networkx.MultiDiGraph
         One node per company, component, product, end user, restriction and
-        licence; one edge per relationship, keyed by its type.
+        licence; one edge per relationship, keyed by its type.  Frozen
+        (:func:`networkx.freeze`): the analysis keeps its index of a frozen graph
+        between calls; ``G.copy()`` gives a graph to edit.
 
     Examples
     --------
@@ -73,8 +75,8 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     ...     "supplies": [{"supplier": "acme", "component": "chip"}],
     ... }, "example")
     >>> G = build_graph(ds)
-    >>> G.nodes["chip"]["kind"], list(G.edges("acme", keys=True))
-    ('component', [('acme', 'chip', 'SUPPLIES')])
+    >>> G.nodes["chip"]["kind"], list(G.edges("acme", keys=True)), nx.is_frozen(G)
+    ('component', [('acme', 'chip', 'SUPPLIES')], True)
     """
     G = nx.MultiDiGraph()
     for c in dataset.companies:
@@ -110,7 +112,7 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
         G.add_edge(sv.provider, sv.product, key=SERVES_PREFIX + sv.kind, kind=sv.kind)
     for use in dataset.uses:
         G.add_edge(use.user, use.product, key=USES)
-    return G
+    return nx.freeze(G)
 
 
 def nodes_of_kind(G: nx.MultiDiGraph, kind: str) -> list[str]:

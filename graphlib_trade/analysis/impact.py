@@ -23,14 +23,15 @@ The rules (see README, "The rules"):
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
-from graphlib_trade.analysis.deminimis import roll_up
+from graphlib_trade.analysis.deminimis import LazyRollUp
 from graphlib_trade.analysis.graph import (
     COMPANY,
     COMPONENT,
@@ -63,8 +64,9 @@ _CauseT = tuple[str, str, str, str, str]
 _NO_CAUSES: frozenset[_CauseT] = frozenset()
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
+    """One BOM entry of a parent (a named tuple: a quarter of a million of them at 100k nodes)."""
+
     component: str
     required: bool
     alternatives: tuple[str, ...]
@@ -94,20 +96,22 @@ class _Index:
     #: (provider, product) of services whose provider is gone (a what-if ``drop_suppliers``).
     lost_services: set[tuple[str, str]] = field(default_factory=set)
     uses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    us_content: dict[str, UsContent] = field(default_factory=dict)
+    #: Reverse adjacency, to find what a restriction can touch: supplier -> components,
+    #: maker -> products, part (primary or alternative) -> the parents it goes into.
+    supplies_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    makes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    used_in: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: Components and products, parts first.
+    order: list[str] = field(default_factory=list)
+    us_content: Mapping[str, UsContent] = field(default_factory=dict)
 
 
-def _edges(G: nx.MultiDiGraph) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """``G.edges(keys=True, data=True)`` straight from the adjacency (the report view costs 2x)."""
-    for u, nbrs in G.succ.items():
-        for v, keyed in nbrs.items():
-            for key, data in keyed.items():
-                yield u, v, key, data
-
-
-def _index(G: nx.MultiDiGraph, order: list[str]) -> _Index:
+def _index(G: nx.MultiDiGraph) -> _Index:
+    """The engine's index of ``G``, with its BOM order; raise :class:`AnalysisError` on a BOM cycle."""
     ix = _Index()
-    for n, data in G.nodes(data=True):
+    # The graph's own dicts, as networkx's shortest-path code reads them: its read-only
+    # views cost a Python-level call per item, 60% of this pass.
+    for n, data in G._node.items():
         kind = data.get("kind")
         if kind == COMPANY:
             ix.country[n] = data["country"]
@@ -121,28 +125,74 @@ def _index(G: nx.MultiDiGraph, order: list[str]) -> _Index:
             ix.restriction[n] = data
         elif kind == LICENCE:
             ix.licence[n] = data
-    for u, v, key, data in _edges(G):
-        if key == SUPPLIES:
-            ix.suppliers[v].append(u)
-        elif key == PART_OF:
-            ix.bom[v].append(
-                _Entry(u, data.get("required", True), tuple(data.get("alternatives", ())), data.get("value"))
-            )
-        elif key == MAKES:
-            ix.maker[v] = u
-        elif key == USES:
-            ix.uses[u].append(v)
-        elif key == TARGETS:
-            ix.targets[u].append(v)
-        elif key == LICENSES:
-            ix.licence_of[u] = v
-        elif isinstance(key, str) and key.startswith(SERVES_PREFIX):
-            ix.services[v].append((u, data.get("kind", key[len(SERVES_PREFIX) :])))
-            if data.get("lost"):
-                ix.lost_services.add((u, v))
-    values = {parent: [(e.component, e.value) for e in entries] for parent, entries in ix.bom.items()}
-    ix.us_content = roll_up(ix.component, values, order)
+    for u, nbrs in G._succ.items():
+        for v, keyed in nbrs.items():
+            for key, data in keyed.items():
+                if key == SUPPLIES:
+                    ix.suppliers[v].append(u)
+                    ix.supplies_of[u].append(v)
+                elif key == PART_OF:
+                    alternatives = tuple(data.get("alternatives") or ())
+                    ix.bom[v].append(_Entry(u, data.get("required", True), alternatives, data.get("value")))
+                    ix.used_in[u].append(v)
+                    for a in alternatives:
+                        ix.used_in[a].append(v)
+                elif key == MAKES:
+                    ix.maker[v] = u
+                    ix.makes[u].append(v)
+                elif key == USES:
+                    ix.uses[u].append(v)
+                elif key == TARGETS:
+                    ix.targets[u].append(v)
+                elif key == LICENSES:
+                    ix.licence_of[u] = v
+                elif isinstance(key, str) and key.startswith(SERVES_PREFIX):
+                    ix.services[v].append((u, data.get("kind", key[len(SERVES_PREFIX) :])))
+                    if data.get("lost"):
+                        ix.lost_services.add((u, v))
+    order = _parts_first([*ix.component, *ix.product], ix.used_in)
+    if order is None:
+        raise AnalysisError(_cycle_message(G))
+    ix.order = order
+    ix.us_content = _roll_up_of(ix)
     return ix
+
+
+def _roll_up_of(ix: _Index) -> LazyRollUp:
+    bom = ix.bom
+    return LazyRollUp(ix.component, lambda node: [(e.component, e.value) for e in bom.get(node, ())])
+
+
+def _parts_first(nodes: list[str], used_in: Mapping[str, list[str]]) -> list[str] | None:
+    """Kahn's algorithm over part -> parent links: ``nodes`` parts first, or None on a cycle.
+
+    Ties keep the order of ``nodes`` (the graph's insertion order), so the order is
+    deterministic.
+    """
+    waiting = dict.fromkeys(nodes, 0)
+    for parents in used_in.values():
+        for parent in parents:
+            waiting[parent] += 1
+    order = [n for n, count in waiting.items() if count == 0]
+    i = 0
+    while i < len(order):
+        for parent in used_in.get(order[i], ()):
+            waiting[parent] -= 1
+            if waiting[parent] == 0:
+                order.append(parent)
+        i += 1
+    return order if len(order) == len(waiting) else None
+
+
+def _cycle_message(G: nx.MultiDiGraph) -> str:
+    B = nx.DiGraph()
+    for u, v, key, data in G.edges(keys=True, data=True):
+        if key == PART_OF:
+            B.add_edge(u, v)
+            B.add_edges_from((a, v) for a in data.get("alternatives") or ())
+    cycle = nx.find_cycle(B)
+    path = " -> ".join([str(u) for u, _ in cycle] + [str(cycle[0][0])])
+    return f"the bill of materials has a cycle: {path} (each is part of the next)"
 
 
 def bom_order(G: nx.MultiDiGraph) -> list[str]:
@@ -174,21 +224,28 @@ def bom_order(G: nx.MultiDiGraph) -> list[str]:
     >>> bom_order(G)
     ['wafer', 'soc', 'phone']
     """
-    B = nx.DiGraph()
-    B.add_nodes_from(n for n, k in G.nodes(data="kind") if k in (COMPONENT, PRODUCT))
-    edges = []
-    for u, v, key, data in _edges(G):
-        if key == PART_OF:
-            edges.append((u, v))
-            edges.extend((a, v) for a in data.get("alternatives") or ())
-    B.add_edges_from(edges)
-    try:
-        # Deterministic: the graph's insertion order decides ties (results are sorted later).
-        return list(nx.topological_sort(B))
-    except nx.NetworkXUnfeasible:
-        cycle = nx.find_cycle(B)
-        path = " -> ".join([str(u) for u, _ in cycle] + [str(cycle[0][0])])
-        raise AnalysisError(f"the bill of materials has a cycle: {path} (each is part of the next)") from None
+    return list(index_of(G).order)
+
+
+_INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Index] = weakref.WeakKeyDictionary()
+
+
+def index_of(G: nx.MultiDiGraph) -> _Index:
+    """The engine's index of ``G``: built once per frozen graph, every time otherwise.
+
+    A graph frozen with :func:`networkx.freeze` (as
+    :func:`~graphlib_trade.analysis.graph.build_graph` returns it) cannot gain or
+    lose nodes or edges, so its index is kept for as long as the graph lives: every
+    later ``impact``, ``whatif``, ``rank``, ``explain`` or ``timeline`` on it skips the
+    pass over the graph.  Edit a copy (``G.copy()``) instead of the attributes of a
+    frozen graph.
+    """
+    if not nx.is_frozen(G):
+        return _index(G)
+    ix = _INDEXES.get(G)
+    if ix is None:
+        ix = _INDEXES[G] = _index(G)
+    return ix
 
 
 class _Engine:
@@ -232,8 +289,11 @@ class _Engine:
         # can_build[(supplier, component)]: None if it can build, else the causes that stop it
         self.can_build: dict[tuple[str, str], frozenset[_CauseT] | None] = {}
         self._avail: dict[tuple[str, str | None], frozenset[_CauseT] | None] = {}
+        #: What the restrictions and lost services can touch; everything else is
+        #: available to every buyer that is not a restricted party, and ok.
+        self.touched = touched(ix, self.restricting)
         for node in order:
-            if node in ix.component:
+            if node in self.touched and node in ix.component:
                 for s in ix.suppliers.get(node, ()):
                     causes, lost_required, _, _ = self._missing_entries(node, s, required_only=True)
                     self.can_build[(s, node)] = causes if lost_required else None
@@ -296,7 +356,7 @@ class _Engine:
         result: frozenset[_CauseT] | None = None
         for s in self.ix.suppliers.get(component, ()):
             blocked = self.supply_blocks(s, component, buyer) if key[1] is not None else _NO_CAUSES
-            cannot = self.can_build[(s, component)]
+            cannot = self.can_build.get((s, component))
             if not blocked and cannot is None:
                 break
             causes |= blocked
@@ -468,8 +528,24 @@ def impact(G: nx.MultiDiGraph, as_of: dt.date, *, ignore_licences: bool = False)
     >>> impact(G, dt.date(2019, 5, 16)).products[0].status.value
     'blocked'
     """
-    order = bom_order(G)
-    return impact_on(G, _index(G, order), order, as_of, ignore_licences=ignore_licences)
+    ix = index_of(G)
+    if not nx.is_frozen(G):
+        return impact_on(G, ix, ix.order, as_of, ignore_licences=ignore_licences)
+    # A frozen graph keeps its last few results (they are frozen models): a what-if's
+    # "before" is then the impact the analyst has already seen.
+    kept = _RESULTS.setdefault(G, {})
+    key = (as_of, ignore_licences)
+    if key not in kept:
+        if len(kept) >= _RESULTS_KEPT:
+            del kept[next(iter(kept))]
+        kept[key] = impact_on(G, ix, ix.order, as_of, ignore_licences=ignore_licences)
+    return kept[key]
+
+
+_RESULTS: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[tuple[dt.date, bool], ImpactResult]] = (
+    weakref.WeakKeyDictionary()
+)
+_RESULTS_KEPT = 8
 
 
 def impact_on(
@@ -498,6 +574,14 @@ def impact_on(
             bare_runs[key] = _evaluate(G, ix, order, as_of, use_licences=False)
         bare = bare_runs[key]
 
+    made: dict[_CauseT, Cause] = {}  # one model per cause, however many products it reaches
+
+    def cause_of(t: _CauseT) -> Cause:
+        cause = made.get(t)
+        if cause is None:
+            cause = made[t] = _cause(t)
+        return cause
+
     products: list[ProductImpact] = []
     status_of: dict[str, Status] = {}
     for pid in sorted(ix.product):
@@ -522,7 +606,7 @@ def impact_on(
                 lost_optional=detail["lost_optional"],
                 substituted=detail["substituted"],
                 blocked_services=detail["blocked_services"],
-                causes=tuple(_cause(c) for c in sorted(detail["causes"])),
+                causes=tuple(cause_of(c) for c in sorted(detail["causes"])),
                 relies_on=tuple(sorted(relies_on)),
             )
         )
@@ -552,7 +636,49 @@ class _Run:
     results: dict[str, tuple[Status, dict[str, Any]]]
 
 
+#: The evaluation of a product nothing restricted can touch.
+_UNTOUCHED: tuple[Status, dict[str, Any]] = (
+    Status.OK,
+    {
+        "lost_required": (),
+        "lost_optional": (),
+        "substituted": (),
+        "blocked_services": (),
+        "causes": _NO_CAUSES,
+        "per_entry": {},
+        "per_service": {},
+    },
+)
+
+
+def touched(ix: _Index, parties: Iterable[str]) -> set[str]:
+    """Components and products that the restricted ``parties`` or a lost supply can touch.
+
+    The seeds are what the parties supply or make, components left with no supplier
+    and products that lost a service; the closure follows each part (primary or
+    alternative) up into what it goes into.  Outside it every supply is unblocked and
+    buildable, so every component is available to buyers that are not restricted
+    parties (restricted buyers only buy what they make or supply, which is inside),
+    and every product is ok.
+    """
+    seeds: list[str] = []
+    for company in parties:
+        seeds += ix.supplies_of.get(company, ())
+        seeds += ix.makes.get(company, ())
+    seeds += [c for c in ix.component if not ix.suppliers.get(c)]
+    seeds += [product for _, product in ix.lost_services]
+    seen = set(seeds)
+    used_in = ix.used_in
+    while seeds:
+        for parent in used_in.get(seeds.pop(), ()):
+            if parent not in seen:
+                seen.add(parent)
+                seeds.append(parent)
+    return seen
+
+
 def _evaluate(G: nx.MultiDiGraph, ix: _Index, order: list[str], as_of: dt.date, use_licences: bool) -> _Run:
     engine = _Engine(G, ix, order, as_of, use_licences)
-    results = {pid: engine.product(pid) for pid in ix.product}
+    inside = engine.touched
+    results = {pid: engine.product(pid) if pid in inside else _UNTOUCHED for pid in ix.product}
     return _Run(engine, results)

@@ -11,9 +11,12 @@ restriction.  It is also the question the pure-Cypher peer of the benchmark answ
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
+import weakref
+from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graphlib_trade.analysis.graph import (
     END_USER,
@@ -29,6 +32,8 @@ from graphlib_trade.analysis.impact import _in_window
 from graphlib_trade.analysis.ownership import restricted_parties
 
 _DOWNSTREAM = frozenset({SUPPLIES, PART_OF, MAKES})
+_Ints = np.ndarray[Any, np.dtype[np.int64]]
+_Bools = np.ndarray[Any, np.dtype[np.bool_]]
 
 
 def active_restrictions(G: nx.MultiDiGraph, as_of: dt.date) -> dict[str, tuple[list[str], float]]:
@@ -89,19 +94,82 @@ def reach(G: nx.MultiDiGraph, as_of: dt.date) -> tuple[tuple[str, ...], tuple[st
     parties: set[str] = set()
     for targets, threshold in active_restrictions(G, as_of).values():
         parties.update(restricted_parties(G, targets, threshold))
-    seen = set(parties)
-    queue = deque(parties)
-    succ = G.succ
-    while queue:
-        node = queue.popleft()
-        for nbr, keys in succ[node].items():
-            if nbr not in seen and not _DOWNSTREAM.isdisjoint(keys):
-                seen.add(nbr)
-                queue.append(nbr)
-    kinds = G.nodes
-    products = sorted(n for n in seen if kinds[n]["kind"] == PRODUCT)
-    pred = G.pred
-    users = {
-        u for p in products for u, keys in pred[p].items() if USES in keys and kinds[u]["kind"] == END_USER
-    }
-    return tuple(products), tuple(sorted(users))
+    down = _downstream(G)
+    seen = _search(down.indptr, down.indices, [down.position[p] for p in parties if p in down.position])
+    ids = down.ids
+    products = sorted(ids[i] for i in np.flatnonzero(seen & down.is_product))
+    users = sorted(ids[i] for i in np.flatnonzero(seen & down.is_user))
+    return tuple(products), tuple(users)
+
+
+@dataclass(frozen=True)
+class _Downstream:
+    """The edges :func:`reach` follows, as compressed sparse rows over node positions."""
+
+    ids: list[str]
+    position: dict[str, int]
+    indptr: _Ints
+    indices: _Ints
+    is_product: _Bools
+    is_user: _Bools
+
+
+_KEPT: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Downstream] = weakref.WeakKeyDictionary()
+
+
+def _downstream(G: nx.MultiDiGraph) -> _Downstream:
+    """The rows of ``G`` (kept while a frozen ``G`` lives, like the engine's index)."""
+    kept = _KEPT.get(G) if nx.is_frozen(G) else None
+    if kept is not None:
+        return kept
+    ids = list(G._node)
+    position = {n: i for i, n in enumerate(ids)}
+    rows: list[int] = []
+    cols: list[int] = []
+    for u, nbrs in G._succ.items():
+        for v, keys in nbrs.items():
+            if not _DOWNSTREAM.isdisjoint(keys):
+                rows.append(position[u])
+                cols.append(position[v])
+            elif USES in keys:  # product -> its end users: reached with the product
+                rows.append(position[v])
+                cols.append(position[u])
+    order = np.argsort(np.asarray(rows, dtype=np.int64), kind="stable")
+    indices = np.asarray(cols, dtype=np.int64)[order]
+    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(np.asarray(rows, dtype=np.int64), minlength=len(ids)), out=indptr[1:])
+    kinds = [d.get("kind") for d in G._node.values()]
+    down = _Downstream(
+        ids=ids,
+        position=position,
+        indptr=indptr,
+        indices=indices,
+        is_product=np.fromiter((k == PRODUCT for k in kinds), dtype=bool, count=len(ids)),
+        is_user=np.fromiter((k == END_USER for k in kinds), dtype=bool, count=len(ids)),
+    )
+    if nx.is_frozen(G):
+        _KEPT[G] = down
+    return down
+
+
+def _search(
+    indptr: _Ints,
+    indices: _Ints,
+    seeds: list[int],
+) -> _Bools:
+    """Breadth-first search from ``seeds``, one array operation per level: the nodes reached."""
+    seen = np.zeros(len(indptr) - 1, dtype=bool)
+    frontier = np.unique(np.asarray(seeds, dtype=np.int64))
+    seen[frontier] = True
+    while frontier.size:
+        starts = indptr[frontier]
+        counts = indptr[frontier + 1] - starts
+        total = int(counts.sum())
+        if not total:
+            break
+        # Positions of every out-edge of the frontier in `indices`, without a Python loop.
+        offsets = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        nbrs = indices[offsets + np.arange(total)]
+        frontier = np.unique(nbrs[~seen[nbrs]])
+        seen[frontier] = True
+    return seen

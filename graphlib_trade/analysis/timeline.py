@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 from graphlib_trade.analysis.graph import LICENCE, RESTRICTION
-from graphlib_trade.analysis.impact import _index, bom_order, impact_on
+from graphlib_trade.analysis.impact import impact_on, index_of
 from graphlib_trade.analysis.scenario import compare
 from graphlib_trade.models import Event, Expiry, ImpactResult, Scenario, Status, Timeline
 
@@ -103,8 +103,8 @@ def timeline(G: nx.MultiDiGraph, start: dt.date | None = None, end: dt.date | No
         end = max(dates) if dates else start
     if end < start:
         raise ValueError(f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
-    order = bom_order(G)
-    ix = _index(G, order)  # built once for every date
+    ix = index_of(G)  # built once for every date (and kept while a frozen G lives)
+    order = ix.order
     bare_runs: dict[tuple[str, ...], Any] = {}  # licence-free runs by the restrictions in force
     before = impact_on(G, ix, order, start, bare_runs=bare_runs)
     initial = before

@@ -5,11 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import networkx as nx
 import pytest
+from hypothesis import given, settings
 
-from graphlib_trade.analysis import build_graph, impact, reach
+from graphlib_trade.analysis import build_graph, impact, reach, restricted_parties
+from graphlib_trade.analysis.reach import active_restrictions
 from graphlib_trade.io import load_dataset
-from tests.helpers import BEFORE, LATER, bom, company, component, graph, product, restriction, supply
+from graphlib_trade.models import Dataset
+from tests.helpers import BEFORE, LATER, bom, company, component, dataset, graph, product, restriction, supply
+from tests.strategies import datasets, days
 
 HUAWEI = Path(__file__).parent.parent.parent / "fixtures" / "huawei_2019.yaml"
 
@@ -68,3 +73,39 @@ class TestReach:
         not_ok = {p.id for p in result.products if p.status.value != "ok"}
         assert not_ok and not_ok <= set(products)
         assert {u.id for u in result.end_users if u.status.value != "ok"} <= set(users)
+
+
+def reach_by_networkx(G: nx.MultiDiGraph, day: dt.date) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The same question with networkx's own traversal: the reference the array search must match."""
+    down = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k in ("SUPPLIES", "PART_OF", "MAKES"))
+    parties = {
+        p
+        for targets, threshold in active_restrictions(G, day).values()
+        for p in restricted_parties(G, targets, threshold)
+    }
+    seen = set(parties)
+    for p in parties & set(down):
+        seen |= nx.descendants(down, p)
+    products = sorted(n for n in seen if G.nodes[n].get("kind") == "product")
+    users = sorted({u for u, p, k in G.edges(keys=True) if k == "USES" and p in seen})
+    return tuple(products), tuple(users)
+
+
+class TestReachAgainstNetworkx:
+    @pytest.mark.parametrize("day", ["2019-05-15", "2019-05-16", "2019-08-20", "2020-09-15"])
+    def test_huawei(self, day: str) -> None:
+        G = build_graph(load_dataset(HUAWEI))
+        assert reach(G, dt.date.fromisoformat(day)) == reach_by_networkx(G, dt.date.fromisoformat(day))
+
+    @settings(max_examples=150, deadline=None)
+    @given(datasets, days)
+    def test_generated(self, ds: Dataset, day: dt.date) -> None:
+        G = build_graph(ds)
+        assert reach(G, day) == reach_by_networkx(G, day)
+        assert reach(G, day) == reach(G, day)  # the second call reads the kept arrays
+
+    def test_a_graph_that_can_change_is_read_again(self) -> None:
+        H = build_graph(dataset(**chain(restrictions=[restriction("el", ["fab"])]))).copy()
+        assert reach(H, LATER) == (("phone",), ("carrier",))
+        H.remove_edge("soc", "phone", key="PART_OF")
+        assert reach(H, LATER) == ((), ())
