@@ -352,6 +352,12 @@ class _Where:
         return describe_entry(self.section, self.index, self.entry.model_dump())
 
 
+def _alternatives_ok(
+    parent: str, component: str, alternatives: tuple[str, ...], components: set[str]
+) -> bool:
+    return all(a in components and a != component and a != parent for a in alternatives)
+
+
 def reference_problems(ds: Dataset) -> list[str]:
     """Every cross-entry inconsistency of ``ds``: unknown ids, duplicates, impossible shares."""
     problems: list[str] = []
@@ -399,42 +405,54 @@ def reference_problems(ds: Dataset) -> list[str]:
 
     supplied: set[str] = set()
     supply_pairs: set[tuple[str, str]] = set()
+    # The long sections name an entry (where_of) only once a check fails.
     for i, s in enumerate(ds.supplies):
-        w = where_of("supplies", i, s)
-        need(w, "supplier", s.supplier, companies, "company")
-        need(w, "component", s.component, components, "component")
-        if (s.supplier, s.component) in supply_pairs:
-            problems.append(f"{w}: duplicate supply of {s.component!r} by {s.supplier!r}")
-        supply_pairs.add((s.supplier, s.component))
+        pair = (s.supplier, s.component)
+        if s.supplier not in companies or s.component not in components or pair in supply_pairs:
+            w = where_of("supplies", i, s)
+            need(w, "supplier", s.supplier, companies, "company")
+            need(w, "component", s.component, components, "component")
+            if pair in supply_pairs:
+                problems.append(f"{w}: duplicate supply of {s.component!r} by {s.supplier!r}")
+        supply_pairs.add(pair)
         supplied.add(s.component)
     for i, c in enumerate(ds.components):
         if c.id not in supplied:
             problems.append(f"components[{i}] {c.id!r}: has no supplier (add a 'supplies' entry)")
 
     bom_pairs: set[tuple[str, str]] = set()
-    valued: dict[str, list[str]] = defaultdict(list)
-    unvalued: dict[str, list[str]] = defaultdict(list)
+    valued: dict[str, list[int]] = defaultdict(list)
+    unvalued: dict[str, list[int]] = defaultdict(list)
     value_sum: dict[str, float] = defaultdict(float)
     for i, b in enumerate(ds.bom):
-        (valued if b.value is not None else unvalued)[b.parent].append(f"bom[{i}]")
+        (valued if b.value is not None else unvalued)[b.parent].append(i)
         value_sum[b.parent] += b.value or 0.0
-        w = where_of("bom", i, b)
-        need(w, "parent", b.parent, parts_and_products, "product or component")
-        need(w, "component", b.component, components, "component")
-        for alt in b.alternatives:
-            need(w, "alternatives", alt, components, "component")
-            if alt == b.component:
-                problems.append(f"{w}: alternatives: {alt!r} is the entry's own component")
-        if b.parent == b.component or b.parent in b.alternatives:
-            problems.append(f"{w}: {b.parent!r} cannot be part of itself")
-        if (b.parent, b.component) in bom_pairs:
-            problems.append(f"{w}: duplicate entry for {b.component!r} in {b.parent!r}")
-        bom_pairs.add((b.parent, b.component))
+        pair = (b.parent, b.component)
+        if (
+            b.parent not in parts_and_products
+            or b.component not in components
+            or pair in bom_pairs
+            or b.parent == b.component
+            or (b.alternatives and not _alternatives_ok(b.parent, b.component, b.alternatives, components))
+        ):
+            w = where_of("bom", i, b)
+            need(w, "parent", b.parent, parts_and_products, "product or component")
+            need(w, "component", b.component, components, "component")
+            for alt in b.alternatives:
+                need(w, "alternatives", alt, components, "component")
+                if alt == b.component:
+                    problems.append(f"{w}: alternatives: {alt!r} is the entry's own component")
+            if b.parent == b.component or b.parent in b.alternatives:
+                problems.append(f"{w}: {b.parent!r} cannot be part of itself")
+            if pair in bom_pairs:
+                problems.append(f"{w}: duplicate entry for {b.component!r} in {b.parent!r}")
+        bom_pairs.add(pair)
     for parent in sorted(valued.keys() & unvalued.keys()):
         n, total = len(valued[parent]), len(valued[parent]) + len(unvalued[parent])
+        missing = ", ".join(f"bom[{i}]" for i in unvalued[parent])
         problems.append(
             f"bom: entries of {parent!r} carry value on {n} of {total} entries "
-            f"(none on {', '.join(unvalued[parent])}): give a value on all of them or on none"
+            f"(none on {missing}): give a value on all of them or on none"
         )
     for i, c in enumerate(ds.components):
         if c.value is not None and value_sum.get(c.id, 0.0) > c.value * (1 + SHARE_EPSILON):
@@ -449,9 +467,10 @@ def reference_problems(ds: Dataset) -> list[str]:
         need(w, "product", sv.product, products, "product")
 
     for i, u in enumerate(ds.uses):
-        w = where_of("uses", i, u)
-        need(w, "user", u.user, end_users, "end user")
-        need(w, "product", u.product, products, "product")
+        if u.user not in end_users or u.product not in products:
+            w = where_of("uses", i, u)
+            need(w, "user", u.user, end_users, "end user")
+            need(w, "product", u.product, products, "product")
 
     for i, r in enumerate(ds.restrictions):
         w = where_of("restrictions", i, r)
