@@ -29,7 +29,8 @@ def allocated(build: Any, *args: Any) -> tuple[Any, int]:
 
 def main() -> None:
     from graphlib_trade.analysis import build_graph
-    from graphlib_trade.analysis.impact import _index, bom_order
+    from graphlib_trade.analysis.impact import _index
+    from graphlib_trade.analysis.reach import _downstream
     from graphlib_trade.generate import generate
     from graphlib_trade.models import parse_dataset
 
@@ -38,8 +39,8 @@ def main() -> None:
     raw, raw_bytes = allocated(json.loads, text)
     ds, ds_bytes = allocated(parse_dataset, raw, "generated")
     G, g_bytes = allocated(build_graph, ds)
-    order = bom_order(G)
-    _, ix_bytes = allocated(_index, G, order)
+    _, ix_bytes = allocated(_index, G)
+    _, rows_bytes = allocated(_downstream, G)
     n, e = G.number_of_nodes(), G.number_of_edges()
     out = {
         "nodes": n,
@@ -49,9 +50,16 @@ def main() -> None:
         "dataset_bytes": ds_bytes,
         "networkx_graph_bytes": g_bytes,
         "engine_index_bytes": ix_bytes,
+        "reach_csr_rows_bytes": rows_bytes,
         "per_element": {
             k: round(v / (n + e))
-            for k, v in (("raw", raw_bytes), ("dataset", ds_bytes), ("graph", g_bytes), ("index", ix_bytes))
+            for k, v in (
+                ("raw", raw_bytes),
+                ("dataset", ds_bytes),
+                ("graph", g_bytes),
+                ("index", ix_bytes),
+                ("reach rows", rows_bytes),
+            )
         },
     }
     print(json.dumps(out, indent=2))

@@ -38,14 +38,21 @@ _Bools = np.ndarray[Any, np.dtype[np.bool_]]
 
 def active_restrictions(G: nx.MultiDiGraph, as_of: dt.date) -> dict[str, tuple[list[str], float]]:
     """Each restriction in force on ``as_of``: its targets and its affiliates threshold."""
+    return _active(G, _downstream(G).restrictions, as_of)
+
+
+_Active = dict[str, tuple[list[str], float]]
+
+
+def _active(G: nx.MultiDiGraph, restrictions: list[str], as_of: dt.date) -> _Active:
+    nodes = G._node
     return {
         node: (
             [t for _, t, key in G.out_edges(node, keys=True) if key == TARGETS],
-            data["affiliates_threshold"],
+            nodes[node]["affiliates_threshold"],
         )
-        for node, data in G.nodes(data=True)
-        if data.get("kind") == RESTRICTION
-        and _in_window(data["effective_from"], data.get("effective_until"), as_of)
+        for node in restrictions
+        if _in_window(nodes[node]["effective_from"], nodes[node].get("effective_until"), as_of)
     }
 
 
@@ -91,10 +98,10 @@ def reach(G: nx.MultiDiGraph, as_of: dt.date) -> tuple[tuple[str, ...], tuple[st
     >>> reach(G, dt.date(2019, 5, 15))
     ((), ())
     """
-    parties: set[str] = set()
-    for targets, threshold in active_restrictions(G, as_of).values():
-        parties.update(restricted_parties(G, targets, threshold))
     down = _downstream(G)
+    parties: set[str] = set()
+    for targets, threshold in _active(G, down.restrictions, as_of).values():
+        parties.update(restricted_parties(G, targets, threshold))
     seen = _search(down.indptr, down.indices, [down.position[p] for p in parties if p in down.position])
     ids = down.ids
     products = sorted(ids[i] for i in np.flatnonzero(seen & down.is_product))
@@ -112,6 +119,8 @@ class _Downstream:
     indices: _Ints
     is_product: _Bools
     is_user: _Bools
+    #: The restriction nodes (a few among millions: found once, not on every call).
+    restrictions: list[str]
 
 
 _KEPT: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Downstream] = weakref.WeakKeyDictionary()
@@ -146,6 +155,7 @@ def _downstream(G: nx.MultiDiGraph) -> _Downstream:
         indices=indices,
         is_product=np.fromiter((k == PRODUCT for k in kinds), dtype=bool, count=len(ids)),
         is_user=np.fromiter((k == END_USER for k in kinds), dtype=bool, count=len(ids)),
+        restrictions=[n for n, k in zip(ids, kinds, strict=True) if k == RESTRICTION],
     )
     if nx.is_frozen(G):
         _KEPT[G] = down
