@@ -170,9 +170,10 @@ def _parts_first(nodes: list[str], used_in: Mapping[str, list[str]]) -> list[str
     deterministic.
     """
     waiting = dict.fromkeys(nodes, 0)
-    for parents in used_in.values():
+    for part, parents in used_in.items():
+        waiting.setdefault(part, 0)  # a part missing from ``nodes`` (a graph built by hand)
         for parent in parents:
-            waiting[parent] += 1
+            waiting[parent] = waiting.get(parent, 0) + 1
     order = [n for n, count in waiting.items() if count == 0]
     i = 0
     while i < len(order):
