@@ -118,7 +118,7 @@ class LazyRollUp(Mapping[str, UsContent]):
 
     The engine needs the US content of a component only when a restricted party
     buys it, a few percent of the components of a large graph; rolling up all of
-    them was a third of ``impact`` at 100k nodes.
+    them was a fifth of ``impact`` at 100k nodes (2.1 s of 10.1 s under the profiler).
 
     Parameters
     ----------
