@@ -19,7 +19,9 @@ key            edge                         attributes
 
 from __future__ import annotations
 
-from typing import Any
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -138,6 +140,36 @@ def build_graph(dataset: Dataset) -> nx.MultiDiGraph:
     for use in dataset.uses:
         edge(use.user, use.product, USES, {})
     return nx.freeze(G)
+
+
+T = TypeVar("T")
+_KEPT: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def kept(G: nx.MultiDiGraph, name: str, build: Callable[[nx.MultiDiGraph], T]) -> T:
+    """``build(G)``, kept under ``name`` for as long as ``G`` lives if ``G`` is frozen.
+
+    A graph frozen with :func:`networkx.freeze` (as :func:`build_graph` returns it)
+    cannot gain or lose nodes or edges, so what the analysis derives from it (the
+    engine's index, the CSR rows of ``reach``, recent ``impact`` results) stays true:
+    later calls on it skip the work.  A graph that can change gets ``build(G)`` on
+    every call.  Edit a copy (``G.copy()``), not the attributes of a frozen graph.
+
+    Examples
+    --------
+    >>> G = nx.freeze(nx.MultiDiGraph())
+    >>> kept(G, "example", lambda g: []) is kept(G, "example", lambda g: [])
+    True
+    >>> H = nx.MultiDiGraph()
+    >>> kept(H, "example", lambda g: []) is kept(H, "example", lambda g: [])
+    False
+    """
+    if not nx.is_frozen(G):
+        return build(G)
+    store = _KEPT.setdefault(G, {})
+    if name not in store:
+        store[name] = build(G)
+    return store[name]  # type: ignore[no-any-return]
 
 
 def nodes_of_kind(G: nx.MultiDiGraph, kind: str) -> list[str]:

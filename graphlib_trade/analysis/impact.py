@@ -23,7 +23,6 @@ The rules (see README, "The rules"):
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from graphlib_trade.analysis.graph import (
     SUPPLIES,
     TARGETS,
     USES,
+    kept,
 )
 from graphlib_trade.analysis.ownership import restricted_parties
 from graphlib_trade.errors import AnalysisError
@@ -228,25 +228,13 @@ def bom_order(G: nx.MultiDiGraph) -> list[str]:
     return list(index_of(G).order)
 
 
-_INDEXES: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Index] = weakref.WeakKeyDictionary()
-
-
 def index_of(G: nx.MultiDiGraph) -> _Index:
     """The engine's index of ``G``: built once per frozen graph, every time otherwise.
 
-    A graph frozen with :func:`networkx.freeze` (as
-    :func:`~graphlib_trade.analysis.graph.build_graph` returns it) cannot gain or
-    lose nodes or edges, so its index is kept for as long as the graph lives: every
-    later ``impact``, ``whatif``, ``rank``, ``explain`` or ``timeline`` on it skips the
-    pass over the graph.  Edit a copy (``G.copy()``) instead of the attributes of a
-    frozen graph.
+    Every later ``impact``, ``whatif``, ``rank``, ``explain`` or ``timeline`` on a
+    frozen graph skips the pass over it (see :func:`~graphlib_trade.analysis.graph.kept`).
     """
-    if not nx.is_frozen(G):
-        return _index(G)
-    ix = _INDEXES.get(G)
-    if ix is None:
-        ix = _INDEXES[G] = _index(G)
-    return ix
+    return kept(G, "engine index", _index)
 
 
 class _Engine:
@@ -530,22 +518,17 @@ def impact(G: nx.MultiDiGraph, as_of: dt.date, *, ignore_licences: bool = False)
     'blocked'
     """
     ix = index_of(G)
-    if not nx.is_frozen(G):
-        return impact_on(G, ix, ix.order, as_of, ignore_licences=ignore_licences)
     # A frozen graph keeps its last few results (they are frozen models): a what-if's
     # "before" is then the impact the analyst has already seen.
-    kept = _RESULTS.setdefault(G, {})
+    results: dict[tuple[dt.date, bool], ImpactResult] = kept(G, "impact results", lambda _: {})
     key = (as_of, ignore_licences)
-    if key not in kept:
-        if len(kept) >= _RESULTS_KEPT:
-            del kept[next(iter(kept))]
-        kept[key] = impact_on(G, ix, ix.order, as_of, ignore_licences=ignore_licences)
-    return kept[key]
+    if key not in results:
+        if len(results) >= _RESULTS_KEPT:
+            del results[next(iter(results))]
+        results[key] = impact_on(G, ix, ix.order, as_of, ignore_licences=ignore_licences)
+    return results[key]
 
 
-_RESULTS: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[tuple[dt.date, bool], ImpactResult]] = (
-    weakref.WeakKeyDictionary()
-)
 _RESULTS_KEPT = 8
 
 

@@ -11,7 +11,6 @@ restriction.  It is also the question the pure-Cypher peer of the benchmark answ
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +26,7 @@ from graphlib_trade.analysis.graph import (
     SUPPLIES,
     TARGETS,
     USES,
+    kept,
 )
 from graphlib_trade.analysis.impact import _in_window
 from graphlib_trade.analysis.ownership import restricted_parties
@@ -123,14 +123,12 @@ class _Downstream:
     restrictions: list[str]
 
 
-_KEPT: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Downstream] = weakref.WeakKeyDictionary()
-
-
 def _downstream(G: nx.MultiDiGraph) -> _Downstream:
-    """The rows of ``G`` (kept while a frozen ``G`` lives, like the engine's index)."""
-    kept = _KEPT.get(G) if nx.is_frozen(G) else None
-    if kept is not None:
-        return kept
+    """The rows of ``G``, kept while a frozen ``G`` lives (like the engine's index)."""
+    return kept(G, "reach rows", _rows)
+
+
+def _rows(G: nx.MultiDiGraph) -> _Downstream:
     ids = list(G._node)
     position = {n: i for i, n in enumerate(ids)}
     rows: list[int] = []
@@ -148,7 +146,7 @@ def _downstream(G: nx.MultiDiGraph) -> _Downstream:
     indptr = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(np.bincount(np.asarray(rows, dtype=np.int64), minlength=len(ids)), out=indptr[1:])
     kinds = [d.get("kind") for d in G._node.values()]
-    down = _Downstream(
+    return _Downstream(
         ids=ids,
         position=position,
         indptr=indptr,
@@ -157,9 +155,6 @@ def _downstream(G: nx.MultiDiGraph) -> _Downstream:
         is_user=np.fromiter((k == END_USER for k in kinds), dtype=bool, count=len(ids)),
         restrictions=[n for n, k in zip(ids, kinds, strict=True) if k == RESTRICTION],
     )
-    if nx.is_frozen(G):
-        _KEPT[G] = down
-    return down
 
 
 def _search(

@@ -236,6 +236,7 @@ class _IndexPatch:
     def __init__(self, ix: _Index, taken: Callable[[str], bool]) -> None:
         self.ix = copy.copy(ix)
         self._copied: set[str] = set()
+        self._copied_lists: set[tuple[str, str]] = set()
         self._taken = taken
         self._new_ids: set[str] = set()
 
@@ -246,9 +247,11 @@ class _IndexPatch:
         return getattr(self.ix, name)
 
     def listed(self, name: str, key: str) -> list[Any]:
-        """The list ``ix.<name>[key]``, copied so that it can be changed."""
+        """The list ``ix.<name>[key]``, copied (once) so that it can be changed."""
         table = self.table(name)
-        table[key] = list(table.get(key, ()))
+        if (name, key) not in self._copied_lists:
+            table[key] = list(table.get(key, ()))
+            self._copied_lists.add((name, key))
         return table[key]  # type: ignore[no-any-return]
 
     def fresh_id(self, base: str) -> str:
@@ -291,11 +294,10 @@ def scenario_index(G: nx.MultiDiGraph, scenario: Scenario, as_of: dt.date) -> _I
     equal on every fixture scenario and on generated ones.  ``scenario`` must have
     passed :func:`check_scenario`.
     """
-    base = index_of(G)
-    patch = _IndexPatch(base, lambda node: node in G and node not in removed)
-    ix = patch.ix
     add, remove = scenario.add, scenario.remove
     removed = set(remove.restrictions) | set(remove.licences)
+    patch = _IndexPatch(index_of(G), lambda node: node in G and node not in removed)
+    ix = patch.ix
     for rid in remove.restrictions:
         patch.table("restriction").pop(rid, None)
         patch.table("targets").pop(rid, None)
