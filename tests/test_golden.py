@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import itertools
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,10 @@ DATA = sorted(p for p in (ROOT / "fixtures").rglob("*.yaml") if "scenarios" not 
 SCENARIOS = sorted((ROOT / "fixtures" / "scenarios").glob("*.yaml"))
 #: The dates the analysis tests use, whatever the fixture.
 TEST_DATES = (
-    "2018-12-31 2019-03-01 2019-05-15 2019-05-16 2019-05-20 2019-05-21 2019-05-31 2019-06-01 "
-    "2019-06-30 2019-07-01 2019-09-01 2019-11-20 2020-01-01 2020-06-01 2020-09-15"
-).split()
+    *("2018-12-31", "2019-03-01", "2019-05-15", "2019-05-16", "2019-05-20", "2019-05-21", "2019-05-31"),
+    *("2019-06-01", "2019-06-30", "2019-07-01", "2019-09-01", "2019-11-20", "2020-01-01", "2020-06-01"),
+    "2020-09-15",
+)
 _DAY = dt.timedelta(days=1)
 
 
@@ -68,22 +70,17 @@ def outputs(path: Path) -> dict[str, str]:
     ds = load_dataset(path)
     G = chain_of(ds)
     dates = _dates(ds)
-    out: dict[str, str] = {}
-
-    def put(key: str, make: Callable[[], str]) -> None:
-        out[key] = make()
-
-    put("timeline", lambda: report.timeline_json(timeline(G)))
+    out: dict[str, str] = {"timeline": report.timeline_json(timeline(G))}
     items = sorted([p.id for p in ds.products] + [u.id for u in ds.end_users])
     for day in dates:
         d = day.isoformat()
-        put(f"impact {d}", lambda: report.impact_json(impact(G, day)))
-        put(f"impact {d} bare", lambda: report.impact_json(impact(G, day, ignore_licences=True)))
-        put(f"reach {d}", lambda: json.dumps(reach(G, day)))
+        out[f"impact {d}"] = report.impact_json(impact(G, day))
+        out[f"impact {d} bare"] = report.impact_json(impact(G, day, ignore_licences=True))
+        out[f"reach {d}"] = json.dumps(reach(G, day))
         for kind in ("suppliers", "components", "countries"):
-            put(f"rank {kind} {d}", lambda: report.rank_json(rank(G, kind, day)))  # type: ignore[arg-type]
+            out[f"rank {kind} {d}"] = report.rank_json(rank(G, kind, day))  # type: ignore[arg-type]
         for item in items:
-            put(f"explain {item} {d}", lambda: report.explain_json(explain(G, item, day)))
+            out[f"explain {item} {d}"] = report.explain_json(explain(G, item, day))
     last = dates[-1]
     for name, scenario in _scenarios(ds):
         for day in (dates[len(dates) // 2], last):
@@ -96,7 +93,7 @@ def outputs(path: Path) -> dict[str, str]:
                 changes, _, after = whatif(G, scenario, day)
                 out[f"whatif {p.name} {day}"] = report.whatif_json(changes) + report.impact_json(after)
                 out[f"timeline {p.name} {day}"] = report.timeline_json(timeline_under(G, scenario, day))
-        for a, b in zip(loaded, loaded[1:], strict=False):
+        for a, b in itertools.pairwise(loaded):
             day = a.as_of or last
             out[f"diff {a.label} {b.label}"] = report.diff_json(diff_scenarios(G, a, b, day))
     return out
