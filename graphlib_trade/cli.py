@@ -1,7 +1,7 @@
 """The ``graphlib-trade`` command line: wiring and exit codes only.
 
 Each command is one straight pipeline: source (a data file, or Neo4j when no
-``--data`` is given) -> model -> graph -> analysis -> renderer -> stdout.  Errors
+``--data`` is given) -> model -> supply chain -> analysis -> renderer -> stdout.  Errors
 of this package become one message on stderr and a non-zero exit code here, and
 nowhere else.
 """
@@ -23,10 +23,8 @@ import click
 
 from graphlib_trade import __version__, report
 from graphlib_trade.analysis import (
+    SupplyChain,
     apply_scenario,
-    bom_order,
-    build_graph,
-    check_scenario,
     diff_scenarios,
     explain,
     impact,
@@ -88,7 +86,7 @@ def _checked_file(path: str) -> Dataset:
     """A data file validated in full, BOM cycles included, before anything uses it."""
     dataset = load_dataset(path)
     with _about(path):
-        bom_order(build_graph(dataset))
+        SupplyChain.from_dataset(dataset)
     return dataset
 
 
@@ -118,15 +116,11 @@ def _source(data: str | None) -> tuple[Dataset, str]:
         return dataset, store.source
 
 
-def _graph(data: str | None) -> tuple[Any, str]:
-    """The supply-chain graph (frozen) and a name for its source.
-
-    The dataset goes once the graph is built (1.5 GB of 4.8 GB at 1M nodes, see
-    docs/scaling.md): the index, the evaluation and the report then live beside the
-    graph alone.
-    """
+def _chain(data: str | None) -> tuple[SupplyChain, str]:
+    """The supply chain and a name for its source."""
     dataset, source = _source(data)
-    return build_graph(dataset), source
+    with _about(source):
+        return SupplyChain.from_dataset(dataset), source
 
 
 def _render(
@@ -218,9 +212,9 @@ def impact_cmd(
     write_back: bool,
 ) -> None:
     """Status of every product and end user on a date."""
-    G, source = _graph(data)
+    chain, source = _chain(data)
     with _about(source):
-        result = impact(G, as_of or dt.date.today(), ignore_licences=ignore_licences)
+        result = impact(chain, as_of or dt.date.today(), ignore_licences=ignore_licences)
     if write_back:
         _write_back(result)
     _render(report.IMPACT_RENDERERS, fmt, result, output)
@@ -290,12 +284,11 @@ def whatif_cmd(
         }
     )
     day = as_of or scenario.as_of or dt.date.today()
-    G, source = _graph(data)
+    chain, source = _chain(data)
     with _about(source), _scenario_file(scenario_path):
-        changes, _, after = whatif(
-            G, scenario, day, ignore_licences=ignore_licences, flags=scenario_path is None
-        )
-        tl = timeline(apply_scenario(G, scenario, day)) if fmt == "html" else None
+        applied = apply_scenario(chain, scenario, day, flags=scenario_path is None)
+        changes, _, after = whatif(chain, scenario, day, ignore_licences=ignore_licences, applied=applied)
+        tl = timeline(applied) if fmt == "html" else None
     _render(report.WHATIF_RENDERERS, fmt, report.WhatIfView(changes, after, tl), output)
 
 
@@ -320,14 +313,14 @@ def diff_cmd(
             f"{scenario_a} is as of {a.as_of} but {scenario_b} is as of {b.as_of}: choose one with --as-of"
         )
     day = as_of or a.as_of or b.as_of or dt.date.today()
-    G, source = _graph(data)
-    # Check each against the data first, so that an error names the file it comes from.
-    with _scenario_file(scenario_a):
-        check_scenario(G, a)
-    with _scenario_file(scenario_b):
-        check_scenario(G, b)
+    chain, source = _chain(data)
+    # Each applied (and checked) on its own, so that an error names the file it comes from.
+    with _about(source), _scenario_file(scenario_a):
+        under_a = apply_scenario(chain, a, day)
+    with _about(source), _scenario_file(scenario_b):
+        under_b = apply_scenario(chain, b, day)
     with _about(source):
-        result = diff_scenarios(G, a, b, day)
+        result = diff_scenarios(chain, a, b, day, applied=(under_a, under_b))
     _render(report.DIFF_RENDERERS, fmt, result, output)
 
 
@@ -345,9 +338,9 @@ def explain_cmd(item: str, data: str | None, as_of: dt.date | None, fmt: str, ou
     supply or service -> parts up the BOM -> product -> end users, with the licences
     that would lift each link and a minimal set of licences that would make it ok.
     """
-    G, source = _graph(data)
+    chain, source = _chain(data)
     with _about(source):
-        result = explain(G, item, as_of or dt.date.today())
+        result = explain(chain, item, as_of or dt.date.today())
     _render(report.EXPLAIN_RENDERERS, fmt, result, output)
 
 
@@ -368,9 +361,9 @@ def rank_cmd(
     and suppliers whose loss cuts a product off come out of one pass (critical
     sets over the BOM), not one re-run per candidate.
     """
-    G, source = _graph(data)
+    chain, source = _chain(data)
     with _about(source):
-        result = rank(G, kind, as_of or dt.date.today(), top=top)  # type: ignore[arg-type]
+        result = rank(chain, kind, as_of or dt.date.today(), top=top)  # type: ignore[arg-type]
     _render(report.RANK_RENDERERS, fmt, result, output)
 
 
@@ -395,9 +388,9 @@ def timeline_cmd(
     """Every date on which some status changes, what changes then, and licence expiry warnings."""
     if start is not None and end is not None and end < start:
         raise click.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
-    G, source = _graph(data)
+    chain, source = _chain(data)
     with _about(source):
-        result = timeline(G, start, end)
+        result = timeline(chain, start, end)
     _render(report.TIMELINE_RENDERERS, fmt, result, output)
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from graphlib_trade.analysis import apply_scenario, build_graph, timeline
+from graphlib_trade.analysis import SupplyChain, apply_scenario, timeline
 from graphlib_trade.models import Dataset, Scenario, Timeline
 
 
-def chain_of(ds: Dataset) -> Any:
-    return build_graph(ds)
+def chain_of(ds: Dataset) -> SupplyChain:
+    return SupplyChain.from_dataset(ds)
 
 
-def timeline_under(G: Any, scenario: Scenario, day: dt.date) -> Timeline:
-    return timeline(apply_scenario(G, scenario, day))
+def timeline_under(chain: SupplyChain, scenario: Scenario, day: dt.date) -> Timeline:
+    return timeline(apply_scenario(chain, scenario, day))

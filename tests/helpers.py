@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import networkx as nx
-
-from graphlib_trade.analysis import build_graph, impact
+from graphlib_trade.analysis import SupplyChain, impact
 from graphlib_trade.models import Dataset, ImpactResult, parse_dataset
 
 LISTED = "2019-05-16"
@@ -48,8 +46,9 @@ def dataset(**sections: list[dict[str, Any]]) -> Dataset:
     return parse_dataset(sections, "test")
 
 
-def graph(**sections: list[dict[str, Any]]) -> nx.MultiDiGraph:
-    return build_graph(dataset(**sections))
+def graph(**sections: list[dict[str, Any]]) -> SupplyChain:
+    """The supply chain of a small hand-written data file."""
+    return SupplyChain.from_dataset(dataset(**sections))
 
 
 def basic(**extra: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

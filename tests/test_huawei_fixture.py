@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graphlib_trade.analysis import build_graph, impact
+from graphlib_trade.analysis import SupplyChain, impact
 from graphlib_trade.io import load_dataset
 from tests.helpers import statuses
 
@@ -64,7 +64,7 @@ def expected(day: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def G():  # type: ignore[no-untyped-def]
-    return build_graph(load_dataset(FIXTURE))
+    return SupplyChain.from_dataset(load_dataset(FIXTURE))
 
 
 class TestHuaweiTimeline:
@@ -75,8 +75,7 @@ class TestHuaweiTimeline:
         assert statuses(impact(G, dt.date.fromisoformat(day))) == expected(day)
 
     def test_fixture_is_large_enough(self, G) -> None:  # type: ignore[no-untyped-def]
-        kinds = [k for _, k in G.nodes(data="kind")]
-        assert kinds.count("component") >= 30 and kinds.count("company") >= 25
+        assert len(G.components) >= 30 and len(G.companies) >= 25
 
     def test_hisilicon_chips_are_the_multi_tier_cause(self, G) -> None:  # type: ignore[no-untyped-def]
         result = impact(G, dt.date(2020, 9, 15))
@@ -94,6 +93,6 @@ class TestHuaweiTimeline:
     def test_minority_joint_venture_is_not_an_affiliate(self, G) -> None:  # type: ignore[no-untyped-def]
         from graphlib_trade.analysis import restricted_parties
 
-        parties = restricted_parties(G, ["huawei", "hisilicon"])
+        parties = restricted_parties(G.owns, ["huawei", "hisilicon"], 0.5)
         assert {"huawei-device", "huawei-cloud"} <= set(parties)
         assert "huawei-marine" not in parties and "huawei-investment" not in parties

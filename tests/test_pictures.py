@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from graphlib_trade import pictures
-from graphlib_trade.analysis import build_graph, explain, impact
+from graphlib_trade.analysis import SupplyChain, explain, impact
 from graphlib_trade.errors import RenderError
 from graphlib_trade.io import load_dataset
 from graphlib_trade.models import Status
 from tests.helpers import LATER, basic, graph
 
-HUAWEI = build_graph(load_dataset("fixtures/huawei_2019.yaml"))
+HUAWEI = SupplyChain.from_dataset(load_dataset("fixtures/huawei_2019.yaml"))
 # `make test` installs Graphviz; under CI a missing dot fails instead of skipping.
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None and os.environ.get("CI") != "true", reason="Graphviz not installed"

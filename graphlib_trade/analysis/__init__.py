@@ -1,24 +1,34 @@
-"""Graph algorithms on the supply chain.  The only package that imports networkx."""
+"""The analysis of a supply chain: every function takes a :class:`SupplyChain` and returns plain results.
+
+``SupplyChain.from_dataset`` builds the typed model; the engine
+(:mod:`graphlib_trade.analysis.engine`) evaluates the rules on a date; ``impact``,
+``whatif``, ``explain``, ``rank``, ``timeline`` and ``reach`` answer the analyst's
+questions with it.  ``SupplyChain.to_networkx`` hands the same chain to networkx.
+"""
 
 from __future__ import annotations
 
+from graphlib_trade.analysis.chain import SupplyChain, bom_order
 from graphlib_trade.analysis.criticality import rank
 from graphlib_trade.analysis.deminimis import us_content
+from graphlib_trade.analysis.engine import Evaluation, ProductEvaluation, evaluate
 from graphlib_trade.analysis.explain import explain
-from graphlib_trade.analysis.graph import build_graph
-from graphlib_trade.analysis.impact import bom_order, impact
+from graphlib_trade.analysis.impact import impact
 from graphlib_trade.analysis.ownership import restricted_parties
 from graphlib_trade.analysis.reach import reach
 from graphlib_trade.analysis.scenario import apply_scenario, check_scenario, compare, diff_scenarios, whatif
 from graphlib_trade.analysis.timeline import timeline
 
 __all__ = [
+    "Evaluation",
+    "ProductEvaluation",
+    "SupplyChain",
     "apply_scenario",
     "bom_order",
-    "build_graph",
     "check_scenario",
     "compare",
     "diff_scenarios",
+    "evaluate",
     "explain",
     "impact",
     "rank",

@@ -28,32 +28,32 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Literal
 
-import networkx as nx
-
-from graphlib_trade.analysis.graph import OWNS
-from graphlib_trade.analysis.impact import _Engine, index_of, subject_reason
+from graphlib_trade.analysis.chain import SupplyChain
+from graphlib_trade.analysis.engine import Evaluation, subject_reason, us_content_of
 from graphlib_trade.analysis.ownership import restricted_parties
+from graphlib_trade.analysis.scenario import new_restriction
 from graphlib_trade.models import Loss, Ranking, RankRow, Status
 
 Kind = Literal["suppliers", "components", "countries"]
-_DEFAULT_RESTRICTION = {"origins": ("US",), "de_minimis": 0.25, "affiliates_threshold": 0.5}
 _Tokens = frozenset[int]
 
 
 class _Critical:
     """Critical sets over one evaluation of the rules (licences included)."""
 
-    def __init__(self, G: nx.MultiDiGraph, as_of: dt.date) -> None:
-        self.ix = ix = index_of(G)
-        self.order = ix.order
-        self.engine = _Engine(G, ix, self.order, as_of, use_licences=True)
+    def __init__(self, chain: SupplyChain, as_of: dt.date) -> None:
+        self.chain = chain
+        self.engine = Evaluation(chain, as_of)
+        self.us_content = us_content_of(chain)
+        #: What "a new restriction on the supplier" means: the model's defaults.
+        self.new = new_restriction("rank:new-restriction", "*", as_of)
         self.tokens: list[tuple[str, str]] = []
         self._token_id: dict[tuple[str, str], int] = {}
-        # Restricting x makes x and what it owns (50% rule) restricted parties.
-        owners = {u for u, _, k in G.edges(keys=True) if k == OWNS}
+        # Restricting x makes x and what it owns (affiliates rule) restricted parties.
+        owns, threshold = chain.owns, self.new.affiliates_threshold
         self.restricted_by: dict[str, set[int]] = defaultdict(set)
-        for company in ix.country:
-            closure = restricted_parties(G, [company], 0.5) if company in owners else {company: ()}
+        for company in chain.companies:
+            closure = restricted_parties(owns, [company], threshold) if company in owns else {company: ()}
             token = self.token("restricted", company)
             for party in closure:
                 self.restricted_by[party].add(token)
@@ -61,6 +61,10 @@ class _Critical:
         self._subject_default: dict[str, bool] = {}
         self._base: dict[tuple[str, str | None], _Tokens | None] = {}
         self._build: dict[tuple[str, str], _Tokens] = {}
+
+    def known(self, mode: str, name: str) -> int | None:
+        """The token of (``mode``, ``name``) if some critical set holds it."""
+        return self._token_id.get((mode, name))
 
     def token(self, mode: str, name: str) -> int:
         key = (mode, name)
@@ -71,9 +75,9 @@ class _Critical:
 
     def subject_default(self, component: str) -> bool:
         if component not in self._subject_default:
-            data = self.ix.component[component]
-            us = self.ix.us_content[component]
-            self._subject_default[component] = subject_reason(data, _DEFAULT_RESTRICTION, us) is not None
+            data = self.chain.components[component]
+            us = self.us_content[component]
+            self._subject_default[component] = subject_reason(data, self.new, us) is not None
         return self._subject_default[component]
 
     def crit(self, component: str, buyer: str) -> _Tokens | None:
@@ -97,7 +101,7 @@ class _Critical:
             mine = self.build(s, component) | {self.token("lost", s)}
             common = mine if common is None else common & mine
         if common is not None:
-            origin = self.ix.component[component]["origin"]
+            origin = self.chain.components[component].origin
             result = common | {self.token("component", component), self.token("country", origin)}
         self._base[key] = result
         return result
@@ -106,8 +110,8 @@ class _Critical:
         restricted = buyer in self.engine.restricting
         return [
             s
-            for s in self.ix.suppliers.get(component, ())
-            if self.engine.can_build.get((s, component)) is None
+            for s in self.chain.suppliers.get(component, ())
+            if self.engine.can_build(s, component) is None
             and not (restricted and self.engine.supply_blocks(s, component, buyer))
         ]
 
@@ -115,7 +119,7 @@ class _Critical:
         key = (supplier, component)
         if key not in self._build:
             tokens: set[int] = set()
-            for entry in self.ix.bom.get(component, ()):
+            for entry in self.chain.bom.get(component, ()):
                 if entry.required:
                     tokens |= self.entry(entry.options, supplier) or frozenset()
             self._build[key] = frozenset(tokens)
@@ -131,8 +135,8 @@ class _Critical:
 
     def product_levels(self, pid: str) -> dict[int, Status]:
         """Each token that would make the product worse, with the status it would cause."""
-        ix = self.ix
-        maker = ix.maker[pid]
+        chain = self.chain
+        maker = chain.products[pid].maker
         levels: dict[int, Status] = {}
 
         def mark(tokens: Iterable[int], status: Status) -> None:
@@ -140,37 +144,37 @@ class _Critical:
                 if t not in levels or status.worse_than(levels[t]):
                     levels[t] = status
 
-        if ix.product[pid].get("lifecycle", "active") == "active":
-            for entry in ix.bom.get(pid, ()):
+        if chain.products[pid].lifecycle == "active":
+            for entry in chain.bom.get(pid, ()):
                 tokens = self.entry(entry.options, maker)
                 if tokens is not None:
                     mark(tokens, Status.BLOCKED if entry.required else Status.DEGRADED)
-        for provider, _ in ix.services.get(pid, ()):
-            if (provider, pid) in ix.lost_services or self.engine.service_blocks(provider, pid):
+        for provider, _ in chain.services.get(pid, ()):
+            if (provider, pid) in chain.lost_services or self.engine.service_blocks(provider, pid):
                 continue
             service = {self.token("lost", provider)}
-            if ix.country.get(provider) == "US":  # the new restriction's origins
+            if chain.companies[provider].country in self.new.origins:
                 service |= self._restricted_by_frozen.get(maker, frozenset())
             mark(service, Status.EXPOSED)
         return levels
 
 
-def rank(G: nx.MultiDiGraph, kind: Kind, as_of: dt.date, *, top: int | None = None) -> Ranking:
+def rank(chain: SupplyChain, kind: Kind, as_of: dt.date, *, top: int | None = None) -> Ranking:
     """Suppliers, components or countries of origin, by what would be lost without them.
 
     For each candidate: the products that would become blocked (and any whose
     status would get worse: exposed for a lost service, degraded for a lost
     optional part) and the end users who would be worse off, if it disappeared.
-    Suppliers are also ranked as if a new restriction (origins US, de minimis 25%,
-    affiliates at 50%) listed them: their own purchases of subject items stop.
+    Suppliers are also ranked as if a new restriction (the model's defaults:
+    origins US, de minimis 25%, affiliates at 50%) listed them: their own purchases of subject items stop.
     Products carrying ``value`` or ``units`` weight the ranking.  Licence
     dependence (``at_risk``) is not a supply loss and is left to ``timeline`` and
     ``explain``.
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        A supply-chain graph (see :func:`~graphlib_trade.analysis.graph.build_graph`).
+    chain : SupplyChain
+        A supply chain (see :meth:`~graphlib_trade.analysis.chain.SupplyChain.from_dataset`).
     kind : {"suppliers", "components", "countries"}
     as_of : datetime.date
     top : int, optional
@@ -185,8 +189,7 @@ def rank(G: nx.MultiDiGraph, kind: Kind, as_of: dt.date, *, top: int | None = No
     Examples
     --------
     >>> from graphlib_trade.models import parse_dataset
-    >>> from graphlib_trade.analysis.graph import build_graph
-    >>> G = build_graph(parse_dataset({
+    >>> chain = SupplyChain.from_dataset(parse_dataset({
     ...     "companies": [{"id": "a", "name": "A", "country": "JP"},
     ...                   {"id": "b", "name": "B", "country": "KR"},
     ...                   {"id": "m", "name": "M", "country": "DE"}],
@@ -198,7 +201,7 @@ def rank(G: nx.MultiDiGraph, kind: Kind, as_of: dt.date, *, top: int | None = No
     ...     "products": [{"id": "pc", "name": "PC", "maker": "m"}],
     ...     "bom": [{"parent": "pc", "component": "cpu"}, {"parent": "pc", "component": "ram"}],
     ... }, "example"))
-    >>> [(r.id, r.lost.products_blocked) for r in rank(G, "suppliers", dt.date(2020, 1, 1)).rows]
+    >>> [(r.id, r.lost.products_blocked) for r in rank(chain, "suppliers", dt.date(2020, 1, 1)).rows]
     [('a', ('pc',)), ('b', ())]
     """
     if kind not in ("suppliers", "components", "countries"):
@@ -206,20 +209,19 @@ def rank(G: nx.MultiDiGraph, kind: Kind, as_of: dt.date, *, top: int | None = No
     if top is not None and top < 1:
         raise ValueError(f"top must be at least 1, got {top!r}")
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    crit = _Critical(G, as_of)
-    ix = crit.ix
+    crit = _Critical(chain, as_of)
     # The licensed evaluation's statuses: at_risk (licence dependence) is ok here.
-    status_now = {pid: crit.engine.product(pid)[0] for pid in ix.product}
+    status_now = {pid: crit.engine.product(pid).status for pid in chain.products}
     users_of: dict[str, list[str]] = defaultdict(list)
-    for user, used in ix.uses.items():
+    for user, used in chain.uses.items():
         for p in set(used):
             users_of[p].append(user)
 
     # Statuses as ranks (ints) in the inner loops.
     now = {pid: s.rank for pid, s in status_now.items()}
-    user_now = {u: max((now[p] for p in used), default=0) for u, used in ix.uses.items()}
+    user_now = {u: max((now[p] for p in used), default=0) for u, used in chain.uses.items()}
     hits: dict[int, dict[str, int]] = defaultdict(dict)  # token -> product -> new status rank
-    for pid in sorted(ix.product):
+    for pid in sorted(chain.products):
         for token, status in crit.product_levels(pid).items():
             if status.rank > now[pid]:
                 hits[token][pid] = status.rank
@@ -237,53 +239,50 @@ def rank(G: nx.MultiDiGraph, kind: Kind, as_of: dt.date, *, top: int | None = No
             products_blocked=tuple(blocked),
             products_worse=tuple(sorted(hit)),
             end_users_worse=tuple(worse),
-            units=float(sum(ix.product[p].get("units") or 0.0 for p in blocked)),
-            value=float(sum(ix.product[p].get("value") or 0.0 for p in blocked)),
+            units=float(sum(chain.products[p].units or 0.0 for p in blocked)),
+            value=float(sum(chain.products[p].value or 0.0 for p in blocked)),
         )
-
-    def known(mode: str, name: str) -> int | None:
-        return crit._token_id.get((mode, name))
 
     rows: list[RankRow] = []
     if kind == "suppliers":
         suppliers = sorted(
-            {s for ss in ix.suppliers.values() for s in ss}
-            | {p for svcs in ix.services.values() for p, _ in svcs}
+            {s for ss in chain.suppliers.values() for s in ss}
+            | {p for svcs in chain.services.values() for p, _ in svcs}
         )
         for s in suppliers:
             rows.append(
                 RankRow.model_construct(
                     id=s,
-                    name=_name(G, s),
-                    country=ix.country.get(s),
-                    lost=loss(known("lost", s)),
-                    restricted=loss(known("restricted", s)),
+                    name=chain.name(s),
+                    country=chain.companies[s].country,
+                    lost=loss(crit.known("lost", s)),
+                    restricted=loss(crit.known("restricted", s)),
                 )
             )
     elif kind == "components":
-        for c in sorted(ix.component):
-            sources = len(crit.working_suppliers(c, "")) if c in ix.suppliers else 0
+        for c in sorted(chain.components):
+            sources = len(crit.working_suppliers(c, "")) if c in chain.suppliers else 0
             rows.append(
                 RankRow.model_construct(
                     id=c,
-                    name=_name(G, c),
-                    country=ix.component[c]["origin"],
+                    name=chain.name(c),
+                    country=chain.components[c].origin,
                     sources=sources,
-                    lost=loss(known("component", c)),
+                    lost=loss(crit.known("component", c)),
                 )
             )
     else:
-        for country in sorted({d["origin"] for d in ix.component.values()}):
+        for country in sorted({d.origin for d in chain.components.values()}):
             rows.append(
-                RankRow(id=country, name=country, country=country, lost=loss(known("country", country)))
+                RankRow(id=country, name=country, country=country, lost=loss(crit.known("country", country)))
             )
 
-    products = ix.product.values()
+    products = chain.products.values()
     weight: Literal["value", "units", "products"] = (
         "value"
-        if any(p.get("value") for p in products)
+        if any(p.value for p in products)
         else "units"
-        if any(p.get("units") for p in products)
+        if any(p.units for p in products)
         else "products"
     )
     rows.sort(key=lambda r: (*(-x for x in _score(r, weight)), r.id))
@@ -299,7 +298,3 @@ def _score(row: RankRow, weight: str) -> tuple[float, ...]:
 
     scores = [one(row.lost)] + ([one(row.restricted)] if row.restricted is not None else [])
     return max(scores)
-
-
-def _name(G: nx.MultiDiGraph, node: str) -> str:
-    return str(G.nodes[node].get("name", node))

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
-import networkx as nx
+from graphlib_trade.models import Component, UsContent, UsContentTerm
 
-from graphlib_trade.analysis.graph import COMPONENT, PART_OF
-from graphlib_trade.models import UsContent, UsContentTerm
+if TYPE_CHECKING:
+    from graphlib_trade.analysis.chain import SupplyChain
 
 
-def _counted_fraction(data: Mapping[str, Any], own: UsContent) -> tuple[float, str]:
+def _counted_fraction(part: Component, own: UsContent) -> tuple[float, str]:
     """How much of a part's value counts as controlled US content in whatever it goes into."""
-    if data.get("publicly_available"):
+    if part.publicly_available:
         return 0.0, "publicly available: not counted"
-    if data.get("origin") == "US":
-        if data.get("eccn") == "EAR99":
+    if part.origin == "US":
+        if part.eccn == "EAR99":
             return 0.0, "US origin, EAR99: not counted"
         return 1.0, "US origin, controlled"
     if own.fraction == 0.0:
-        return 0.0, f"{data.get('origin')} origin, no US content"
+        return 0.0, f"{part.origin} origin, no US content"
     source = "rolled up" if own.basis == "rolled_up" else "as given"
-    return own.fraction, f"{data.get('origin')} origin, {own.fraction:.1%} controlled US content ({source})"
+    return own.fraction, f"{part.origin} origin, {own.fraction:.1%} controlled US content ({source})"
 
 
-def us_content(G: nx.MultiDiGraph, order: list[str]) -> dict[str, UsContent]:
-    """Controlled US content by value of every component of ``G``.
+def us_content(chain: SupplyChain) -> dict[str, UsContent]:
+    """Controlled US content by value of every component of ``chain``.
 
     A figure given on the component (``us_content``) is used as it is.  Otherwise a
     US-origin component counts as 100% US, and a foreign one whose BOM entries all
@@ -39,10 +38,8 @@ def us_content(G: nx.MultiDiGraph, order: list[str]) -> dict[str, UsContent]:
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        A supply-chain graph (see :func:`~graphlib_trade.analysis.graph.build_graph`).
-    order : list
-        Components and products, parts first (see :func:`~graphlib_trade.analysis.impact.bom_order`).
+    chain : SupplyChain
+        A supply chain (see :meth:`~graphlib_trade.analysis.chain.SupplyChain.from_dataset`).
 
     Returns
     -------
@@ -51,25 +48,28 @@ def us_content(G: nx.MultiDiGraph, order: list[str]) -> dict[str, UsContent]:
 
     Examples
     --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("modem", kind="component", origin="US")
-    >>> G.add_node("case", kind="component", origin="US", eccn="EAR99")
-    >>> G.add_node("board", kind="component", origin="TW", value=100.0)
-    >>> _ = G.add_edge("modem", "board", key="PART_OF", value=20.0)
-    >>> _ = G.add_edge("case", "board", key="PART_OF", value=30.0)
-    >>> round(us_content(G, ["modem", "case", "board"])["board"].fraction, 3)
+    >>> from graphlib_trade.analysis.chain import SupplyChain
+    >>> from graphlib_trade.models import parse_dataset
+    >>> chain = SupplyChain.from_dataset(parse_dataset({
+    ...     "companies": [{"id": "tsmc", "name": "TSMC", "country": "TW"}],
+    ...     "components": [{"id": "modem", "name": "Modem", "origin": "US"},
+    ...                    {"id": "case", "name": "Case", "origin": "US", "eccn": "EAR99"},
+    ...                    {"id": "board", "name": "Board", "origin": "TW", "value": 100.0}],
+    ...     "supplies": [{"supplier": "tsmc", "component": c} for c in ("modem", "case", "board")],
+    ...     "bom": [{"parent": "board", "component": "modem", "value": 20.0},
+    ...             {"parent": "board", "component": "case", "value": 30.0}],
+    ... }, "example"))
+    >>> round(us_content(chain)["board"].fraction, 3)
     0.2
     """
-    entries: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
-    for u, v, key, value in G.edges(keys=True, data="value"):
-        if key == PART_OF:
-            entries[v].append((u, value))
-    components = {n: d for n, d in G.nodes(data=True) if d.get("kind") == COMPONENT}
-    return roll_up(components, entries, order)
+    entries = {
+        parent: [(line.component, line.value) for line in lines] for parent, lines in chain.bom.items()
+    }
+    return roll_up(chain.components, entries, chain.order)
 
 
 def roll_up(
-    components: Mapping[str, Mapping[str, Any]],
+    components: Mapping[str, Component],
     entries: Mapping[str, Iterable[tuple[str, float | None]]],
     order: Iterable[str],
     result: dict[str, UsContent] | None = None,
@@ -84,11 +84,11 @@ def roll_up(
         data = components.get(node)
         if data is None:
             continue
-        given = data.get("us_content")
+        given = data.us_content
         if given is not None:
             result[node] = UsContent.model_construct(component=node, fraction=given, basis="given")
             continue
-        if data.get("origin") == "US":
+        if data.origin == "US":
             result[node] = UsContent.model_construct(component=node, fraction=1.0, basis="us_origin")
             continue
         parts = sorted(entries.get(node, ()))
@@ -101,7 +101,7 @@ def roll_up(
             terms.append(
                 UsContentTerm(component=child, value=float(value or 0.0), fraction=fraction, why=why)
             )
-        denominator = data.get("value") or sum(t.value for t in terms)
+        denominator = data.value or sum(t.value for t in terms)
         counted = sum(t.value * t.fraction for t in terms)
         result[node] = UsContent.model_construct(
             component=node,
@@ -123,7 +123,7 @@ class LazyRollUp(Mapping[str, UsContent]):
     Parameters
     ----------
     components : mapping
-        Component id -> its fields (``origin``, ``us_content``, ``value``, ...).
+        Component id -> :class:`~graphlib_trade.models.Component`.
     parts : callable
         ``parts(parent)`` -> the (part, value) entries of ``parent``'s bill of materials.
         The bill of materials must have no cycle.
@@ -131,7 +131,8 @@ class LazyRollUp(Mapping[str, UsContent]):
     Examples
     --------
     >>> lazy = LazyRollUp(
-    ...     {"modem": {"origin": "US"}, "board": {"origin": "TW", "value": 100.0}},
+    ...     {"modem": Component(id="modem", name="Modem", origin="US"),
+    ...      "board": Component(id="board", name="Board", origin="TW", value=100.0)},
     ...     lambda parent: [("modem", 20.0)] if parent == "board" else [],
     ... )
     >>> lazy["board"].fraction, len(lazy)
@@ -140,7 +141,7 @@ class LazyRollUp(Mapping[str, UsContent]):
 
     def __init__(
         self,
-        components: Mapping[str, Mapping[str, Any]],
+        components: Mapping[str, Component],
         parts: Callable[[str], list[tuple[str, float | None]]],
     ) -> None:
         self._components = components

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
-from typing import Any
 
-import networkx as nx
-
-from graphlib_trade.analysis.graph import OWNS
-from graphlib_trade.analysis.impact import (
-    _cause,
-    _CauseT,
-    _Engine,
-    _evaluate,
-    _in_window,
-    _Index,
-    index_of,
+from graphlib_trade.analysis.chain import SupplyChain
+from graphlib_trade.analysis.engine import (
+    CauseKey,
+    Causes,
+    Evaluation,
+    ProductEvaluation,
+    evaluate,
     licence_covers,
     subject_reason,
+    us_content_of,
 )
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import (
+    Cause,
     Chain,
     Explanation,
     LicenceRef,
@@ -39,7 +36,7 @@ MAX_LIFT_CAUSES = 200
 _KIND_ORDER = {"required": 0, "service": 1, "optional": 2}
 
 
-def explain(G: nx.MultiDiGraph, item: str, as_of: dt.date) -> Explanation:
+def explain(chain: SupplyChain, item: str, as_of: dt.date) -> Explanation:
     """Why a product or end user has its status on ``as_of``.
 
     For a product, each lost BOM entry and blocked service becomes a
@@ -56,8 +53,8 @@ def explain(G: nx.MultiDiGraph, item: str, as_of: dt.date) -> Explanation:
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        A supply-chain graph (see :func:`~graphlib_trade.analysis.graph.build_graph`).
+    chain : SupplyChain
+        A supply chain (see :meth:`~graphlib_trade.analysis.chain.SupplyChain.from_dataset`).
     item : str
         A product or end-user id.
     as_of : datetime.date
@@ -70,13 +67,12 @@ def explain(G: nx.MultiDiGraph, item: str, as_of: dt.date) -> Explanation:
     Raises
     ------
     AnalysisError
-        If ``item`` is not a product or end user of ``G``, or the BOM has a cycle.
+        If ``item`` is not a product or end user of ``chain``.
 
     Examples
     --------
     >>> from graphlib_trade.models import parse_dataset
-    >>> from graphlib_trade.analysis.graph import build_graph
-    >>> G = build_graph(parse_dataset({
+    >>> chain = SupplyChain.from_dataset(parse_dataset({
     ...     "companies": [{"id": "us-co", "name": "US Co", "country": "US"},
     ...                   {"id": "maker", "name": "Maker", "country": "CN"}],
     ...     "components": [{"id": "chip", "name": "Chip", "origin": "US"}],
@@ -85,19 +81,17 @@ def explain(G: nx.MultiDiGraph, item: str, as_of: dt.date) -> Explanation:
     ...     "bom": [{"parent": "phone", "component": "chip"}],
     ...     "restrictions": [{"id": "el", "targets": ["maker"], "effective_from": "2019-05-16"}],
     ... }, "example"))
-    >>> chain = explain(G, "phone", dt.date(2019, 6, 1)).products[0].reasons[0].chains[0]
-    >>> chain.cause.restriction, chain.cause.supplier, chain.path, chain.subject
+    >>> first = explain(chain, "phone", dt.date(2019, 6, 1)).products[0].reasons[0].chains[0]
+    >>> first.cause.restriction, first.cause.supplier, first.path, first.subject
     ('el', 'us-co', ('chip', 'phone'), 'US origin')
     """
-    ix = index_of(G)
-    order = ix.order
-    if item in ix.product:
-        kind, name, products = "product", ix.product[item].get("name", item), [item]
-    elif item in ix.end_user:
-        kind, name, products = "end_user", ix.end_user[item].get("name", item), sorted(set(ix.uses[item]))
+    if item in chain.products:
+        kind, name, products = "product", chain.products[item].name, [item]
+    elif item in chain.end_users:
+        kind, name, products = "end_user", chain.end_users[item].name, sorted(set(chain.uses.get(item, ())))
     else:
         raise AnalysisError(f"unknown product or end user {item!r}")
-    ctx = _Context(G, ix, order, as_of)
+    ctx = _Context(chain, as_of)
     explained = [ctx.product(p) for p in products]
     status = worst(p.status for p in explained)
     if kind == "end_user":
@@ -108,20 +102,21 @@ def explain(G: nx.MultiDiGraph, item: str, as_of: dt.date) -> Explanation:
 
 
 class _Context:
-    def __init__(self, G: nx.MultiDiGraph, ix: _Index, order: list[str], as_of: dt.date) -> None:
-        self.G, self.ix, self.order, self.as_of = G, ix, order, as_of
-        self.real = _evaluate(G, ix, order, as_of, use_licences=True)
-        self.bare = _evaluate(G, ix, order, as_of, use_licences=False)
+    def __init__(self, chain: SupplyChain, as_of: dt.date) -> None:
+        self.chain, self.as_of = chain, as_of
+        self.us_content = us_content_of(chain)
+        self.real, self.real_products = evaluate(chain, as_of, licences=True)
+        self.bare, self.bare_products = evaluate(chain, as_of, licences=False)
         self.used_in: dict[str, list[str]] = defaultdict(list)  # part -> parents (required entries)
-        for parent, entries in ix.bom.items():
+        for parent, entries in chain.bom.items():
             for entry in entries:
                 if entry.required:
                     for option in entry.options:
                         self.used_in[option].append(parent)
 
     def product(self, pid: str) -> ProductExplanation:
-        status, detail = self.real.results[pid]
-        bare_status, bare_detail = self.bare.results[pid]
+        detail, bare_detail = self.real_products[pid], self.bare_products[pid]
+        status, bare_status = detail.status, bare_detail.status
         if status is Status.OK and bare_status.worse_than(Status.OK):
             status = Status.AT_RISK
         below = self._sub_bom(pid)
@@ -130,51 +125,49 @@ class _Context:
         licensed = tuple(
             r for r in self._reasons(pid, bare_detail, below) if (r.kind, r.what) not in lost_now
         )
-        lift = self._lift(pid, detail["causes"], below) if detail["causes"] else None
+        lift = self._lift(pid, detail.causes, below) if detail.causes else None
         items = {c.cause.item for r in (*reasons, *licensed) for c in r.chains}
         return ProductExplanation(
             id=pid,
-            name=self.ix.product[pid].get("name", pid),
-            maker=self.ix.maker[pid],
+            name=self.chain.products[pid].name,
+            maker=self.chain.products[pid].maker,
             status=status,
             without_licences=max(status, bare_status, key=lambda s: s.rank),
             reasons=reasons,
             licensed=licensed,
             lift=lift,
-            end_users=tuple(sorted(u for u, used in self.ix.uses.items() if pid in used)),
+            end_users=tuple(sorted(u for u, used in self.chain.uses.items() if pid in used)),
             us_content=self._roll_ups(items, below),
         )
 
     # -- reasons and chains
-    def _reasons(self, pid: str, detail: dict[str, Any], below: set[str]) -> tuple[Reason, ...]:
-        required = set(detail["lost_required"])
+    def _reasons(self, pid: str, detail: ProductEvaluation, below: set[str]) -> tuple[Reason, ...]:
+        required = set(detail.lost_required)
         found = []
-        for component, causes in detail["per_entry"].items():
+        for component, causes in detail.per_entry.items():
             kind = "required" if component in required else "optional"
-            options = next(e.options for e in self.ix.bom[pid] if e.component == component)
+            options = next(e.options for e in self.chain.bom[pid] if e.component == component)
             chains = [self._chain(c, pid, options, below) for c in causes]
             found.append(Reason(kind=kind, what=component, chains=_sorted_chains(chains)))
-        for label, causes in detail["per_service"].items():
+        for label, causes in detail.per_service.items():
             chains = [self._chain(c, pid, (), below) for c in causes]
             found.append(Reason(kind="service", what=label, chains=_sorted_chains(chains)))
         found.sort(key=lambda r: (_KIND_ORDER[r.kind], len(r.chains), r.what))
         return tuple(found)
 
-    def _chain(self, cause: _CauseT, pid: str, options: tuple[str, ...], below: set[str]) -> Chain:
+    def _chain(self, cause: CauseKey, pid: str, options: tuple[str, ...], below: set[str]) -> Chain:
         r, supplier, item, buyer, kind = cause
-        restriction = self.ix.restriction[r]
+        restriction = self.chain.restrictions[r]
         if kind == "service":
-            country = self.ix.country.get(supplier, "?")
-            subject = f"service from a {country} provider"
+            subject = f"service from a {self.chain.companies[supplier].country} provider"
             path: tuple[str, ...] = (pid,)
         else:
-            subject = (
-                subject_reason(self.ix.component[item], restriction, self.ix.us_content[item]) or "subject"
-            )
+            component = self.chain.components[item]
+            subject = subject_reason(component, restriction, self.us_content[item]) or "subject"
             path = (*self._bom_path(item, set(options), below), pid)
         return Chain(
-            cause=_cause(cause),
-            restriction_name=restriction.get("name"),
+            cause=cause.model(),
+            restriction_name=restriction.name,
             ownership=self._ownership(r, buyer),
             subject=subject,
             path=path,
@@ -199,35 +192,35 @@ class _Context:
         return (item,)
 
     def _ownership(self, restriction: str, buyer: str) -> tuple[OwnershipLink, ...]:
-        parties = self.real.engine.parties.get(restriction) or self.bare.engine.parties.get(restriction, {})
+        parties = self.real.parties.get(restriction) or self.bare.parties.get(restriction, {})
         links: list[OwnershipLink] = []
         seen = {buyer}
         queue = deque([buyer])
         while queue:
             owned = queue.popleft()
             for owner in parties.get(owned, ()):
-                share = self.G.get_edge_data(owner, owned, key=OWNS)["share"]
+                share = self.chain.owns[owner][owned]
                 links.append(OwnershipLink(owner=owner, owned=owned, share=share))
                 if owner not in seen:
                     seen.add(owner)
                     queue.append(owner)
         return tuple(reversed(links))
 
-    def _licences(self, cause: _CauseT) -> tuple[LicenceRef, ...]:
+    def _licences(self, cause: CauseKey) -> tuple[LicenceRef, ...]:
         r, supplier, item, buyer, kind = cause
         refs = []
-        for lic, data in sorted(self.ix.licence.items()):
-            if self.ix.licence_of.get(lic) != r or not licence_covers(data, supplier, item, buyer, kind):
+        for lic, data in sorted(self.chain.licences.items()):
+            if data.restriction != r or not licence_covers(data, supplier, item, buyer, kind):
                 continue
-            start, end = data["valid_from"], data.get("valid_until")
-            if _in_window(start, end, self.as_of):
+            start, end = data.valid_from, data.valid_until
+            if data.valid_on(self.as_of):
                 state, left = "valid", (end - self.as_of).days if end else None
             else:
                 state, left = ("not_yet_valid" if self.as_of < start else "expired"), None
             refs.append(
                 LicenceRef(
                     id=lic,
-                    name=data.get("name"),
+                    name=data.name,
                     valid_from=start,
                     valid_until=end,
                     state=state,
@@ -238,9 +231,9 @@ class _Context:
 
     def _roll_ups(self, items: set[str], below: set[str]) -> tuple[UsContent, ...]:
         return tuple(
-            self.ix.us_content[c]
-            for c in sorted(items | (below & set(self.ix.component)))
-            if c in self.ix.us_content and self.ix.us_content[c].basis == "rolled_up"
+            self.us_content[c]
+            for c in sorted(items | (below & self.chain.components.keys()))
+            if c in self.us_content and self.us_content[c].basis == "rolled_up"
         )
 
     # -- the minimal set of licences
@@ -249,28 +242,27 @@ class _Context:
         seen = {pid}
         stack = [pid]
         while stack:
-            for entry in self.ix.bom.get(stack.pop(), ()):
+            for entry in self.chain.bom.get(stack.pop(), ()):
                 for option in entry.options:
                     if option not in seen:
                         seen.add(option)
                         stack.append(option)
         return seen
 
-    def _lift(self, pid: str, causes: frozenset[_CauseT], below: set[str]) -> tuple[Any, ...] | None:
+    def _lift(self, pid: str, causes: Causes, below: set[str]) -> tuple[Cause, ...] | None:
         if len(causes) > MAX_LIFT_CAUSES:
             return None
-        order = [n for n in self.order if n in below]
 
-        def ok_with(lifted: frozenset[_CauseT]) -> bool:
-            engine = _Engine(self.G, self.ix, order, self.as_of, True, lifted)
-            return engine.product(pid)[0] is Status.OK
+        def ok_with(lifted: Causes) -> bool:
+            run = Evaluation(self.chain, self.as_of, lifted=lifted, within=below)
+            return run.product(pid).status is Status.OK
 
         keep = set(causes)
         if not ok_with(frozenset(keep)):
             return None
-        goals = {o for e in self.ix.bom.get(pid, ()) for o in e.options}
+        goals = {o for e in self.chain.bom.get(pid, ()) for o in e.options}
 
-        def depth(cause: _CauseT) -> int:
+        def depth(cause: CauseKey) -> int:
             return 0 if cause[4] == "service" else len(self._bom_path(cause[2], goals, below))
 
         # Drop the deepest causes first, so that direct supplies to the maker are kept.
@@ -278,7 +270,7 @@ class _Context:
             trial = frozenset(keep - {cause})
             if ok_with(trial):
                 keep.discard(cause)
-        return tuple(_cause(c) for c in sorted(keep))
+        return tuple(c.model() for c in sorted(keep))
 
 
 def _sorted_chains(chains: list[Chain]) -> tuple[Chain, ...]:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-import networkx as nx
-
-from graphlib_trade.analysis.graph import OWNS
 from graphlib_trade.models import SHARE_EPSILON
 
 
 def restricted_parties(
-    G: nx.MultiDiGraph, targets: Iterable[str], threshold: float = 0.5
+    owns: Mapping[str, Mapping[str, float]], targets: Iterable[str], threshold: float
 ) -> dict[str, tuple[str, ...]]:
     """Companies restricted by ``targets`` and by ownership, with the owners that made them so.
 
@@ -23,12 +20,14 @@ def restricted_parties(
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        A graph whose ``OWNS`` edges carry ``share`` in [0, 1].
-    targets : iterable of node ids
+    owns : mapping
+        Owner -> owned -> share in [0, 1] (:attr:`SupplyChain.owns
+        <graphlib_trade.analysis.chain.SupplyChain.owns>`).
+    targets : iterable of company ids
         The listed parties.
-    threshold : float, optional
-        Aggregate share that makes a company restricted (default 0.5).
+    threshold : float
+        Aggregate share that makes a company restricted (a restriction's
+        ``affiliates_threshold``).
 
     Returns
     -------
@@ -43,15 +42,8 @@ def restricted_parties(
 
     Examples
     --------
-    >>> import networkx as nx
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_edge("parent", "sub", key="OWNS", share=0.6)
-    'OWNS'
-    >>> G.add_edge("sub", "jv", key="OWNS", share=0.3)
-    'OWNS'
-    >>> G.add_edge("parent", "jv", key="OWNS", share=0.2)
-    'OWNS'
-    >>> restricted_parties(G, ["parent"])
+    >>> owns = {"parent": {"sub": 0.6, "jv": 0.2}, "sub": {"jv": 0.3}}
+    >>> restricted_parties(owns, ["parent"], 0.5)
     {'parent': (), 'sub': ('parent',), 'jv': ('parent', 'sub')}
     """
     if not 0.0 < threshold <= 1.0:
@@ -66,10 +58,8 @@ def restricted_parties(
     owners: defaultdict[str, list[str]] = defaultdict(list)
     while queue:
         owner = queue.popleft()
-        if owner not in G:
-            continue
-        for _, owned, key, share in G.out_edges(owner, keys=True, data="share"):
-            if key != OWNS or owned in parties:
+        for owned, share in owns.get(owner, {}).items():
+            if owned in parties:
                 continue
             held[owned] += share
             owners[owned].append(owner)

@@ -14,49 +14,24 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
-from graphlib_trade.analysis.graph import (
-    END_USER,
-    MAKES,
-    PART_OF,
-    PRODUCT,
-    RESTRICTION,
-    SUPPLIES,
-    TARGETS,
-    USES,
-    kept,
-)
-from graphlib_trade.analysis.impact import _in_window
+from graphlib_trade.analysis.chain import SupplyChain
+from graphlib_trade.analysis.engine import in_force
 from graphlib_trade.analysis.ownership import restricted_parties
 
-_DOWNSTREAM = frozenset({SUPPLIES, PART_OF, MAKES})
 _Ints = np.ndarray[Any, np.dtype[np.int64]]
 _Bools = np.ndarray[Any, np.dtype[np.bool_]]
 
 
-def active_restrictions(G: nx.MultiDiGraph, as_of: dt.date) -> dict[str, tuple[list[str], float]]:
+def active_restrictions(chain: SupplyChain, as_of: dt.date) -> dict[str, tuple[tuple[str, ...], float]]:
     """Each restriction in force on ``as_of``: its targets and its affiliates threshold."""
-    return _active(G, _downstream(G).restrictions, as_of)
-
-
-_Active = dict[str, tuple[list[str], float]]
-
-
-def _active(G: nx.MultiDiGraph, restrictions: list[str], as_of: dt.date) -> _Active:
-    nodes = G._node
     return {
-        node: (
-            [t for _, t, key in G.out_edges(node, keys=True) if key == TARGETS],
-            nodes[node]["affiliates_threshold"],
-        )
-        for node in restrictions
-        if _in_window(nodes[node]["effective_from"], nodes[node].get("effective_until"), as_of)
+        r.id: (r.targets, r.affiliates_threshold) for r in chain.restrictions.values() if in_force(r, as_of)
     }
 
 
-def reach(G: nx.MultiDiGraph, as_of: dt.date) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def reach(chain: SupplyChain, as_of: dt.date) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Products and end users reachable from the parties restricted on ``as_of``.
 
     Restricted parties are the targets of the restrictions active on ``as_of`` and
@@ -66,8 +41,8 @@ def reach(G: nx.MultiDiGraph, as_of: dt.date) -> tuple[tuple[str, ...], tuple[st
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        A supply-chain graph (see :func:`~graphlib_trade.analysis.graph.build_graph`).
+    chain : SupplyChain
+        A supply chain (see :meth:`~graphlib_trade.analysis.chain.SupplyChain.from_dataset`).
     as_of : datetime.date
         The day the restriction windows are read on (inclusive).
 
@@ -80,8 +55,7 @@ def reach(G: nx.MultiDiGraph, as_of: dt.date) -> tuple[tuple[str, ...], tuple[st
     --------
     >>> import datetime as dt
     >>> from graphlib_trade.models import parse_dataset
-    >>> from graphlib_trade.analysis.graph import build_graph
-    >>> G = build_graph(parse_dataset({
+    >>> chain = SupplyChain.from_dataset(parse_dataset({
     ...     "companies": [{"id": "fab", "name": "Fab", "country": "CN"},
     ...                   {"id": "oem", "name": "OEM", "country": "TW"}],
     ...     "components": [{"id": "soc", "name": "SoC", "origin": "CN"}],
@@ -93,15 +67,15 @@ def reach(G: nx.MultiDiGraph, as_of: dt.date) -> tuple[tuple[str, ...], tuple[st
     ...     "uses": [{"user": "carrier", "product": "phone"}],
     ...     "restrictions": [{"id": "el", "targets": ["fab"], "effective_from": "2019-05-16"}],
     ... }, "example"))
-    >>> reach(G, dt.date(2019, 5, 16))
+    >>> reach(chain, dt.date(2019, 5, 16))
     (('phone',), ('carrier',))
-    >>> reach(G, dt.date(2019, 5, 15))
+    >>> reach(chain, dt.date(2019, 5, 15))
     ((), ())
     """
-    down = _downstream(G)
+    down: _Downstream = chain.kept("reach rows", _rows)
     parties: set[str] = set()
-    for targets, threshold in _active(G, down.restrictions, as_of).values():
-        parties.update(restricted_parties(G, targets, threshold))
+    for targets, threshold in active_restrictions(chain, as_of).values():
+        parties.update(restricted_parties(chain.owns, targets, threshold))
     seen = _search(down.indptr, down.indices, [down.position[p] for p in parties if p in down.position])
     ids = down.ids
     products = sorted(ids[i] for i in np.flatnonzero(seen & down.is_product))
@@ -111,7 +85,7 @@ def reach(G: nx.MultiDiGraph, as_of: dt.date) -> tuple[tuple[str, ...], tuple[st
 
 @dataclass(frozen=True)
 class _Downstream:
-    """The edges :func:`reach` follows, as compressed sparse rows over node positions."""
+    """The edges :func:`reach` follows, as CSR rows over node positions (kept with the chain)."""
 
     ids: list[str]
     position: dict[str, int]
@@ -119,41 +93,36 @@ class _Downstream:
     indices: _Ints
     is_product: _Bools
     is_user: _Bools
-    #: The restriction nodes (a few among millions: found once, not on every call).
-    restrictions: list[str]
 
 
-def _downstream(G: nx.MultiDiGraph) -> _Downstream:
-    """The rows of ``G``, kept while a frozen ``G`` lives (like the engine's index)."""
-    return kept(G, "reach rows", _rows)
-
-
-def _rows(G: nx.MultiDiGraph) -> _Downstream:
-    ids = list(G._node)
+def _rows(chain: SupplyChain) -> _Downstream:
+    """The edges reach follows: supplier -> component -> parent, maker -> product -> end user."""
+    ids = [*chain.companies, *chain.components, *chain.products, *chain.end_users]
     position = {n: i for i, n in enumerate(ids)}
     rows: list[int] = []
     cols: list[int] = []
-    for u, nbrs in G._succ.items():
-        for v, keys in nbrs.items():
-            if not _DOWNSTREAM.isdisjoint(keys):
-                rows.append(position[u])
-                cols.append(position[v])
-            elif USES in keys:  # product -> its end users: reached with the product
-                rows.append(position[v])
-                cols.append(position[u])
+
+    def edges(pairs: Any) -> None:
+        for u, v in pairs:
+            rows.append(position[u])
+            cols.append(position[v])
+
+    edges((s, c) for s, comps in chain.supplies_of.items() for c in comps)
+    edges((line.component, parent) for parent, lines in chain.bom.items() for line in lines)
+    edges((p.maker, p.id) for p in chain.products.values())
+    edges((p, user) for user, used in chain.uses.items() for p in used)  # reached with the product
     order = np.argsort(np.asarray(rows, dtype=np.int64), kind="stable")
     indices = np.asarray(cols, dtype=np.int64)[order]
     indptr = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(np.bincount(np.asarray(rows, dtype=np.int64), minlength=len(ids)), out=indptr[1:])
-    kinds = [d.get("kind") for d in G._node.values()]
+    first_product = len(chain.companies) + len(chain.components)
+    first_user = first_product + len(chain.products)
+    is_product = np.zeros(len(ids), dtype=bool)
+    is_product[first_product:first_user] = True
+    is_user = np.zeros(len(ids), dtype=bool)
+    is_user[first_user:] = True
     return _Downstream(
-        ids=ids,
-        position=position,
-        indptr=indptr,
-        indices=indices,
-        is_product=np.fromiter((k == PRODUCT for k in kinds), dtype=bool, count=len(ids)),
-        is_user=np.fromiter((k == END_USER for k in kinds), dtype=bool, count=len(ids)),
-        restrictions=[n for n, k in zip(ids, kinds, strict=True) if k == RESTRICTION],
+        ids=ids, position=position, indptr=indptr, indices=indices, is_product=is_product, is_user=is_user
     )
 
 

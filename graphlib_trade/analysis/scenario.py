@@ -1,27 +1,26 @@
-"""What-if: apply a :class:`Scenario` to a graph and compare impacts."""
+"""What-if: apply a :class:`Scenario` to a supply chain and compare impacts.
+
+One implementation: :func:`apply_scenario` gives a changed copy of the typed
+:class:`~graphlib_trade.analysis.chain.SupplyChain` (the tables a scenario touches
+are copied, the rest shared), and every what-if (``whatif``, ``diff``, the HTML
+briefing's timeline) runs the ordinary analysis on it.
+"""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Iterable
 
-import networkx as nx
-
-from graphlib_trade.analysis.graph import (
+from graphlib_trade.analysis.chain import (
     COMPANY,
     COMPONENT,
     LICENCE,
-    LICENSES,
-    PART_OF,
     PRODUCT,
     RESTRICTION,
-    SERVES_PREFIX,
-    SUPPLIES,
-    TARGETS,
+    SupplyChain,
 )
-from graphlib_trade.analysis.impact import _Index, _parts_first, impact, impact_on, index_of
+from graphlib_trade.analysis.engine import US_CONTENT
+from graphlib_trade.analysis.impact import impact
 from graphlib_trade.errors import ScenarioError
 from graphlib_trade.models import (
     ANY,
@@ -29,14 +28,16 @@ from graphlib_trade.models import (
     DiffRow,
     Grant,
     ImpactResult,
+    Licence,
+    Restriction,
     Scenario,
     ScenarioDiff,
     WhatIfResult,
 )
 
 
-def check_scenario(G: nx.MultiDiGraph, scenario: Scenario, *, flags: bool = False) -> None:
-    """Raise :class:`ScenarioError` naming every change that refers to nothing in ``G``.
+def check_scenario(chain: SupplyChain, scenario: Scenario, *, flags: bool = False) -> None:
+    """Raise :class:`ScenarioError` naming every change that refers to nothing in ``chain``.
 
     Changes are named by their place in the scenario file (``add.supplies[0]``), or
     by the command-line flag when ``flags`` is true.
@@ -51,7 +52,7 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario, *, flags: bool = Fals
             return COMPANY
         if value in restrictions:
             return RESTRICTION
-        return G.nodes[value].get("kind") if value in G else None
+        return chain.kind_of(value)
 
     def need(where: str, value: str, kinds: tuple[str, ...], label: str) -> None:
         if value == ANY and label.endswith("(or *)"):
@@ -61,6 +62,9 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario, *, flags: bool = Fals
 
     def name(field: str, flag: str, i: int) -> str:
         return flag if flags else f"{field}[{i}]"
+
+    def alternatives_of(parent: str, component: str) -> tuple[str, ...] | None:
+        return next((e.alternatives for e in chain.bom.get(parent, ()) if e.component == component), None)
 
     for i, company in enumerate(scenario.restrict):
         need(name("restrict", "--restrict", i), company, (COMPANY,), "company")
@@ -77,15 +81,15 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario, *, flags: bool = Fals
         need(f"remove.licences[{i}]", lid, (LICENCE,), "licence")
     for i, sup in enumerate(remove.supplies):
         where = f"remove.supplies[{i}] ({sup.supplier} -> {sup.component})"
-        if not G.has_edge(sup.supplier, sup.component, key=SUPPLIES):
+        if sup.supplier not in chain.suppliers.get(sup.component, ()):
             problems.append(f"{where}: no such supply in the data")
     for section, alts in (("remove", remove.alternatives), ("add", add.alternatives)):
         for i, alt in enumerate(alts):
             where = f"{section}.alternatives[{i}] ({alt.parent}: {alt.component} or {alt.alternative})"
-            if not G.has_edge(alt.component, alt.parent, key=PART_OF):
+            current = alternatives_of(alt.parent, alt.component)
+            if current is None:
                 problems.append(f"{where}: {alt.parent!r} has no BOM entry for {alt.component!r}")
                 continue
-            current = G.edges[alt.component, alt.parent, PART_OF].get("alternatives") or ()
             if section == "remove" and alt.alternative not in current:
                 problems.append(f"{where}: {alt.alternative!r} is not an alternative there")
             if section == "add":
@@ -93,7 +97,7 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario, *, flags: bool = Fals
                 if alt.alternative in current or alt.alternative == alt.component:
                     problems.append(f"{where}: {alt.alternative!r} already fills that entry")
     for i, new in enumerate(add.companies):
-        if new.id in G:
+        if new.id in chain:
             problems.append(f"add.companies[{i}] {new.id!r}: the id is already used in the data")
     for i, sup in enumerate(add.supplies):
         where = f"add.supplies[{i}] ({sup.supplier} -> {sup.component})"
@@ -101,13 +105,13 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario, *, flags: bool = Fals
         need(where, sup.component, (COMPONENT,), "component")
     for i, r in enumerate(add.restrictions):
         where = f"add.restrictions[{i}]" + (f" {r.id!r}" if r.id else "")
-        if r.id and r.id in G:
+        if r.id and r.id in chain:
             problems.append(f"{where}: the id is already used in the data")
         for t in r.targets:
             need(where + ": targets", t, (COMPANY,), "company")
     for i, lic in enumerate(add.licences):
         where = f"add.licences[{i}]" + (f" {lic.id!r}" if lic.id else "")
-        if lic.id and lic.id in G:
+        if lic.id and lic.id in chain:
             problems.append(f"{where}: the id is already used in the data")
         need(where + ": restriction", lic.restriction, (RESTRICTION,), "restriction")
         for field, values, kinds, label in (
@@ -121,247 +125,182 @@ def check_scenario(G: nx.MultiDiGraph, scenario: Scenario, *, flags: bool = Fals
         raise ScenarioError("; ".join(problems))
 
 
-def _fresh_id(G: nx.MultiDiGraph, base: str) -> str:
-    candidate, n = base, 1
-    while candidate in G:
-        n += 1
-        candidate = f"{base}#{n}"
-    return candidate
+def new_restriction(rid: str, company: str, as_of: dt.date) -> Restriction:
+    """The restriction of a ``restrict`` shorthand: the model's defaults, effective from ``as_of``."""
+    return Restriction(
+        id=rid,
+        name=f"what-if restriction on {company}",
+        authority="what-if",
+        targets=(company,),
+        effective_from=as_of,
+    )
 
 
-def _restrict_fields(company: str, as_of: dt.date) -> dict[str, object]:
-    """A ``restrict`` shorthand's restriction: the defaults, effective from ``as_of``."""
-    return {
-        "name": f"what-if restriction on {company}",
-        "authority": "what-if",
-        "origins": ("US",),
-        "de_minimis": 0.25,
-        "affiliates_threshold": 0.5,
-        "foreign_direct_product": False,
-        "effective_from": as_of,
-        "effective_until": None,
-    }
+def grant_licence(lid: str, grant: Grant, restriction: str, as_of: dt.date) -> Licence:
+    """The licence a ``grant`` shorthand adds to ``restriction``, valid from ``as_of``."""
+    return Licence(
+        id=lid,
+        restriction=restriction,
+        name=f"what-if licence {grant}",
+        recipients=() if grant.recipient == ANY else (grant.recipient,),
+        suppliers=() if grant.supplier == ANY else (grant.supplier,),
+        components=() if grant.component == ANY else (grant.component,),
+        valid_from=as_of,
+    )
 
 
-def _grant_fields(grant: Grant, as_of: dt.date) -> dict[str, object]:
-    """A ``grant`` shorthand's licence (one per restriction), valid from ``as_of``."""
-    return {
-        "name": f"what-if licence {grant}",
-        "recipients": () if grant.recipient == ANY else (grant.recipient,),
-        "suppliers": () if grant.supplier == ANY else (grant.supplier,),
-        "components": () if grant.component == ANY else (grant.component,),
-        "covers": "both",
-        "valid_from": as_of,
-        "valid_until": None,
-    }
+class _Edit:
+    """The tables of a chain that a scenario changes, copied on first write."""
 
-
-def apply_scenario(
-    G: nx.MultiDiGraph, scenario: Scenario, as_of: dt.date, *, flags: bool = False
-) -> nx.MultiDiGraph:
-    """A copy of ``G`` with ``scenario`` applied as of ``as_of``; ``G`` is left untouched.
-
-    Removals come first: restrictions, licences, supplies and alternatives named in
-    ``remove`` go.  Then ``restrict`` adds a restriction (default origins, de
-    minimis and affiliates threshold) effective from ``as_of``; each ``grant`` adds
-    a licence, valid from ``as_of``, to every restriction (covering supplies and
-    services); each ``drop_suppliers`` company loses its supplies, and the
-    services it provides are marked ``lost`` (the products that had them become
-    exposed); ``add`` entries are added, their dates defaulting to ``as_of``.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_node("acme", kind="company", name="Acme", country="US")
-    >>> H = apply_scenario(G, Scenario(restrict=("acme",)), dt.date(2020, 1, 1))
-    >>> sorted(H.edges(keys=True)), len(G.edges)
-    ([('whatif:restrict:acme', 'acme', 'TARGETS')], 0)
-    """
-    check_scenario(G, scenario, flags=flags)
-    H = G.copy()
-    add, remove = scenario.add, scenario.remove
-    H.remove_nodes_from(remove.restrictions)
-    H.remove_nodes_from(remove.licences)
-    H.remove_edges_from((s.supplier, s.component, SUPPLIES) for s in remove.supplies)
-    for alt in remove.alternatives:
-        data = H.edges[alt.component, alt.parent, PART_OF]
-        data["alternatives"] = tuple(a for a in data["alternatives"] if a != alt.alternative)
-
-    def add_restriction(rid: str, targets: tuple[str, ...], **fields: object) -> None:
-        H.add_node(rid, kind=RESTRICTION, **fields)
-        for t in targets:
-            H.add_edge(rid, t, key=TARGETS)
-
-    for company in scenario.restrict:
-        add_restriction(
-            _fresh_id(H, f"whatif:restrict:{company}"), (company,), **_restrict_fields(company, as_of)
-        )
-    for i, r in enumerate(add.restrictions, start=1):
-        fields = r.model_dump(exclude={"id", "targets"})
-        fields["effective_from"] = r.effective_from or as_of
-        add_restriction(r.id or _fresh_id(H, f"whatif:restriction:{i}"), r.targets, **fields)
-    restrictions = [n for n, k in H.nodes(data="kind") if k == RESTRICTION]
-    for i, grant in enumerate(scenario.grant, start=1):
-        for rid in restrictions:
-            lid = _fresh_id(H, f"whatif:grant:{i}:{rid}")
-            H.add_node(lid, kind=LICENCE, **_grant_fields(grant, as_of))
-            H.add_edge(lid, rid, key=LICENSES)
-    for i, lic in enumerate(add.licences, start=1):
-        lid = lic.id or _fresh_id(H, f"whatif:licence:{i}")
-        fields = lic.model_dump(exclude={"id", "restriction"})
-        fields["valid_from"] = lic.valid_from or as_of
-        H.add_node(lid, kind=LICENCE, **fields)
-        H.add_edge(lid, lic.restriction, key=LICENSES)
-    for company in scenario.drop_suppliers:
-        if company not in H:  # a company the scenario itself adds (below) has nothing to drop
-            continue
-        H.remove_edges_from([(u, v, k) for u, v, k in H.out_edges(company, keys=True) if k == SUPPLIES])
-        for _, _, k, data in H.out_edges(company, keys=True, data=True):
-            if isinstance(k, str) and k.startswith(SERVES_PREFIX):
-                data["lost"] = True
-    for c in add.companies:
-        H.add_node(c.id, kind=COMPANY, **c.model_dump(exclude={"id"}))
-    for s in add.supplies:
-        H.add_edge(s.supplier, s.component, key=SUPPLIES)
-    for alt in add.alternatives:
-        data = H.edges[alt.component, alt.parent, PART_OF]
-        data["alternatives"] = (*(data.get("alternatives") or ()), alt.alternative)
-    return H
-
-
-class _IndexPatch:
-    """A shallow copy of an index whose tables are copied on first write (the original stays as it is)."""
-
-    def __init__(self, ix: _Index, taken: Callable[[str], bool]) -> None:
-        self.ix = copy.copy(ix)
-        self._copied: set[str] = set()
-        self._copied_lists: set[tuple[str, str]] = set()
-        self._taken = taken
+    def __init__(self, chain: SupplyChain, removed: Iterable[str]) -> None:
+        self.chain = chain
+        self.tables: dict[str, dict[str, object]] = {}
+        self.lost_services: set[tuple[str, str]] | None = None
+        self._removed = set(removed)
         self._new_ids: set[str] = set()
 
-    def table(self, name: str) -> Any:
-        if name not in self._copied:
-            setattr(self.ix, name, copy.copy(getattr(self.ix, name)))
-            self._copied.add(name)
-        return getattr(self.ix, name)
-
-    def listed(self, name: str, key: str) -> list[Any]:
-        """The list ``ix.<name>[key]``, copied (once) so that it can be changed."""
-        table = self.table(name)
-        if (name, key) not in self._copied_lists:
-            table[key] = list(table.get(key, ()))
-            self._copied_lists.add((name, key))
-        return table[key]  # type: ignore[no-any-return]
+    def table(self, name: str) -> dict[str, object]:
+        if name not in self.tables:
+            self.tables[name] = dict(getattr(self.chain, name))
+        return self.tables[name]
 
     def fresh_id(self, base: str) -> str:
-        """As :func:`_fresh_id` on the graph the scenario would give."""
+        """``base``, else ``base#2``, ``base#3``, ...: the first id the chain does not use yet."""
         candidate, n = base, 1
-        while self._taken(candidate) or candidate in self._new_ids:
+        while self.taken(candidate):
             n += 1
             candidate = f"{base}#{n}"
         return self.claim(candidate)
+
+    def taken(self, node: str) -> bool:
+        return node in self._new_ids or (node in self.chain and node not in self._removed)
 
     def claim(self, new_id: str) -> str:
         self._new_ids.add(new_id)
         return new_id
 
-    def discard(self, name: str, key: str, value: Any) -> None:
-        """Remove ``value`` from the list ``ix.<name>[key]`` if it is there."""
-        if value in getattr(self.ix, name).get(key, ()):
-            self.listed(name, key).remove(value)
+    def add_to(self, name: str, key: str, value: str) -> None:
+        table = self.table(name)
+        table[key] = (*table.get(key, ()), value)  # type: ignore[misc]
+
+    def drop_from(self, name: str, key: str, value: str) -> None:
+        """Remove one ``value`` from the tuple ``<name>[key]``, if it is there."""
+        values: tuple[str, ...] = getattr(self.chain, name).get(key, ())
+        values = self.table(name).get(key, values)  # type: ignore[assignment]
+        if value in values:
+            i = values.index(value)
+            self.table(name)[key] = values[:i] + values[i + 1 :]
 
     def set_alternatives(self, parent: str, component: str, alternatives: tuple[str, ...]) -> None:
-        entries = self.listed("bom", parent)
-        for i, entry in enumerate(entries):
-            if entry.component == component:
-                for a in set(entry.alternatives) - set(alternatives):
-                    self.listed("used_in", a).remove(parent)
+        lines = list(self.table("bom")[parent])  # type: ignore[call-overload]
+        for i, line in enumerate(lines):
+            if line.component == component:
+                for a in line.alternatives:
+                    if a not in alternatives:
+                        self.drop_from("used_in", a, parent)
                 for a in alternatives:
-                    if a not in entry.alternatives:
-                        self.listed("used_in", a).append(parent)
-                entries[i] = entry._replace(alternatives=alternatives)
+                    if a not in line.alternatives:
+                        self.add_to("used_in", a, parent)
+                lines[i] = line._replace(alternatives=alternatives)
+                self.table("bom")[parent] = tuple(lines)
                 return
 
+    def lose_services_of(self, company: str) -> None:
+        lost = self.lost_services = (
+            set(self.chain.lost_services) if self.lost_services is None else self.lost_services
+        )
+        for product, lines in self.chain.services.items():
+            if any(line.provider == company for line in lines):
+                lost.add((company, product))
 
-def scenario_index(G: nx.MultiDiGraph, scenario: Scenario, as_of: dt.date) -> _Index:
-    """The engine's index of ``apply_scenario(G, scenario, as_of)``, made without copying ``G``.
+    def result(self) -> SupplyChain:
+        tables: dict[str, object] = dict(self.tables)
+        if self.lost_services is not None:
+            tables["lost_services"] = frozenset(self.lost_services)
+        # A scenario changes no component and no part's value: the de minimis roll-up holds.
+        return self.chain.changed(keep=(US_CONTENT,), **tables)
 
-    It patches the index of ``G`` (kept with a frozen ``G``, see
-    :func:`~graphlib_trade.analysis.impact.index_of`) with the same changes, in the
-    same order, as :func:`apply_scenario` makes to its copy: a copy of a million-node
-    graph takes seconds, a patch as long as the scenario.  The tests check the two
-    equal on every fixture scenario and on generated ones.  ``scenario`` must have
-    passed :func:`check_scenario`.
+
+def apply_scenario(
+    chain: SupplyChain, scenario: Scenario, as_of: dt.date, *, flags: bool = False
+) -> SupplyChain:
+    """``chain`` with ``scenario`` applied as of ``as_of`` (checked first); ``chain`` is left as it is.
+
+    Removals come first: restrictions, licences, supplies and alternatives named in
+    ``remove`` go.  Then ``restrict`` adds a restriction (the model's default
+    origins, de minimis and affiliates threshold) effective from ``as_of``; each
+    ``grant`` adds a licence, valid from ``as_of``, to every restriction (covering
+    supplies and services); each ``drop_suppliers`` company loses its supplies, and
+    the services it provides are marked lost (the products that had them become
+    exposed); ``add`` entries are added, their dates defaulting to ``as_of``.
+
+    Raises
+    ------
+    ScenarioError
+        If a change refers to nothing in ``chain`` (see :func:`check_scenario`).
+    AnalysisError
+        If an added alternative closes a cycle in the bill of materials.
+
+    Examples
+    --------
+    >>> from graphlib_trade.models import parse_dataset
+    >>> chain = SupplyChain.from_dataset(parse_dataset(
+    ...     {"companies": [{"id": "acme", "name": "Acme", "country": "US"}]}, "example"))
+    >>> changed = apply_scenario(chain, Scenario(restrict=("acme",)), dt.date(2020, 1, 1))
+    >>> new = changed.restrictions["whatif:restrict:acme"]
+    >>> list(changed.restrictions), new.origins, new.effective_from, len(chain.restrictions)
+    (['whatif:restrict:acme'], ('US',), datetime.date(2020, 1, 1), 0)
     """
+    check_scenario(chain, scenario, flags=flags)
     add, remove = scenario.add, scenario.remove
-    removed = set(remove.restrictions) | set(remove.licences)
-    patch = _IndexPatch(index_of(G), lambda node: node in G and node not in removed)
-    ix = patch.ix
+    edit = _Edit(chain, (*remove.restrictions, *remove.licences))
     for rid in remove.restrictions:
-        patch.table("restriction").pop(rid, None)
-        patch.table("targets").pop(rid, None)
-        for orphan in [lid for lid, r in ix.licence_of.items() if r == rid]:
-            patch.table("licence_of").pop(orphan)
+        edit.table("restrictions").pop(rid, None)
     for lid in remove.licences:
-        patch.table("licence").pop(lid, None)
-        patch.table("licence_of").pop(lid, None)
+        edit.table("licences").pop(lid, None)
     for sup in remove.supplies:
-        patch.discard("suppliers", sup.component, sup.supplier)
-        patch.discard("supplies_of", sup.supplier, sup.component)
+        edit.drop_from("suppliers", sup.component, sup.supplier)
+        edit.drop_from("supplies_of", sup.supplier, sup.component)
     for alt in remove.alternatives:
-        entry = next(e for e in ix.bom[alt.parent] if e.component == alt.component)
-        kept = tuple(a for a in entry.alternatives if a != alt.alternative)
-        patch.set_alternatives(alt.parent, alt.component, kept)
-
-    def add_restriction(rid: str, targets: tuple[str, ...], **fields: object) -> None:
-        patch.table("restriction")[patch.claim(rid)] = {"kind": RESTRICTION, **fields}
-        patch.listed("targets", rid).extend(targets)
+        line = next(e for e in edit.table("bom")[alt.parent] if e.component == alt.component)  # type: ignore[attr-defined]
+        edit.set_alternatives(
+            alt.parent, alt.component, tuple(a for a in line.alternatives if a != alt.alternative)
+        )
 
     for company in scenario.restrict:
-        add_restriction(
-            patch.fresh_id(f"whatif:restrict:{company}"),
-            (company,),
-            **_restrict_fields(company, as_of),
-        )
+        rid = edit.fresh_id(f"whatif:restrict:{company}")
+        edit.table("restrictions")[rid] = new_restriction(rid, company, as_of)
     for i, r in enumerate(add.restrictions, start=1):
-        fields = r.model_dump(exclude={"id", "targets"})
-        fields["effective_from"] = r.effective_from or as_of
-        add_restriction(r.id or patch.fresh_id(f"whatif:restriction:{i}"), r.targets, **fields)
+        rid = edit.claim(r.id) if r.id else edit.fresh_id(f"whatif:restriction:{i}")
+        fields = r.model_dump(exclude={"id", "effective_from"})
+        edit.table("restrictions")[rid] = Restriction(
+            id=rid, effective_from=r.effective_from or as_of, **fields
+        )
     for i, grant in enumerate(scenario.grant, start=1):
-        for rid in list(ix.restriction):
-            lid = patch.fresh_id(f"whatif:grant:{i}:{rid}")
-            patch.table("licence")[lid] = {"kind": LICENCE, **_grant_fields(grant, as_of)}
-            patch.table("licence_of")[lid] = rid
+        for rid in list(edit.table("restrictions")):
+            lid = edit.fresh_id(f"whatif:grant:{i}:{rid}")
+            edit.table("licences")[lid] = grant_licence(lid, grant, rid, as_of)
     for i, lic in enumerate(add.licences, start=1):
-        lid = lic.id or patch.fresh_id(f"whatif:licence:{i}")
-        fields = lic.model_dump(exclude={"id", "restriction"})
-        fields["valid_from"] = lic.valid_from or as_of
-        patch.table("licence")[patch.claim(lid)] = {"kind": LICENCE, **fields}
-        patch.table("licence_of")[lid] = lic.restriction
+        lid = edit.claim(lic.id) if lic.id else edit.fresh_id(f"whatif:licence:{i}")
+        fields = lic.model_dump(exclude={"id", "valid_from"})
+        edit.table("licences")[lid] = Licence(id=lid, valid_from=lic.valid_from or as_of, **fields)
     for company in scenario.drop_suppliers:
-        for component in ix.supplies_of.get(company, ()):
-            patch.listed("suppliers", component).remove(company)
-        patch.table("supplies_of").pop(company, None)
-        for product, keys in (G.succ[company] if company in G else {}).items():
-            if any(isinstance(k, str) and k.startswith(SERVES_PREFIX) for k in keys):
-                patch.table("lost_services").add((company, product))
+        if company not in chain.companies:  # a company the scenario itself adds (below) has nothing to drop
+            continue
+        for component in chain.supplies_of.get(company, ()):
+            edit.drop_from("suppliers", component, company)
+        edit.table("supplies_of").pop(company, None)
+        edit.lose_services_of(company)
     for c in add.companies:
-        patch.table("country")[c.id] = c.country
+        edit.table("companies")[c.id] = c
     for sup in add.supplies:
-        if sup.supplier not in ix.suppliers.get(sup.component, ()):  # the graph keeps one edge per pair
-            patch.listed("suppliers", sup.component).append(sup.supplier)
-            patch.listed("supplies_of", sup.supplier).append(sup.component)
+        if sup.supplier not in edit.table("suppliers").get(sup.component, ()):  # type: ignore[operator]
+            edit.add_to("suppliers", sup.component, sup.supplier)
+            edit.add_to("supplies_of", sup.supplier, sup.component)
     for alt in add.alternatives:
-        entry = next(e for e in ix.bom[alt.parent] if e.component == alt.component)
-        patch.set_alternatives(alt.parent, alt.component, (*entry.alternatives, alt.alternative))
-    if add.alternatives:
-        order = _parts_first(ix.order, ix.used_in)
-        if order is None:  # the message names the cycle: find it on the graph the scenario gives
-            index_of(apply_scenario(G, scenario, as_of))
-            raise AssertionError("unreachable: the scenario's graph has no cycle")  # pragma: no cover
-        ix.order = order
-    return ix
+        line = next(e for e in edit.table("bom")[alt.parent] if e.component == alt.component)  # type: ignore[attr-defined]
+        edit.set_alternatives(alt.parent, alt.component, (*line.alternatives, alt.alternative))
+    return edit.result()
 
 
 def compare(before: ImpactResult, after: ImpactResult, scenario: Scenario) -> WhatIfResult:
@@ -391,50 +330,65 @@ def compare(before: ImpactResult, after: ImpactResult, scenario: Scenario) -> Wh
 
 
 def whatif(
-    G: nx.MultiDiGraph,
+    chain: SupplyChain,
     scenario: Scenario,
     as_of: dt.date,
     *,
     ignore_licences: bool = False,
     flags: bool = False,
+    applied: SupplyChain | None = None,
 ) -> tuple[WhatIfResult, ImpactResult, ImpactResult]:
     """Compare the impact on ``as_of`` before and after ``scenario``.
 
-    Returns the changes, and the full impacts before and after.
-    """
-    after = _impact_under(G, scenario, as_of, ignore_licences=ignore_licences, flags=flags)
-    before = impact(G, as_of, ignore_licences=ignore_licences)
-    return compare(before, after, scenario), before, after
-
-
-def _impact_under(
-    G: nx.MultiDiGraph,
-    scenario: Scenario,
-    as_of: dt.date,
-    *,
-    ignore_licences: bool = False,
-    flags: bool = False,
-) -> ImpactResult:
-    """``impact(apply_scenario(G, scenario, as_of), as_of)``, on a patched index instead of a copy."""
-    check_scenario(G, scenario, flags=flags)
-    ix = scenario_index(G, scenario, as_of)
-    return impact_on(G, ix, ix.order, as_of, ignore_licences=ignore_licences)
-
-
-def diff_scenarios(G: nx.MultiDiGraph, a: Scenario, b: Scenario, as_of: dt.date) -> ScenarioDiff:
-    """The products and end users whose status on ``as_of`` differs between scenarios ``a`` and ``b``.
-
-    Each row also gives the status with neither scenario applied (``baseline``).
+    Returns the changes, and the full impacts before and after.  ``applied``, when
+    given, is ``apply_scenario(chain, scenario, as_of)`` already made (and checked).
 
     Examples
     --------
-    >>> import networkx as nx
-    >>> G = nx.MultiDiGraph()
-    >>> diff_scenarios(G, Scenario(name="A"), Scenario(name="B"), dt.date(2020, 1, 1)).products
+    >>> from graphlib_trade.models import parse_dataset
+    >>> chain = SupplyChain.from_dataset(parse_dataset({
+    ...     "companies": [{"id": "us-co", "name": "US Co", "country": "US"},
+    ...                   {"id": "maker", "name": "Maker", "country": "CN"}],
+    ...     "components": [{"id": "chip", "name": "Chip", "origin": "US"}],
+    ...     "supplies": [{"supplier": "us-co", "component": "chip"}],
+    ...     "products": [{"id": "phone", "name": "Phone", "maker": "maker"}],
+    ...     "bom": [{"parent": "phone", "component": "chip"}],
+    ... }, "example"))
+    >>> changes, _, _ = whatif(chain, Scenario(restrict=("maker",)), dt.date(2020, 1, 1))
+    >>> [(c.id, c.before.value, c.after.value) for c in changes.products]
+    [('phone', 'ok', 'blocked')]
+    """
+    if applied is None:
+        applied = apply_scenario(chain, scenario, as_of, flags=flags)
+    after = impact(applied, as_of, ignore_licences=ignore_licences)
+    before = impact(chain, as_of, ignore_licences=ignore_licences)
+    return compare(before, after, scenario), before, after
+
+
+def diff_scenarios(
+    chain: SupplyChain,
+    a: Scenario,
+    b: Scenario,
+    as_of: dt.date,
+    *,
+    applied: tuple[SupplyChain, SupplyChain] | None = None,
+) -> ScenarioDiff:
+    """The products and end users whose status on ``as_of`` differs between scenarios ``a`` and ``b``.
+
+    Each row also gives the status with neither scenario applied (``baseline``).
+    ``applied``, when given, is the two scenarios already applied (and checked).
+
+    Examples
+    --------
+    >>> from graphlib_trade.models import Dataset
+    >>> chain = SupplyChain.from_dataset(Dataset())
+    >>> diff_scenarios(chain, Scenario(name="A"), Scenario(name="B"), dt.date(2020, 1, 1)).products
     ()
     """
-    base = impact(G, as_of)
-    under_a, under_b = (_impact_under(G, s, as_of) for s in (a, b))
+    if applied is None:
+        applied = (apply_scenario(chain, a, as_of), apply_scenario(chain, b, as_of))
+    base = impact(chain, as_of)
+    under_a, under_b = (impact(c, as_of) for c in applied)
 
     def rows(kind: str) -> tuple[DiffRow, ...]:
         first = {x.id: x for x in getattr(under_a, kind)}

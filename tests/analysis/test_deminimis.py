@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from graphlib_trade.analysis import bom_order, build_graph, us_content
+from graphlib_trade.analysis import SupplyChain, us_content
 from graphlib_trade.errors import DataError
 from graphlib_trade.io import load_dataset
 from tests.helpers import bom, company, component, dataset, graph, product, restriction, status_of, supply
@@ -15,7 +15,7 @@ from tests.helpers import bom, company, component, dataset, graph, product, rest
 
 def content(**sections: list[dict[str, Any]]) -> dict[str, Any]:
     G = graph(**sections)
-    return us_content(G, bom_order(G))
+    return us_content(G)
 
 
 def board(*entries: dict[str, Any], **kw: Any) -> dict[str, list[dict[str, Any]]]:
@@ -89,8 +89,8 @@ class TestUsContent:
 
     def test_fixture_by_hand(self) -> None:
         # See the header of fixtures/small/de_minimis.yaml.
-        G = build_graph(load_dataset("fixtures/small/de_minimis.yaml"))
-        c = us_content(G, bom_order(G))
+        G = SupplyChain.from_dataset(load_dataset("fixtures/small/de_minimis.yaml"))
+        c = us_content(G)
         assert {k: round(c[k].fraction, 6) for k in ("tw-chip", "module-a", "module-b", "module-c")} == {
             "tw-chip": 0.30,
             "module-a": 0.20,
@@ -101,8 +101,8 @@ class TestUsContent:
 
     def test_huawei_kirin_rolls_up_to_ten_percent(self) -> None:
         # (5 x 0% Arm IP, UK origin + 20 x 20% TSMC wafer) / 40 = 4 / 40.
-        G = build_graph(load_dataset("fixtures/huawei_2019.yaml"))
-        c = us_content(G, bom_order(G))["kirin-990"]
+        G = SupplyChain.from_dataset(load_dataset("fixtures/huawei_2019.yaml"))
+        c = us_content(G)["kirin-990"]
         assert (c.basis, c.denominator, c.fraction) == ("rolled_up", 40.0, pytest.approx(0.10))
 
 
@@ -132,7 +132,9 @@ class TestRollUpDecidesSubjection:
     def test_fixture_statuses(self) -> None:
         from graphlib_trade.analysis import impact
 
-        result = impact(build_graph(load_dataset("fixtures/small/de_minimis.yaml")), dt.date(2020, 6, 1))
+        result = impact(
+            SupplyChain.from_dataset(load_dataset("fixtures/small/de_minimis.yaml")), dt.date(2020, 6, 1)
+        )
         assert {p.id: p.status.value for p in result.products} == {
             "phone-a": "ok",
             "phone-b": "blocked",

@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
-from graphlib_trade.analysis import build_graph, explain
+from graphlib_trade.analysis import SupplyChain, explain
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.io import load_dataset
 from graphlib_trade.models import Cause, Status
 from tests.helpers import LATER, basic, bom, company, component, graph, licence, product, restriction, supply
 
-HUAWEI = build_graph(load_dataset("fixtures/huawei_2019.yaml"))
+HUAWEI = SupplyChain.from_dataset(load_dataset("fixtures/huawei_2019.yaml"))
 
 
 class TestExplain:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from graphlib_trade.analysis import bom_order, build_graph, impact
+from graphlib_trade.analysis import SupplyChain, impact
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import Cause, Status
 from tests.helpers import (
@@ -352,7 +352,7 @@ class TestRule6EndUsers:
 class TestBomOrder:
     def test_parts_before_parents(self) -> None:
         ds = dataset(**TestRule4Availability().multi_tier())
-        order = bom_order(build_graph(ds))
+        order = SupplyChain.from_dataset(ds).order
         assert order.index("ip") < order.index("soc") < order.index("tv")
 
     def test_cycle_is_reported_with_its_components(self) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphlib_trade.analysis import build_graph, impact, whatif
+from graphlib_trade.analysis import SupplyChain, impact, whatif
 from graphlib_trade.models import (
     Additions,
     Dataset,
@@ -48,7 +48,7 @@ class TestGrantingNeverWorsens:
     @given(st.data(), datasets, days)
     def test_a_grant(self, data: st.DataObject, ds: Dataset, day: dt.date) -> None:
         grant = data.draw(grants(ds))
-        _, before, after = whatif(build_graph(ds), Scenario(grant=(grant,)), day)
+        _, before, after = whatif(SupplyChain.from_dataset(ds), Scenario(grant=(grant,)), day)
         assert worsened(before, after) == []
 
     @EXAMPLES
@@ -64,7 +64,7 @@ class TestGrantingNeverWorsens:
             covers=data.draw(st.sampled_from(["supplies", "services", "both"])),
         )
         scenario = Scenario(add=Additions(licences=(licence,)))
-        _, before, after = whatif(build_graph(ds), scenario, day)
+        _, before, after = whatif(SupplyChain.from_dataset(ds), scenario, day)
         assert worsened(before, after) == []
 
 
@@ -75,7 +75,9 @@ class TestLiftingNeverWorsens:
         if not ds.restrictions:
             return
         lifted = data.draw(st.sampled_from([r.id for r in ds.restrictions]))
-        _, before, after = whatif(build_graph(ds), Scenario(remove=Removals(restrictions=(lifted,))), day)
+        _, before, after = whatif(
+            SupplyChain.from_dataset(ds), Scenario(remove=Removals(restrictions=(lifted,))), day
+        )
         assert worsened(before, after) == []
 
     @EXAMPLES
@@ -83,7 +85,7 @@ class TestLiftingNeverWorsens:
     def test_and_restricting_never_improves(self, data: st.DataObject, ds: Dataset, day: dt.date) -> None:
         targets = data.draw(st.lists(st.sampled_from([c.id for c in ds.companies]), min_size=1, unique=True))
         scenario = Scenario(add=Additions(restrictions=(ScenarioRestriction(targets=tuple(targets)),)))
-        _, before, after = whatif(build_graph(ds), scenario, day)
+        _, before, after = whatif(SupplyChain.from_dataset(ds), scenario, day)
         assert improved(before, after) == []
 
 
@@ -114,7 +116,7 @@ class TestNonSubjectInputs:
     @EXAMPLES
     @given(datasets, days)
     def test_a_product_with_only_non_subject_inputs_is_ok(self, ds: Dataset, day: dt.date) -> None:
-        result = impact(build_graph(ds), day)
+        result = impact(SupplyChain.from_dataset(ds), day)
         status = {p.id: p.status for p in result.products}
         for pid in _clean_products(ds):
             assert status[pid] is Status.OK, pid
@@ -124,7 +126,7 @@ class TestNoChange:
     @EXAMPLES
     @given(datasets, days)
     def test_an_empty_scenario_reports_no_change(self, ds: Dataset, day: dt.date) -> None:
-        changes, before, after = whatif(build_graph(ds), Scenario(), day)
+        changes, before, after = whatif(SupplyChain.from_dataset(ds), Scenario(), day)
         assert (changes.products, changes.end_users) == ((), ())
         assert before == after
 
@@ -135,5 +137,5 @@ class TestNoChange:
         again = tuple(
             ScenarioLicence(**{k: v for k, v in lic.model_dump().items() if k != "id"}) for lic in ds.licences
         )
-        changes, _, _ = whatif(build_graph(ds), Scenario(add=Additions(licences=again)), day)
+        changes, _, _ = whatif(SupplyChain.from_dataset(ds), Scenario(add=Additions(licences=again)), day)
         assert (changes.products, changes.end_users) == ((), ())

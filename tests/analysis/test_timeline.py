@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from graphlib_trade.analysis import build_graph, timeline
+from graphlib_trade.analysis import SupplyChain, timeline
 from graphlib_trade.io import load_dataset
 from tests.helpers import basic, graph, licence, restriction
 
@@ -55,7 +55,7 @@ class TestTimeline:
 
 class TestHuawei:
     def test_the_dates_that_matter(self) -> None:
-        tl = timeline(build_graph(load_dataset("fixtures/huawei_2019.yaml")))
+        tl = timeline(SupplyChain.from_dataset(load_dataset("fixtures/huawei_2019.yaml")))
         # The TGL renewals (2019-08-19, 2019-11-18, 2020-02-16) overlap: no status changes then.
         assert [e.date.isoformat() for e in tl.events] == [
             "2019-05-16", "2019-05-20", "2019-11-20", "2020-08-14", "2020-09-15",

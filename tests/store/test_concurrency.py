@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from graphlib_trade.analysis import build_graph, impact
+from graphlib_trade.analysis import SupplyChain, impact
 from graphlib_trade.generate import generate
 from graphlib_trade.io import read_raw
 from graphlib_trade.models import SECTIONS, Dataset, ImpactResult, parse_dataset
@@ -50,7 +50,7 @@ def ids(ds: Dataset) -> set[str]:
 
 
 def answers(store: Store) -> list[ImpactResult]:
-    graph = build_graph(store.pull())
+    graph = SupplyChain.from_dataset(store.pull())
     return [impact(graph, day) for day in DATES]
 
 

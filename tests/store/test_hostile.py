@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from graphlib_trade.analysis import build_graph, impact
+from graphlib_trade.analysis import SupplyChain, impact
 from graphlib_trade.cli import cli
 from graphlib_trade.models import parse_dataset
 from graphlib_trade.store import Connection, Store
@@ -76,7 +76,7 @@ class TestHostileStrings:
     def test_write_back_finds_every_hostile_id(self, store: Store, neo4j_connection: Connection) -> None:
         ds = parse_dataset(hostile_sections(), "hostile")
         store.load(ds)
-        store.write_back(impact(build_graph(ds), dt.date(2019, 6, 1)))
+        store.write_back(impact(SupplyChain.from_dataset(ds), dt.date(2019, 6, 1)))
         rows = cypher(
             neo4j_connection,
             "UNWIND $ids AS id MATCH (p:Product {id: id}) RETURN p.id AS id, p.impact_status AS status",

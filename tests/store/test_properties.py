@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from graphlib_trade.analysis import build_graph, impact
+from graphlib_trade.analysis import SupplyChain, impact
 from graphlib_trade.io import dump_dataset, load_dataset, write_text_atomic
 from graphlib_trade.models import Dataset
 from graphlib_trade.store import Store
@@ -29,6 +29,6 @@ class TestFileAndNeo4jAgree:
         store.load(from_file, replace=True)
         from_neo4j = store.pull()
         assert from_neo4j.canonical() == from_file.canonical() == ds.canonical()
-        file_graph, neo4j_graph = build_graph(from_file), build_graph(from_neo4j)
+        file_graph, neo4j_graph = SupplyChain.from_dataset(from_file), SupplyChain.from_dataset(from_neo4j)
         for day in DATES:
             assert impact(neo4j_graph, day) == impact(file_graph, day)

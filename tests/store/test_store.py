@@ -11,7 +11,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from graphlib_trade.analysis import build_graph, explain, impact, rank, reach, timeline, whatif
+from graphlib_trade.analysis import SupplyChain, explain, impact, rank, reach, timeline, whatif
 from graphlib_trade.cli import cli
 from graphlib_trade.errors import StoreError
 from graphlib_trade.io import load_dataset
@@ -195,7 +195,7 @@ class TestAnalysisFromNeo4j:
         from_file = load_dataset(path)
         store.load(from_file)
         from_neo4j = store.pull()
-        G_file, G_db = build_graph(from_file), build_graph(from_neo4j)
+        G_file, G_db = SupplyChain.from_dataset(from_file), SupplyChain.from_dataset(from_neo4j)
         first_company = from_file.companies[0].id
         scenario = Scenario(restrict=(first_company,), grant=(Grant.parse("*:*:*"),))
         for day in DATES:
@@ -241,7 +241,7 @@ class TestWriteBack:
     def test_status_visible_to_plain_cypher(self, store: Store, neo4j_connection: Connection) -> None:
         ds = load_dataset(ROOT / "fixtures" / "huawei_2019.yaml")
         store.load(ds)
-        result = impact(build_graph(ds), dt.date(2019, 5, 20))
+        result = impact(SupplyChain.from_dataset(ds), dt.date(2019, 5, 20))
         assert store.write_back(result) == {"products": 11, "end_users": 8}
         (row,) = cypher(
             neo4j_connection,
@@ -267,7 +267,7 @@ class TestWriteBack:
     def test_write_back_does_not_change_the_model(self, store: Store) -> None:
         ds = load_dataset(ROOT / "fixtures" / "huawei_2019.yaml")
         store.load(ds)
-        store.write_back(impact(build_graph(ds), dt.date(2019, 5, 20)))
+        store.write_back(impact(SupplyChain.from_dataset(ds), dt.date(2019, 5, 20)))
         assert store.pull().canonical() == ds.canonical()
 
     def test_cli_write_back(
@@ -342,7 +342,7 @@ class TestBrowserSupport:
     ) -> None:
         ds = load_dataset(ROOT / "fixtures" / "huawei_2019.yaml")
         store.load(ds)
-        G = build_graph(ds)
+        G = SupplyChain.from_dataset(ds)
         store.write_back(impact(G, dt.date(2019, 5, 20)))
         rows = cypher(neo4j_connection, "MATCH (n:ImpactAtRisk) RETURN n.id AS id ORDER BY id")
         assert [r["id"] for r in rows] == ["bt", "mate-20-pro", "mate20-owners-eu", "ran-4g-installed"]
@@ -364,7 +364,7 @@ class TestBrowserSupport:
     ) -> None:
         ds = load_dataset(ROOT / "fixtures" / "huawei_2019.yaml")
         store.load(ds)
-        store.write_back(impact(build_graph(ds), dt.date(2020, 9, 15)))
+        store.write_back(impact(SupplyChain.from_dataset(ds), dt.date(2020, 9, 15)))
         rows = cypher(neo4j_connection, path.read_text(), product="p30-pro")
         assert rows, path.name
 
@@ -383,7 +383,7 @@ class TestPeerQuery:
     def test_same_answer_as_reach(self, store: Store, path: Path) -> None:
         ds = load_dataset(path)
         store.load(ds)
-        G = build_graph(ds)
+        G = SupplyChain.from_dataset(ds)
         for day in DATES:
             (row,) = store.run_read("peer/reach", as_of=day)
             products, users = reach(G, day)
@@ -397,7 +397,7 @@ class TestPeerQuery:
         store.load(ds)
         day = dt.date(2019, 5, 20)
         (row,) = store.run_read("peer/reach", as_of=day)
-        products, _ = reach(build_graph(ds), day)
+        products, _ = reach(SupplyChain.from_dataset(ds), day)
         assert "jv-router" in products and "jv-router" not in row["products"]
         assert set(row["products"]) == set(products) - {"jv-router"}
 

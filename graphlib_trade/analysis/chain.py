@@ -1,0 +1,393 @@
+"""The supply chain as the analysis reads it: one typed, frozen model built from a :class:`Dataset`.
+
+Every analysis (impact, whatif, explain, rank, timeline, reach) takes a
+:class:`SupplyChain`.  Its entries are the data file's own frozen models
+(:class:`~graphlib_trade.models.Company`, :class:`~graphlib_trade.models.Restriction`,
+...), so each field and default is stated once, in the models; the chain adds the
+adjacency the rules walk (who supplies what, what goes into what, who owns whom)
+and the bill of materials in an order where parts come before what they go into.
+
+:meth:`SupplyChain.to_networkx` gives the same supply chain as a
+:class:`networkx.MultiDiGraph` for an analyst's own algorithms.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, NamedTuple, TypeVar
+
+import networkx as nx
+
+from graphlib_trade.errors import AnalysisError
+from graphlib_trade.models import (
+    Company,
+    Component,
+    Dataset,
+    EndUser,
+    Licence,
+    Product,
+    Restriction,
+)
+
+#: Node kinds of :meth:`SupplyChain.to_networkx` (and of :meth:`SupplyChain.kind_of`).
+COMPANY, COMPONENT, PRODUCT, END_USER, RESTRICTION, LICENCE = (
+    "company",
+    "component",
+    "product",
+    "end_user",
+    "restriction",
+    "licence",
+)
+#: Edge keys of :meth:`SupplyChain.to_networkx`: the relationship types of the Neo4j graph.
+OWNS, SUPPLIES, PART_OF, MAKES, USES, TARGETS, LICENSES = (
+    "OWNS",
+    "SUPPLIES",
+    "PART_OF",
+    "MAKES",
+    "USES",
+    "TARGETS",
+    "LICENSES",
+)
+SERVES_PREFIX = "SERVES:"
+
+T = TypeVar("T")
+
+
+class BomLine(NamedTuple):
+    """One entry of a parent's bill of materials (a named tuple: 250k of them at 100k nodes)."""
+
+    component: str
+    required: bool
+    alternatives: tuple[str, ...]
+    #: Value of this part in one unit of the parent (de minimis roll-up).
+    value: float | None = None
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The component, then its alternatives: any one fills the entry."""
+        return (self.component, *self.alternatives)
+
+
+class ServiceLine(NamedTuple):
+    provider: str
+    kind: str
+
+
+@dataclass(frozen=True, eq=False)
+class SupplyChain:
+    """A supply chain, typed and frozen: the input of every analysis.
+
+    Build it with :meth:`from_dataset`; a what-if gives a changed copy
+    (:func:`~graphlib_trade.analysis.scenario.apply_scenario`).  The mappings are
+    read-only by contract: nothing in this package changes them after the build.
+
+    Examples
+    --------
+    >>> from graphlib_trade.models import parse_dataset
+    >>> chain = SupplyChain.from_dataset(parse_dataset({
+    ...     "companies": [{"id": "acme", "name": "Acme", "country": "US"},
+    ...                   {"id": "oem", "name": "OEM", "country": "DE"}],
+    ...     "components": [{"id": "chip", "name": "Chip", "origin": "US"}],
+    ...     "supplies": [{"supplier": "acme", "component": "chip"}],
+    ...     "products": [{"id": "pc", "name": "PC", "maker": "oem"}],
+    ...     "bom": [{"parent": "pc", "component": "chip"}],
+    ... }, "example"))
+    >>> chain.suppliers["chip"], chain.order, chain.components["chip"].origin
+    (('acme',), ('chip', 'pc'), 'US')
+    """
+
+    companies: Mapping[str, Company]
+    components: Mapping[str, Component]
+    products: Mapping[str, Product]
+    end_users: Mapping[str, EndUser]
+    restrictions: Mapping[str, Restriction]
+    licences: Mapping[str, Licence]
+    #: owner -> owned -> share.
+    owns: Mapping[str, Mapping[str, float]]
+    #: component -> the companies that supply it.
+    suppliers: Mapping[str, tuple[str, ...]]
+    #: company -> the components it supplies.
+    supplies_of: Mapping[str, tuple[str, ...]]
+    #: parent (component or product) -> its BOM entries.
+    bom: Mapping[str, tuple[BomLine, ...]]
+    #: part (primary or alternative) -> the parents it goes into.
+    used_in: Mapping[str, tuple[str, ...]]
+    #: company -> the products it makes.
+    makes: Mapping[str, tuple[str, ...]]
+    #: product -> the services it needs.
+    services: Mapping[str, tuple[ServiceLine, ...]]
+    #: (provider, product) of services whose provider is gone (a what-if's ``drop_suppliers``).
+    lost_services: frozenset[tuple[str, str]]
+    #: end user -> the products it uses.
+    uses: Mapping[str, tuple[str, ...]]
+    #: Components and products, every part before what it goes into.
+    order: tuple[str, ...]
+    _kept: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> SupplyChain:
+        """The supply chain of a validated data file.
+
+        Raises
+        ------
+        AnalysisError
+            If the bill of materials has a cycle (alternatives count); the message names it.
+        """
+        owns: dict[str, dict[str, float]] = defaultdict(dict)
+        for o in dataset.ownership:
+            owns[o.owner][o.owned] = o.share
+        # Adjacency in a fixed order: by the position of the supplier (or part) in its section,
+        # then by the order of the entries (the order every earlier version walked).
+        supplied: dict[str, list[str]] = defaultdict(list)
+        for s in dataset.supplies:
+            supplied[s.supplier].append(s.component)
+        suppliers: dict[str, list[str]] = defaultdict(list)
+        supplies_of: dict[str, tuple[str, ...]] = {}
+        for c in dataset.companies:
+            if c.id in supplied:
+                supplies_of[c.id] = tuple(supplied[c.id])
+                for comp in supplied[c.id]:
+                    suppliers[comp].append(c.id)
+        entries_of: dict[str, list[tuple[str, BomLine]]] = defaultdict(list)
+        for b in dataset.bom:
+            entries_of[b.component].append(
+                (b.parent, BomLine(b.component, b.required, b.alternatives, b.value))
+            )
+        bom: dict[str, list[BomLine]] = defaultdict(list)
+        used_in: dict[str, list[str]] = defaultdict(list)
+        for part in dataset.components:
+            for parent, line in entries_of.get(part.id, ()):
+                bom[parent].append(line)
+                used_in[part.id].append(parent)
+                for a in line.alternatives:
+                    used_in[a].append(parent)
+        makes: dict[str, list[str]] = defaultdict(list)
+        for p in dataset.products:
+            makes[p.maker].append(p.id)
+        services: dict[str, list[ServiceLine]] = defaultdict(list)
+        for sv in dataset.services:
+            services[sv.product].append(ServiceLine(sv.provider, sv.kind))
+        uses: dict[str, list[str]] = defaultdict(list)
+        for u in dataset.uses:
+            uses[u.user].append(u.product)
+        components = {c.id: c for c in dataset.components}
+        products = {p.id: p for p in dataset.products}
+        return cls(
+            companies={c.id: c for c in dataset.companies},
+            components=components,
+            products=products,
+            end_users={u.id: u for u in dataset.end_users},
+            restrictions={r.id: r for r in dataset.restrictions},
+            licences={lic.id: lic for lic in dataset.licences},
+            owns=dict(owns),
+            suppliers=_tuples(suppliers),
+            supplies_of=supplies_of,
+            bom=_tuples(bom),
+            used_in=_tuples(used_in),
+            makes=_tuples(makes),
+            services=_tuples(services),
+            lost_services=frozenset(),
+            uses=_tuples(uses),
+            order=bom_order([*components, *products], used_in),
+        )
+
+    def changed(self, keep: Iterable[str] = (), **tables: Any) -> SupplyChain:
+        """A copy with some tables replaced (and a fresh BOM order if ``used_in`` changed).
+
+        ``keep`` names results kept with this chain (see :meth:`kept`) that the
+        change leaves true, to carry over to the copy.
+        """
+        new = replace(self, _kept={k: self._kept[k] for k in keep if k in self._kept}, **tables)
+        if "used_in" in tables:
+            object.__setattr__(new, "order", bom_order([*new.components, *new.products], new.used_in))
+        return new
+
+    # ------------------------------------------------------------------ reading
+
+    def kind_of(self, node: str) -> str | None:
+        """``company``, ``component``, ``product``, ``end_user``, ``restriction``, ``licence`` or None."""
+        for kind, table in (
+            (COMPANY, self.companies),
+            (COMPONENT, self.components),
+            (PRODUCT, self.products),
+            (END_USER, self.end_users),
+            (RESTRICTION, self.restrictions),
+            (LICENCE, self.licences),
+        ):
+            if node in table:
+                return kind
+        return None
+
+    def __contains__(self, node: object) -> bool:
+        return isinstance(node, str) and self.kind_of(node) is not None
+
+    def name(self, node: str) -> str:
+        """The node's name (its id when it has none)."""
+        entry = (
+            self.companies.get(node)
+            or self.components.get(node)
+            or self.products.get(node)
+            or self.end_users.get(node)
+            or self.restrictions.get(node)
+            or self.licences.get(node)
+        )
+        name = getattr(entry, "name", None)
+        return name if name is not None else node
+
+    def kept(self, name: str, build: Callable[[SupplyChain], T]) -> T:
+        """``build(self)``, kept under ``name`` for the life of this chain.
+
+        The chain cannot change, so what an analysis derives from it (recent
+        ``impact`` results, the CSR rows of ``reach``) stays true: later calls skip
+        the work.
+
+        Examples
+        --------
+        >>> chain = SupplyChain.from_dataset(Dataset())
+        >>> chain.kept("example", lambda c: []) is chain.kept("example", lambda c: [])
+        True
+        """
+        if name not in self._kept:
+            self._kept[name] = build(self)
+        return self._kept[name]  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------------ networkx
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The supply chain as a :class:`networkx.MultiDiGraph`, for an analyst's own algorithms.
+
+        Nodes are keyed by id and carry ``kind`` plus the entry's fields.  Edges are
+        keyed by relationship type, with the names an analyst reads in Neo4j Browser:
+
+        =============  ===========================  ======================================
+        key            edge                         attributes
+        =============  ===========================  ======================================
+        ``OWNS``       company -> company           ``share``
+        ``SUPPLIES``   company -> component
+        ``PART_OF``    component -> parent          ``required``, ``alternatives``, ``value``
+        ``MAKES``      company -> product
+        ``SERVES:k``   company -> product           ``kind`` (= k), ``lost`` in a what-if
+        ``USES``       end user -> product
+        ``TARGETS``    restriction -> company
+        ``LICENSES``   licence -> restriction
+        =============  ===========================  ======================================
+
+        The graph is a new one each call: change it freely.
+
+        Examples
+        --------
+        >>> from graphlib_trade.models import parse_dataset
+        >>> chain = SupplyChain.from_dataset(parse_dataset({
+        ...     "companies": [{"id": "acme", "name": "Acme", "country": "US"}],
+        ...     "components": [{"id": "chip", "name": "Chip", "origin": "US"}],
+        ...     "supplies": [{"supplier": "acme", "component": "chip"}],
+        ... }, "example"))
+        >>> G = chain.to_networkx()
+        >>> G.nodes["chip"]["kind"], list(G.edges("acme", keys=True))
+        ('component', [('acme', 'chip', 'SUPPLIES')])
+        """
+        G = nx.MultiDiGraph()
+        for kind, table, drop in (
+            (COMPANY, self.companies, ()),
+            (COMPONENT, self.components, ()),
+            (PRODUCT, self.products, ("maker",)),
+            (END_USER, self.end_users, ()),
+            (RESTRICTION, self.restrictions, ("targets",)),
+            (LICENCE, self.licences, ("restriction",)),
+        ):
+            G.add_nodes_from((node, {"kind": kind, **_fields(entry, drop)}) for node, entry in table.items())
+        G.add_edges_from((p.maker, p.id, MAKES) for p in self.products.values())
+        G.add_edges_from((r.id, t, TARGETS) for r in self.restrictions.values() for t in r.targets)
+        G.add_edges_from((lic.id, lic.restriction, LICENSES) for lic in self.licences.values())
+        G.add_edges_from(
+            (owner, owned, OWNS, {"share": share})
+            for owner, held in self.owns.items()
+            for owned, share in held.items()
+        )
+        G.add_edges_from((s, c, SUPPLIES) for s, comps in self.supplies_of.items() for c in comps)
+        G.add_edges_from(
+            (
+                line.component,
+                parent,
+                PART_OF,
+                {"required": line.required, "alternatives": line.alternatives, "value": line.value},
+            )
+            for parent, lines in self.bom.items()
+            for line in lines
+        )
+        for product, lines in self.services.items():
+            for sv in lines:
+                attrs: dict[str, Any] = {"kind": sv.kind}
+                if (sv.provider, product) in self.lost_services:
+                    attrs["lost"] = True
+                G.add_edge(sv.provider, product, key=SERVES_PREFIX + sv.kind, **attrs)
+        G.add_edges_from((user, p, USES) for user, used in self.uses.items() for p in used)
+        return G
+
+
+def _fields(entry: Any, drop: Iterable[str]) -> dict[str, Any]:
+    fields = dict(entry.__dict__)
+    del fields["id"]
+    for name in drop:
+        del fields[name]
+    return fields
+
+
+def _tuples(table: Mapping[str, list[T]]) -> dict[str, tuple[T, ...]]:
+    return {key: tuple(values) for key, values in table.items()}
+
+
+def bom_order(nodes: Iterable[str], used_in: Mapping[str, Iterable[str]]) -> tuple[str, ...]:
+    """``nodes`` with every part before the parents it goes into (Kahn's algorithm).
+
+    Ties keep the order of ``nodes``, so the order is deterministic.
+
+    Parameters
+    ----------
+    nodes : iterable of str
+        Components and products.
+    used_in : mapping
+        Part -> the parents it goes into (primary or alternative).
+
+    Raises
+    ------
+    AnalysisError
+        If the bill of materials has a cycle; the message names it.
+
+    Examples
+    --------
+    >>> bom_order(["phone", "soc", "wafer"], {"soc": ["phone"], "wafer": ["soc"]})
+    ('wafer', 'soc', 'phone')
+    >>> bom_order(["a", "b"], {"a": ["b"], "b": ["a"]})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    graphlib_trade.errors.AnalysisError: the bill of materials has a cycle: a -> b -> a ...
+    """
+    waiting = dict.fromkeys(nodes, 0)
+    for part, parents in used_in.items():
+        waiting.setdefault(part, 0)
+        for parent in parents:
+            waiting[parent] = waiting.get(parent, 0) + 1
+    order = [n for n, count in waiting.items() if count == 0]
+    i = 0
+    while i < len(order):
+        for parent in used_in.get(order[i], ()):
+            waiting[parent] -= 1
+            if waiting[parent] == 0:
+                order.append(parent)
+        i += 1
+    if len(order) != len(waiting):
+        raise AnalysisError(_cycle_message(used_in))
+    return tuple(order)
+
+
+def _cycle_message(used_in: Mapping[str, Iterable[str]]) -> str:
+    B = nx.DiGraph()
+    B.add_edges_from((part, parent) for part, parents in used_in.items() for parent in parents)
+    cycle = nx.find_cycle(B)
+    path = " -> ".join([str(u) for u, _ in cycle] + [str(cycle[0][0])])
+    return f"the bill of materials has a cycle: {path} (each is part of the next)"

@@ -1,0 +1,151 @@
+"""The typed supply chain: its tables, its BOM order, and the networkx graph it hands out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+
+from graphlib_trade.analysis import SupplyChain, apply_scenario, bom_order
+from graphlib_trade.analysis.chain import BomLine
+from graphlib_trade.errors import AnalysisError
+from graphlib_trade.io import load_dataset
+from graphlib_trade.models import Dataset, Scenario
+from tests.helpers import LATER, basic, bom, company, component, graph, supply
+from tests.strategies import datasets
+
+FIXTURES = sorted(
+    p
+    for p in (Path(__file__).resolve().parents[2] / "fixtures").rglob("*.yaml")
+    if p.parent.name != "scenarios"
+)
+
+
+def by_methods(ds: Dataset) -> nx.MultiDiGraph:
+    """The graph as add_node/add_edge build it, entry by entry (the reference)."""
+
+    def fields(entry: Any, *drop: str) -> dict[str, Any]:
+        return {k: v for k, v in entry.model_dump().items() if k not in (*drop, "id")}
+
+    G = nx.MultiDiGraph()
+    for c in ds.companies:
+        G.add_node(c.id, kind="company", **fields(c))
+    for c in ds.components:
+        G.add_node(c.id, kind="component", **fields(c))
+    for p in ds.products:
+        G.add_node(p.id, kind="product", **fields(p, "maker"))
+        G.add_edge(p.maker, p.id, key="MAKES")
+    for u in ds.end_users:
+        G.add_node(u.id, kind="end_user", **fields(u))
+    for r in ds.restrictions:
+        G.add_node(r.id, kind="restriction", **fields(r, "targets"))
+        for t in r.targets:
+            G.add_edge(r.id, t, key="TARGETS")
+    for lic in ds.licences:
+        G.add_node(lic.id, kind="licence", **fields(lic, "restriction"))
+        G.add_edge(lic.id, lic.restriction, key="LICENSES")
+    for o in ds.ownership:
+        G.add_edge(o.owner, o.owned, key="OWNS", share=o.share)
+    for s in ds.supplies:
+        G.add_edge(s.supplier, s.component, key="SUPPLIES")
+    for b in ds.bom:
+        G.add_edge(
+            b.component,
+            b.parent,
+            key="PART_OF",
+            required=b.required,
+            alternatives=b.alternatives,
+            value=b.value,
+        )
+    for sv in ds.services:
+        G.add_edge(sv.provider, sv.product, key="SERVES:" + sv.kind, kind=sv.kind)
+    for use in ds.uses:
+        G.add_edge(use.user, use.product, key="USES")
+    return G
+
+
+def assert_same_graph(G: nx.MultiDiGraph, H: nx.MultiDiGraph) -> None:
+    assert dict(G.nodes(data=True)) == dict(H.nodes(data=True))
+
+    def edges(g: nx.MultiDiGraph) -> list[tuple[Any, ...]]:
+        return sorted((u, v, k, sorted(d.items())) for u, v, k, d in g.edges(keys=True, data=True))
+
+    assert edges(G) == edges(H)
+
+
+class TestFromDataset:
+    def test_tables_of_a_small_chain(self) -> None:
+        # us supplies chip and die (die goes into chip, chip into phone, with kchip as an alternative);
+        # kr supplies kchip; cn makes the phone; el lists cn.
+        chain = graph(
+            **basic(
+                companies=[company("kr", "KR")],
+                components=[component("die"), component("kchip", "KR")],
+                supplies=[supply("us", "die"), supply("kr", "kchip")],
+                bom=[bom("chip", "die", value=2.0)],
+                ownership=[{"owner": "cn", "owned": "kr", "share": 0.6}],
+            )
+        )
+        assert chain.suppliers == {"chip": ("us",), "die": ("us",), "kchip": ("kr",)}
+        assert chain.supplies_of == {"us": ("chip", "die"), "kr": ("kchip",)}
+        assert chain.bom == {
+            "phone": (BomLine("chip", True, (), None),),
+            "chip": (BomLine("die", True, (), 2.0),),
+        }
+        assert chain.used_in == {"chip": ("phone",), "die": ("chip",)}
+        assert chain.makes == {"cn": ("phone",)} and chain.owns == {"cn": {"kr": 0.6}}
+        # Kahn over [chip, die, kchip, phone]: die and kchip wait for nothing (in that order), die
+        # frees chip, chip frees phone.
+        assert chain.order == ("die", "kchip", "chip", "phone")
+        assert chain.restrictions["el"].origins == ("US",)  # the model's default, not restated
+
+    def test_a_cycle_is_named(self) -> None:
+        sections = basic(components=[component("die")], supplies=[supply("us", "die")])
+        sections["bom"] = [bom("phone", "chip"), bom("chip", "die"), bom("die", "chip")]
+        with pytest.raises(AnalysisError, match=r"cycle: (chip -> die -> chip|die -> chip -> die)"):
+            graph(**sections)
+
+    def test_bom_order_puts_alternatives_first_too(self) -> None:
+        # kchip stands in for chip in phone: it must come before phone as chip does.
+        assert bom_order(["phone", "chip", "kchip"], {"chip": ["phone"], "kchip": ["phone"]}) == (
+            "chip",
+            "kchip",
+            "phone",
+        )
+
+    def test_kept_results_are_per_chain(self) -> None:
+        chain = graph(**basic())
+        first = chain.kept("x", lambda c: object())
+        assert chain.kept("x", lambda c: object()) is first
+        changed = apply_scenario(chain, Scenario(), LATER)
+        assert changed is not chain and changed.kept("x", lambda c: object()) is not first
+
+
+class TestToNetworkx:
+    def test_empty(self) -> None:
+        G = SupplyChain.from_dataset(Dataset()).to_networkx()
+        assert G.number_of_nodes() == 0 and not nx.is_frozen(G)
+
+    @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+    def test_fixtures(self, path: Path) -> None:
+        ds = load_dataset(path)
+        assert_same_graph(SupplyChain.from_dataset(ds).to_networkx(), by_methods(ds))
+
+    @settings(max_examples=150, deadline=None)
+    @given(datasets)
+    def test_generated(self, ds: Dataset) -> None:
+        assert_same_graph(SupplyChain.from_dataset(ds).to_networkx(), by_methods(ds))
+
+    def test_a_what_if_shows_lost_services(self) -> None:
+        chain = graph(**basic(services=[{"provider": "us", "product": "phone", "kind": "updates"}]))
+        G = apply_scenario(chain, Scenario(drop_suppliers=("us",)), LATER).to_networkx()
+        # us no longer supplies chip, and its updates to the phone are lost.
+        assert not G.has_edge("us", "chip") and G.edges["us", "phone", "SERVES:updates"]["lost"] is True
+
+    def test_networkx_algorithms_run_on_it(self) -> None:
+        # What the restricted maker cn's phone depends on, upstream: chip, and us that supplies it.
+        G = graph(**basic()).to_networkx()
+        assert nx.ancestors(G, "phone") >= {"chip", "us", "cn"}

@@ -1,0 +1,113 @@
+"""The engine: one evaluation of the rules on a date, and its fast path.
+
+``touched``: the engine evaluates only what a restricted party or a lost supply can
+touch; evaluating every product and supply must give the same impact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import given, settings
+
+from graphlib_trade.analysis import Evaluation, SupplyChain, evaluate, impact, whatif
+from graphlib_trade.analysis.engine import CauseKey
+from graphlib_trade.io import load_dataset
+from graphlib_trade.models import Dataset, Scenario, Status
+from tests.helpers import LATER, basic, company, graph, licence, supply
+from tests.strategies import datasets, days
+
+HUAWEI = Path(__file__).resolve().parents[2] / "fixtures" / "huawei_2019.yaml"
+# The module, not a function of the same name.
+engine_module = importlib.import_module("graphlib_trade.analysis.engine")
+
+
+class TestEvaluation:
+    def test_a_blocked_supply_and_its_cause(self) -> None:
+        # basic(): us (US) sells US-origin chip to cn, listed by el from 2019-05-16; the phone needs it.
+        run = Evaluation(graph(**basic()), LATER)
+        cause = CauseKey("el", "us", "chip", "cn", "supply")
+        assert run.active == ("el",) and run.parties == {"el": {"cn": ()}}
+        assert run.supply_blocks("us", "chip", "cn") == {cause}
+        assert run.available("chip", "cn") == {cause}
+        assert run.available("chip", "us") is None  # us is no restricted party
+        product = run.product("phone")
+        assert (product.status, product.lost_required, product.per_entry) == (
+            Status.BLOCKED,
+            ("chip",),
+            {"chip": frozenset({cause})},
+        )
+
+    def test_a_licence_lifts_the_cause_and_is_recorded(self) -> None:
+        chain = graph(**basic(licences=[licence("l", "el", components=["chip"])]))
+        run = Evaluation(chain, LATER)
+        cause = CauseKey("el", "us", "chip", "cn", "supply")
+        assert run.supply_blocks("us", "chip", "cn") == frozenset()
+        assert run.used_licences == {cause: {"l"}}
+        assert Evaluation(chain, LATER, licences=False).supply_blocks("us", "chip", "cn") == {cause}
+
+    def test_a_lifted_cause_counts_as_licensed(self) -> None:
+        cause = CauseKey("el", "us", "chip", "cn", "supply")
+        run = Evaluation(graph(**basic()), LATER, lifted=frozenset({cause}))
+        assert run.product("phone").status is Status.OK
+
+    def test_can_build_needs_every_required_part(self) -> None:
+        # cn also makes a board from chip; as a restricted party it cannot build it.
+        sections = basic(
+            components=[{"id": "board", "name": "board", "origin": "CN"}],
+            supplies=[supply("cn", "board")],
+            bom=[{"parent": "board", "component": "chip"}],
+        )
+        run = Evaluation(graph(**sections), LATER)
+        assert run.can_build("cn", "board") == {CauseKey("el", "us", "chip", "cn", "supply")}
+
+    def test_evaluate_leaves_what_nothing_touches_ok(self) -> None:
+        # A German maker's tablet needs a Japanese part from a Japanese supplier: no listing reaches it.
+        sections = basic(
+            companies=[company("de", "DE"), company("jp", "JP")],
+            components=[{"id": "panel", "name": "panel", "origin": "JP"}],
+            supplies=[supply("jp", "panel")],
+            products=[{"id": "tablet", "name": "tablet", "maker": "de"}],
+            bom=[{"parent": "tablet", "component": "panel"}],
+        )
+        run, products = evaluate(graph(**sections), LATER)
+        assert "tablet" not in run.touched and products["tablet"].status is Status.OK
+        assert products["phone"].status is Status.BLOCKED
+
+
+class TestTouched:
+    """Evaluating only what the restrictions can touch gives the impact of evaluating everything."""
+
+    @staticmethod
+    def everything(chain: SupplyChain, parties: object) -> set[str]:
+        return set(chain.components) | set(chain.products)
+
+    def assert_same(self, chain: SupplyChain, day: dt.date) -> None:
+        fast = impact(chain, day)
+        slow_chain = chain.changed()  # the same chain, nothing kept
+        with mock.patch.object(engine_module, "touched", self.everything):
+            slow = impact(slow_chain, day)
+        assert fast == slow
+
+    @pytest.mark.parametrize(
+        "day", [dt.date(2019, 5, 15), dt.date(2019, 5, 16), dt.date(2019, 9, 1), dt.date(2020, 9, 15)]
+    )
+    def test_huawei(self, day: dt.date) -> None:
+        self.assert_same(SupplyChain.from_dataset(load_dataset(HUAWEI)), day)
+
+    def test_a_component_left_without_a_supplier_blocks_what_needs_it(self) -> None:
+        # No restriction in force at all: only the lost supply can touch anything.
+        sections = basic()
+        sections["restrictions"] = []
+        changes, _, after = whatif(graph(**sections), Scenario(drop_suppliers=("us",)), LATER)
+        assert [(c.id, c.after.value) for c in changes.products] == [("phone", "blocked")]
+        assert after.products[0].lost_required == ("chip",)
+
+    @settings(max_examples=150, deadline=None)
+    @given(datasets, days)
+    def test_generated(self, ds: Dataset, day: dt.date) -> None:
+        self.assert_same(SupplyChain.from_dataset(ds), day)
