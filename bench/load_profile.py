@@ -34,9 +34,8 @@ CYPHER = Path(__file__).resolve().parent / "cypher"
 def main() -> None:
     import neo4j
     from graphlib_trade.generate import generate
-    from graphlib_trade.localserver import LocalServer, default_home
     from graphlib_trade.models import parse_dataset
-    from graphlib_trade.store import BATCH_SIZE, Connection, Store, load_rows
+    from graphlib_trade.store import BATCH_SIZE, Connection, LocalServer, Store, default_home, load_rows
 
     nodes = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     ds = parse_dataset(generate(nodes, seed=1), "generated")

@@ -13,10 +13,9 @@ import gc
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -32,9 +31,23 @@ from graphlib_trade.analysis import (
     timeline,
     whatif,
 )
-from graphlib_trade.errors import AnalysisError, DataError, GraphlibTradeError, ScenarioError, StoreError
-from graphlib_trade.io import load_dataset, load_scenario, write_text_atomic
-from graphlib_trade.models import SECTIONS, Dataset, Grant, ImpactResult, Scenario, parse_dataset
+from graphlib_trade.errors import AnalysisError, GraphlibTradeError, ScenarioError
+from graphlib_trade.files import write_text_atomic
+from graphlib_trade.models import (
+    SECTIONS,
+    Dataset,
+    Explanation,
+    Grant,
+    ImpactResult,
+    Ranking,
+    Scenario,
+    ScenarioDiff,
+    Timeline,
+    WhatIfReport,
+    common_day,
+    parse_dataset,
+)
+from graphlib_trade.sources import FORMS, dump_dataset, form_of, load_dataset, load_scenario, write_dataset
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -91,53 +104,43 @@ def _checked_file(path: str) -> Dataset:
 
 
 def _local_server() -> Any:
-    from graphlib_trade.localserver import LocalServer
+    from graphlib_trade.store import LocalServer
 
     return LocalServer.from_env()
+
+
+def _notice(line: str) -> None:
+    click.echo(f"graphlib-trade: {line}", err=True)
 
 
 def _open_store() -> Any:
     from graphlib_trade.store import Store, connection_from_env
 
-    return Store(connection_from_env())
+    return Store(connection_from_env(), notice=_notice)
 
 
-def _source(data: str | None) -> tuple[Dataset, str]:
+def _source(data: str | None, allow_partial: bool = False) -> tuple[Dataset, str]:
     """The dataset and a name for it: the file, or the Neo4j store when no file is given."""
     if data is not None:
         return load_dataset(data), data
-    from graphlib_trade.store import describe_load
-
     with _open_store() as store:
-        dataset = store.pull()
-        for entry in store.incomplete_loads():
-            warning = f"{describe_load(entry)}; run it again to complete it"
-            click.echo(f"graphlib-trade: warning: {warning}", err=True)
-        return dataset, store.source
+        return store.pull(allow_partial=allow_partial), store.source
 
 
-def _chain(data: str | None) -> tuple[SupplyChain, str]:
+def _chain(data: str | None, allow_partial: bool = False) -> tuple[SupplyChain, str]:
     """The supply chain and a name for its source."""
-    dataset, source = _source(data)
+    dataset, source = _source(data, allow_partial)
     with _about(source):
         return SupplyChain.from_dataset(dataset), source
 
 
-def _render(
-    renderers: dict[str, Callable[..., str]], fmt: str, result: Any, output: str | None = None
-) -> None:
+def _render(fmt: str, result: Any, output: str | None = None) -> None:
     """Render ``result`` to stdout, or to ``output`` (written whole, atomically)."""
-    if fmt == "table":
-        text = renderers[fmt](result, width=_width(), color=_color() and output is None)
-    else:
-        text = renderers[fmt](result)
+    text = report.render(fmt, result, width=_width(), color=_color() and output is None)
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            write_text_atomic(output, text)
-        except OSError as exc:
-            raise ScenarioError(f"--output {output}: cannot write: {exc.strerror}") from None
+        write_text_atomic(output, text)
         click.echo(f"Wrote {output}", err=True)
 
 
@@ -167,9 +170,10 @@ as_of_option = click.option(
 )
 
 
-def format_option(formats: Iterable[str]) -> Callable[[F], F]:
+def format_option(kind: type) -> Callable[[F], F]:
+    """``--format`` with the names of the formats that can show a ``kind`` result."""
     return click.option(
-        "--format", "fmt", type=click.Choice(list(formats)), default="table", show_default=True
+        "--format", "fmt", type=click.Choice(report.formats_for(kind)), default="table", show_default=True
     )
 
 
@@ -178,6 +182,11 @@ output_option = click.option(
 )
 ignore_licences_option = click.option(
     "--ignore-licences", is_flag=True, help="Evaluate as if no licence existed."
+)
+allow_partial_option = click.option(
+    "--allow-partial",
+    is_flag=True,
+    help="Analyse the Neo4j graph even if its last load was interrupted (refused otherwise).",
 )
 
 
@@ -195,8 +204,9 @@ def cli() -> None:
 @data_option
 @as_of_option
 @ignore_licences_option
-@format_option(report.IMPACT_RENDERERS)
+@format_option(ImpactResult)
 @output_option
+@allow_partial_option
 @click.option(
     "--write-back",
     is_flag=True,
@@ -209,15 +219,16 @@ def impact_cmd(
     ignore_licences: bool,
     fmt: str,
     output: str | None,
+    allow_partial: bool,
     write_back: bool,
 ) -> None:
     """Status of every product and end user on a date."""
-    chain, source = _chain(data)
+    chain, source = _chain(data, allow_partial)
     with _about(source):
         result = impact(chain, as_of or dt.date.today(), ignore_licences=ignore_licences)
     if write_back:
         _write_back(result)
-    _render(report.IMPACT_RENDERERS, fmt, result, output)
+    _render(fmt, result, output)
 
 
 def _write_back(result: ImpactResult) -> None:
@@ -252,8 +263,9 @@ def _write_back(result: ImpactResult) -> None:
     "--drop-supplier", multiple=True, metavar="COMPANY", help="Remove COMPANY's supplies and services."
 )
 @ignore_licences_option
-@format_option(report.WHATIF_RENDERERS)
+@format_option(WhatIfReport)
 @output_option
+@allow_partial_option
 @_fail_cleanly
 def whatif_cmd(
     data: str | None,
@@ -265,6 +277,7 @@ def whatif_cmd(
     ignore_licences: bool,
     fmt: str,
     output: str | None,
+    allow_partial: bool,
 ) -> None:
     """What changes against the data as it is, under added restrictions, licences or disruptions.
 
@@ -275,21 +288,16 @@ def whatif_cmd(
         grants = tuple(Grant.parse(g) for g in grant)
     except ValueError as exc:
         raise ScenarioError(f"--grant: {exc}") from None
-    scenario = load_scenario(scenario_path) if scenario_path else Scenario()
-    scenario = scenario.model_copy(
-        update={
-            "restrict": scenario.restrict + restrict,
-            "grant": scenario.grant + grants,
-            "drop_suppliers": scenario.drop_suppliers + drop_supplier,
-        }
-    )
-    day = as_of or scenario.as_of or dt.date.today()
-    chain, source = _chain(data)
+    base = load_scenario(scenario_path) if scenario_path else Scenario()
+    scenario = base.with_flags(restrict, grants, drop_supplier)
+    day = scenario.day(as_of)
+    chain, source = _chain(data, allow_partial)
     with _about(source), _scenario_file(scenario_path):
         applied = apply_scenario(chain, scenario, day, flags=scenario_path is None)
         changes, _, after = whatif(chain, scenario, day, ignore_licences=ignore_licences, applied=applied)
+        # The briefing (html) also shows the timeline under the scenario.
         tl = timeline(applied) if fmt == "html" else None
-    _render(report.WHATIF_RENDERERS, fmt, report.WhatIfView(changes, after, tl), output)
+    _render(fmt, WhatIfReport(changes=changes, after=after, timeline=tl), output)
 
 
 @cli.command("diff")
@@ -297,7 +305,7 @@ def whatif_cmd(
 @click.argument("scenario_b", type=click.Path(dir_okay=False))
 @data_option
 @as_of_option
-@format_option(report.DIFF_RENDERERS)
+@format_option(ScenarioDiff)
 @output_option
 @_fail_cleanly
 def diff_cmd(
@@ -308,11 +316,7 @@ def diff_cmd(
     The date is --as-of, else the scenarios' own as_of (they must agree), else today.
     """
     a, b = load_scenario(scenario_a), load_scenario(scenario_b)
-    if as_of is None and a.as_of and b.as_of and a.as_of != b.as_of:
-        raise ScenarioError(
-            f"{scenario_a} is as of {a.as_of} but {scenario_b} is as of {b.as_of}: choose one with --as-of"
-        )
-    day = as_of or a.as_of or b.as_of or dt.date.today()
+    day = common_day((scenario_a, a), (scenario_b, b), as_of)
     chain, source = _chain(data)
     # Each applied (and checked) on its own, so that an error names the file it comes from.
     with _about(source), _scenario_file(scenario_a):
@@ -321,14 +325,14 @@ def diff_cmd(
         under_b = apply_scenario(chain, b, day)
     with _about(source):
         result = diff_scenarios(chain, a, b, day, applied=(under_a, under_b))
-    _render(report.DIFF_RENDERERS, fmt, result, output)
+    _render(fmt, result, output)
 
 
 @cli.command("explain")
 @click.argument("item")
 @data_option
 @as_of_option
-@format_option(report.EXPLAIN_RENDERERS)
+@format_option(Explanation)
 @output_option
 @_fail_cleanly
 def explain_cmd(item: str, data: str | None, as_of: dt.date | None, fmt: str, output: str | None) -> None:
@@ -341,7 +345,7 @@ def explain_cmd(item: str, data: str | None, as_of: dt.date | None, fmt: str, ou
     chain, source = _chain(data)
     with _about(source):
         result = explain(chain, item, as_of or dt.date.today())
-    _render(report.EXPLAIN_RENDERERS, fmt, result, output)
+    _render(fmt, result, output)
 
 
 @cli.command("rank")
@@ -349,7 +353,7 @@ def explain_cmd(item: str, data: str | None, as_of: dt.date | None, fmt: str, ou
 @data_option
 @as_of_option
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows to show.")
-@format_option(report.RANK_RENDERERS)
+@format_option(Ranking)
 @output_option
 @_fail_cleanly
 def rank_cmd(
@@ -364,7 +368,7 @@ def rank_cmd(
     chain, source = _chain(data)
     with _about(source):
         result = rank(chain, kind, as_of or dt.date.today(), top=top)  # type: ignore[arg-type]
-    _render(report.RANK_RENDERERS, fmt, result, output)
+    _render(fmt, result, output)
 
 
 @cli.command("timeline")
@@ -379,7 +383,7 @@ def rank_cmd(
 @click.option(
     "--to", "end", callback=_parse_date, metavar="DATE", help="Last day (default: the last window date)."
 )
-@format_option(report.TIMELINE_RENDERERS)
+@format_option(Timeline)
 @output_option
 @_fail_cleanly
 def timeline_cmd(
@@ -391,7 +395,7 @@ def timeline_cmd(
     chain, source = _chain(data)
     with _about(source):
         result = timeline(chain, start, end)
-    _render(report.TIMELINE_RENDERERS, fmt, result, output)
+    _render(fmt, result, output)
 
 
 @cli.command("validate")
@@ -413,8 +417,13 @@ def validate_cmd(path: str) -> None:
     help="Import offline with neo4j-admin into the local server's empty database (fastest for big files).",
 )
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=5000, show_default=True)
+@click.option(
+    "--empty-only",
+    is_flag=True,
+    help="Refuse, writing nothing, unless the database is empty (for a database not only yours).",
+)
 @_fail_cleanly
-def load_cmd(path: str, replace: bool, bulk: bool, batch_size: int) -> None:
+def load_cmd(path: str, replace: bool, bulk: bool, batch_size: int, empty_only: bool) -> None:
     """Load a data file or CSV folder into Neo4j (idempotent; safe to re-run after a crash).
 
     The whole file is validated first: a bad file writes nothing.
@@ -442,7 +451,14 @@ def load_cmd(path: str, replace: bool, bulk: bool, batch_size: int) -> None:
                 tasks[section] = bar.add_task(section, total=max(total, 1))
             bar.update(tasks[section], completed=done if total else 1)
 
-        sent = store.load(dataset, replace=replace, batch_size=batch_size, progress=progress, source=path)
+        sent = store.load(
+            dataset,
+            replace=replace,
+            batch_size=batch_size,
+            progress=progress,
+            source=path,
+            empty_only=empty_only,
+        )
         counts = store.counts()
     removed = f", removed {sent['removed']} stale" if replace else ""
     click.echo(
@@ -452,17 +468,11 @@ def load_cmd(path: str, replace: bool, bulk: bool, batch_size: int) -> None:
 
 
 def _bulk_load(path: str, dataset: Dataset, replace: bool) -> None:
-    from graphlib_trade.store import bulk_load
+    from graphlib_trade.store import bulk_load, bulk_server
 
     if replace:
         raise click.UsageError("--bulk imports into an empty database; --replace has nothing to replace")
-    if os.environ.get("NEO4J_URI"):
-        raise StoreError(
-            "--bulk imports offline into the local server's files; with NEO4J_URI set, use `load` "
-            "(online), or run neo4j-admin database import on that server with a CSV folder from "
-            "`graphlib-trade export --format csv`"
-        )
-    server = _local_server()
+    server = bulk_server()
     click.echo(f"Bulk import of {path} into the local server (it restarts) ...", err=True)
     stats = bulk_load(dataset, server)
     click.echo(
@@ -478,36 +488,22 @@ def _stderr_console() -> Any:
 
 
 @cli.command("export")
-@click.option(
-    "--format", "fmt", type=click.Choice(["yaml", "json", "csv"]), default="yaml", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(FORMS), default="yaml", show_default=True)
 @click.option(
     "-o", "--out", "out", type=click.Path(), help="Write here (a folder for csv) instead of stdout."
 )
+@allow_partial_option
 @_fail_cleanly
-def export_cmd(fmt: str, out: str | None) -> None:
+def export_cmd(fmt: str, out: str | None, allow_partial: bool) -> None:
     """Print or write the Neo4j graph as a data file (or a CSV folder with neo4j-admin headers)."""
+    if fmt == "csv" and out is None:
+        raise click.UsageError("--format csv writes a folder: give it with --out")
     with _open_store() as store:
-        dataset = store.pull()
-    _write_dataset(dataset, fmt, out)
-
-
-def _write_dataset(dataset: Dataset, fmt: str, out: str | None) -> None:
-    from graphlib_trade.csvio import write_csv_folder
-    from graphlib_trade.io import dump_dataset
-
-    if fmt == "csv":
-        if out is None:
-            raise click.UsageError("--format csv writes a folder: give it with --out")
-        write_csv_folder(dataset, out)
-    elif out is None:
+        dataset = store.pull(allow_partial=allow_partial)
+    if out is None:
         click.echo(dump_dataset(dataset, fmt), nl=False)
         return
-    else:
-        try:
-            write_text_atomic(out, dump_dataset(dataset, fmt))
-        except OSError as exc:
-            raise DataError(out, [f"cannot write: {exc.strerror}"]) from None
+    write_dataset(dataset, fmt, out)
     click.echo(f"Wrote {out}", err=True)
 
 
@@ -524,7 +520,7 @@ def _write_dataset(dataset: Dataset, fmt: str, out: str | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["yaml", "json", "csv"]),
+    type=click.Choice(FORMS),
     default=None,
     help="Default: from --out's suffix (.json, .yaml/.yml; anything else is a CSV folder).",
 )
@@ -533,11 +529,9 @@ def generate_cmd(nodes: int, seed: int, out: str, fmt: str | None) -> None:
     """Write a synthetic supply chain (tiered BOMs, power-law suppliers, ownership, licences)."""
     from graphlib_trade.generate import generate
 
-    if fmt is None:
-        suffix = Path(out).suffix.lower()
-        fmt = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}.get(suffix, "csv")
     dataset = parse_dataset(generate(nodes, seed=seed), f"generate --nodes {nodes} --seed {seed}")
-    _write_dataset(dataset, fmt, out)
+    write_dataset(dataset, fmt or form_of(out), out)
+    click.echo(f"Wrote {out}", err=True)
 
 
 @cli.group("server")
@@ -560,10 +554,14 @@ def server_stop() -> None:
 
 
 @server_group.command("status")
+@click.option(
+    "--password-file", is_flag=True, help="Print where the password is kept (never the password itself)."
+)
 @_fail_cleanly
-def server_status() -> None:
+def server_status(password_file: bool) -> None:
     """Say whether the local server runs."""
-    click.echo(_local_server().status())
+    server = _local_server()
+    click.echo(server.password_file if password_file else server.status())
 
 
 @server_group.command("install")

@@ -56,3 +56,9 @@ class RenderError(GraphlibTradeError):
     """An output format cannot be produced here (e.g. SVG without Graphviz's ``dot``)."""
 
     exit_code = 5
+
+
+class OutputError(GraphlibTradeError):
+    """An output file (``-o``, ``--out``) cannot be written; nothing is left half-written."""
+
+    exit_code = 5

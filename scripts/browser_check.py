@@ -1,6 +1,7 @@
 """Check Neo4j Browser on the local server in a real headless Chromium.
 
-Loads the Huawei case, writes back the statuses of 15 Sep 2020, logs in to Browser,
+Runs on the demo's own local instance (``run-demo``, Bolt 7690, Browser 7477), never on the
+analyst's.  Loads the Huawei case, writes back the statuses of 15 Sep 2020, logs in to Browser,
 applies ``cypher/browser/style.grass``, runs ``01_impact_overview.cypher`` and then:
 
 * counts the product and end-user circles Browser drew in each status colour and
@@ -59,7 +60,22 @@ def grass_colours() -> dict[str, str]:
     return out
 
 
+#: The demo's own instance: the analyst's graph (instance ``run``, 7687/7474) is never touched.
+DEMO = {
+    "GRAPHLIB_TRADE_NEO4J_INSTANCE": "run-demo",
+    "GRAPHLIB_TRADE_BOLT_PORT": "7690",
+    "GRAPHLIB_TRADE_HTTP_PORT": "7477",
+}
+
+
 def main() -> int:
+    if os.environ.get("NEO4J_URI"):
+        print("browser-check runs on its own local instance: unset NEO4J_URI", file=sys.stderr)
+        return 2
+    os.environ.update(DEMO)
+    from graphlib_trade.store import LocalServer
+
+    server = LocalServer.from_env()
     subprocess.run([GT, "server", "start"], check=True)
     subprocess.run([GT, "load", DATA, "--replace"], check=True)
     result = subprocess.run(
@@ -75,7 +91,7 @@ def main() -> int:
 
     from playwright.sync_api import sync_playwright
 
-    password = (ROOT / "neo4j" / "run" / "password").read_text().strip()
+    password = server.password() or ""
     grass = " ".join((ROOT / "cypher" / "browser" / "style.grass").read_text().split())
     query = " ".join(
         line
@@ -86,10 +102,10 @@ def main() -> int:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto("http://127.0.0.1:7474/browser/")
+        page.goto(server.browser_url)
         page.wait_for_selector("[data-testid=connect]", timeout=60_000)
         page.select_option("select", "bolt://")
-        page.fill("[data-testid=boltaddress]", "127.0.0.1:7687")
+        page.fill("[data-testid=boltaddress]", f"127.0.0.1:{server.bolt_port}")
         page.fill("[data-testid=username]", "neo4j")
         page.fill("[data-testid=password]", password)
         page.click("[data-testid=connect]")

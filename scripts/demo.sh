@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Huawei 2019 case end to end through Neo4j: load, impact over time, what-if, write-back,
 # explain, rank, timeline, scenario files and pictures.
-# Uses NEO4J_URI/NEO4J_USER/NEO4J_PASSWORD when set, else starts the local server.
+# It never touches the analyst's own graph: without NEO4J_URI it runs its own local instance
+# (run-demo, Bolt 7690, Browser 7477); with NEO4J_URI it loads only into an empty database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GT=.venv/bin/graphlib-trade
@@ -11,15 +12,18 @@ export COLUMNS="${COLUMNS:-150}"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 if [ -z "${NEO4J_URI:-}" ]; then
-  step "Neo4j: local server (Neo4j Community from Maven Central)"
+  export GRAPHLIB_TRADE_NEO4J_INSTANCE=run-demo GRAPHLIB_TRADE_BOLT_PORT=7690 GRAPHLIB_TRADE_HTTP_PORT=7477
+  step "Neo4j: the demo's own local instance (Neo4j Community from Maven Central; yours is left alone)"
   $GT server start
+  LOAD=(--replace)  # its own instance: replacing the demo's previous load is safe
 else
-  step "Neo4j: using NEO4J_URI=${NEO4J_URI}"
+  step "Neo4j: using NEO4J_URI=${NEO4J_URI} (the demo loads only into an empty database)"
+  LOAD=(--empty-only)
 fi
 
-step "Validate and load the Huawei 2019 case into Neo4j (idempotent; --replace keeps it exact)"
+step "Validate and load the Huawei 2019 case into Neo4j (idempotent)"
 $GT validate "$DATA"
-$GT load "$DATA" --replace
+$GT load "$DATA" "${LOAD[@]}"
 
 step "16 May 2019: Huawei and affiliates on the Entity List, before any licence (read from Neo4j)"
 $GT impact --as-of 2019-05-17
@@ -60,11 +64,13 @@ $GT whatif --scenario fixtures/scenarios/no_fdpr_second_source.yaml --format htm
 
 step "Explore it in Neo4j Browser"
 if [ -z "${NEO4J_URI:-}" ]; then
+  PASSWORD_FILE=$($GT server status --password-file)
   cat <<TXT
-Open http://127.0.0.1:7474/browser/ and connect to bolt://127.0.0.1:7687 as user neo4j;
-the password is in neo4j/run/password (readable only by you).  The statuses of 15 Sep 2020
+Open http://127.0.0.1:7477/browser/ and connect to bolt://127.0.0.1:7690 as user neo4j;
+the password is in $PASSWORD_FILE (readable only by you).  The statuses of 15 Sep 2020
 are written on the nodes (impact_status): paste the queries from cypher/browser/ and drag
-cypher/browser/style.grass onto Browser to colour them.  Stop the server with: make neo4j-stop
+cypher/browser/style.grass onto Browser to colour them.  This is the demo's own instance;
+stop it with: GRAPHLIB_TRADE_NEO4J_INSTANCE=run-demo GRAPHLIB_TRADE_BOLT_PORT=7690 $GT server stop
 TXT
 else
   echo "Open Neo4j Browser on your server; the statuses are on the nodes as impact_status."

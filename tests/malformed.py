@@ -11,9 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from graphlib_trade.csvio import write_csv_folder
 from graphlib_trade.generate import generate
-from graphlib_trade.io import load_dataset, read_raw
+from graphlib_trade.sources import load_dataset, read_raw, write_csv_folder
 
 ROOT = Path(__file__).parent.parent
 SOURCE = ROOT / "fixtures" / "small" / "multi_tier.yaml"

@@ -407,3 +407,43 @@ class TestScenarioCommands:
         assert "No FDPR; Lumentum qualified for the TaiShan server" in page
         assert "Timeline" in page and "What changes" in page
         assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing fetched from elsewhere
+
+
+class TestOutputFiles:
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["impact", "--data", HUAWEI, "--as-of", "2019-05-20", "--format", "json"],
+            ["whatif", "--data", HUAWEI, "--as-of", "2019-05-20", "--restrict", "google"],
+            ["generate", "--nodes", "50"],
+        ],
+        ids=["impact", "whatif", "generate"],
+    )
+    def test_an_unwritable_output_is_one_error_of_the_output_layer(
+        self, tmp_path: Path, args: list[str]
+    ) -> None:
+        # The folder the output should go into does not exist: every command says so the same way.
+        out = tmp_path / "no-such-folder" / "out.json"
+        flag = "--out" if args[0] == "generate" else "-o"
+        r = run(*args, flag, str(out))
+        assert r.exit_code == 5, r.output
+        assert f"graphlib-trade: error: {out}: cannot write: No such file or directory" in r.output
+        assert not out.parent.exists()
+
+    def test_csv_folder_over_a_stranger_is_refused(self, tmp_path: Path) -> None:
+        out = tmp_path / "data"
+        out.mkdir()
+        (out / "mine.txt").write_text("keep")
+        r = run("generate", "--nodes", "50", "--out", str(out))
+        assert r.exit_code == 5 and "holds other files (mine.txt); refusing to replace it" in r.output
+        assert sorted(p.name for p in out.iterdir()) == ["mine.txt"]
+
+
+class TestServerStatus:
+    def test_password_file_is_named_never_shown(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("GRAPHLIB_TRADE_NEO4J_HOME", str(tmp_path))
+        monkeypatch.setenv("GRAPHLIB_TRADE_NEO4J_INSTANCE", "run-x")
+        r = run("server", "status", "--password-file")
+        assert (r.exit_code, r.output) == (0, f"{tmp_path / 'run-x' / 'password'}\n")

@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 
-from graphlib_trade import report
 from graphlib_trade.analysis import diff_scenarios, explain, impact, rank, reach, timeline, whatif
-from graphlib_trade.io import load_dataset, load_scenario
 from graphlib_trade.models import Dataset, Grant, Scenario
+from graphlib_trade.report.json import as_json
+from graphlib_trade.sources import load_dataset, load_scenario
 from tests.golden_api import chain_of, timeline_under
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,32 +70,32 @@ def outputs(path: Path) -> dict[str, str]:
     ds = load_dataset(path)
     G = chain_of(ds)
     dates = _dates(ds)
-    out: dict[str, str] = {"timeline": report.timeline_json(timeline(G))}
+    out: dict[str, str] = {"timeline": as_json(timeline(G))}
     items = sorted([p.id for p in ds.products] + [u.id for u in ds.end_users])
     for day in dates:
         d = day.isoformat()
-        out[f"impact {d}"] = report.impact_json(impact(G, day))
-        out[f"impact {d} bare"] = report.impact_json(impact(G, day, ignore_licences=True))
+        out[f"impact {d}"] = as_json(impact(G, day))
+        out[f"impact {d} bare"] = as_json(impact(G, day, ignore_licences=True))
         out[f"reach {d}"] = json.dumps(reach(G, day))
         for kind in ("suppliers", "components", "countries"):
-            out[f"rank {kind} {d}"] = report.rank_json(rank(G, kind, day))  # type: ignore[arg-type]
+            out[f"rank {kind} {d}"] = as_json(rank(G, kind, day))  # type: ignore[arg-type]
         for item in items:
-            out[f"explain {item} {d}"] = report.explain_json(explain(G, item, day))
+            out[f"explain {item} {d}"] = as_json(explain(G, item, day))
     last = dates[-1]
     for name, scenario in _scenarios(ds):
         for day in (dates[len(dates) // 2], last):
             changes, _, after = whatif(G, scenario, day)
-            out[f"whatif {name} {day}"] = report.whatif_json(changes) + report.impact_json(after)
+            out[f"whatif {name} {day}"] = as_json(changes) + as_json(after)
     if path.name == "huawei_2019.yaml":
         loaded = [load_scenario(p) for p in SCENARIOS]
         for p, scenario in zip(SCENARIOS, loaded, strict=True):
             for day in (scenario.as_of or last, dt.date(2019, 6, 1)):
                 changes, _, after = whatif(G, scenario, day)
-                out[f"whatif {p.name} {day}"] = report.whatif_json(changes) + report.impact_json(after)
-                out[f"timeline {p.name} {day}"] = report.timeline_json(timeline_under(G, scenario, day))
+                out[f"whatif {p.name} {day}"] = as_json(changes) + as_json(after)
+                out[f"timeline {p.name} {day}"] = as_json(timeline_under(G, scenario, day))
         for a, b in itertools.pairwise(loaded):
             day = a.as_of or last
-            out[f"diff {a.label} {b.label}"] = report.diff_json(diff_scenarios(G, a, b, day))
+            out[f"diff {a.label} {b.label}"] = as_json(diff_scenarios(G, a, b, day))
     return out
 
 

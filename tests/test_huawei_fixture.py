@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graphlib_trade.analysis import SupplyChain, impact
-from graphlib_trade.io import load_dataset
+from graphlib_trade.sources import load_dataset
 from tests.helpers import statuses
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "huawei_2019.yaml"

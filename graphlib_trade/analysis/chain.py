@@ -29,6 +29,7 @@ from graphlib_trade.models import (
     Licence,
     Product,
     Restriction,
+    parse_dataset,
 )
 
 #: Node kinds of :meth:`SupplyChain.to_networkx` (and of :meth:`SupplyChain.kind_of`).
@@ -327,6 +328,36 @@ class SupplyChain:
                 G.add_edge(sv.provider, product, key=SERVES_PREFIX + sv.kind, **attrs)
         G.add_edges_from((user, p, USES) for user, used in self.uses.items() for p in used)
         return G
+
+
+def listing_example() -> SupplyChain:
+    """The smallest listing case, for examples (as ``networkx.path_graph`` is for networkx's).
+
+    ``us-co`` (US) supplies a US-origin ``chip`` to ``maker`` (CN), whose ``phone`` needs
+    it and which ``carrier`` uses; restriction ``el`` lists ``maker`` from 2019-05-16.
+
+    >>> chain = listing_example()
+    >>> chain.suppliers["chip"], chain.restrictions["el"].targets, chain.uses["carrier"]
+    (('us-co',), ('maker',), ('phone',))
+    """
+    return SupplyChain.from_dataset(
+        parse_dataset(
+            {
+                "companies": [
+                    {"id": "us-co", "name": "US Co", "country": "US"},
+                    {"id": "maker", "name": "Maker", "country": "CN"},
+                ],
+                "components": [{"id": "chip", "name": "Chip", "origin": "US"}],
+                "supplies": [{"supplier": "us-co", "component": "chip"}],
+                "products": [{"id": "phone", "name": "Phone", "maker": "maker"}],
+                "bom": [{"parent": "phone", "component": "chip"}],
+                "end_users": [{"id": "carrier", "name": "Carrier"}],
+                "uses": [{"user": "carrier", "product": "phone"}],
+                "restrictions": [{"id": "el", "targets": ["maker"], "effective_from": "2019-05-16"}],
+            },
+            "listing example",
+        )
+    )
 
 
 def _fields(entry: Any, drop: Iterable[str]) -> dict[str, Any]:

@@ -394,16 +394,8 @@ def evaluate(
 
     Examples
     --------
-    >>> from graphlib_trade.models import parse_dataset
-    >>> chain = SupplyChain.from_dataset(parse_dataset({
-    ...     "companies": [{"id": "us-co", "name": "US Co", "country": "US"},
-    ...                   {"id": "maker", "name": "Maker", "country": "CN"}],
-    ...     "components": [{"id": "chip", "name": "Chip", "origin": "US"}],
-    ...     "supplies": [{"supplier": "us-co", "component": "chip"}],
-    ...     "products": [{"id": "phone", "name": "Phone", "maker": "maker"}],
-    ...     "bom": [{"parent": "phone", "component": "chip"}],
-    ...     "restrictions": [{"id": "el", "targets": ["maker"], "effective_from": "2019-05-16"}],
-    ... }, "example"))
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
     >>> run, products = evaluate(chain, dt.date(2019, 6, 1))
     >>> products["phone"].status.value, sorted(products["phone"].causes)[0].supplier, run.active
     ('blocked', 'us-co', ('el',))

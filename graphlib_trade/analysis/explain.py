@@ -71,16 +71,8 @@ def explain(chain: SupplyChain, item: str, as_of: dt.date) -> Explanation:
 
     Examples
     --------
-    >>> from graphlib_trade.models import parse_dataset
-    >>> chain = SupplyChain.from_dataset(parse_dataset({
-    ...     "companies": [{"id": "us-co", "name": "US Co", "country": "US"},
-    ...                   {"id": "maker", "name": "Maker", "country": "CN"}],
-    ...     "components": [{"id": "chip", "name": "Chip", "origin": "US"}],
-    ...     "supplies": [{"supplier": "us-co", "component": "chip"}],
-    ...     "products": [{"id": "phone", "name": "Phone", "maker": "maker"}],
-    ...     "bom": [{"parent": "phone", "component": "chip"}],
-    ...     "restrictions": [{"id": "el", "targets": ["maker"], "effective_from": "2019-05-16"}],
-    ... }, "example"))
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
     >>> first = explain(chain, "phone", dt.date(2019, 6, 1)).products[0].reasons[0].chains[0]
     >>> first.cause.restriction, first.cause.supplier, first.path, first.subject
     ('el', 'us-co', ('chip', 'phone'), 'US origin')

@@ -39,17 +39,8 @@ def impact(chain: SupplyChain, as_of: dt.date, *, ignore_licences: bool = False)
     Examples
     --------
     >>> import datetime as dt
-    >>> from graphlib_trade.models import parse_dataset
-    >>> from graphlib_trade.analysis.chain import SupplyChain
-    >>> chain = SupplyChain.from_dataset(parse_dataset({
-    ...     "companies": [{"id": "us-co", "name": "US Co", "country": "US"},
-    ...                   {"id": "maker", "name": "Maker", "country": "CN"}],
-    ...     "components": [{"id": "chip", "name": "Chip", "origin": "US"}],
-    ...     "supplies": [{"supplier": "us-co", "component": "chip"}],
-    ...     "products": [{"id": "phone", "name": "Phone", "maker": "maker"}],
-    ...     "bom": [{"parent": "phone", "component": "chip"}],
-    ...     "restrictions": [{"id": "el", "targets": ["maker"], "effective_from": "2019-05-16"}],
-    ... }, "example"))
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
     >>> impact(chain, dt.date(2019, 5, 15)).products[0].status.value
     'ok'
     >>> impact(chain, dt.date(2019, 5, 16)).products[0].status.value

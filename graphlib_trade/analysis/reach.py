@@ -54,19 +54,8 @@ def reach(chain: SupplyChain, as_of: dt.date) -> tuple[tuple[str, ...], tuple[st
     Examples
     --------
     >>> import datetime as dt
-    >>> from graphlib_trade.models import parse_dataset
-    >>> chain = SupplyChain.from_dataset(parse_dataset({
-    ...     "companies": [{"id": "fab", "name": "Fab", "country": "CN"},
-    ...                   {"id": "oem", "name": "OEM", "country": "TW"}],
-    ...     "components": [{"id": "soc", "name": "SoC", "origin": "CN"}],
-    ...     "supplies": [{"supplier": "fab", "component": "soc"}],
-    ...     "products": [{"id": "phone", "name": "Phone", "maker": "oem"},
-    ...                  {"id": "tv", "name": "TV", "maker": "oem"}],
-    ...     "bom": [{"parent": "phone", "component": "soc"}],
-    ...     "end_users": [{"id": "carrier", "name": "Carrier"}],
-    ...     "uses": [{"user": "carrier", "product": "phone"}],
-    ...     "restrictions": [{"id": "el", "targets": ["fab"], "effective_from": "2019-05-16"}],
-    ... }, "example"))
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
     >>> reach(chain, dt.date(2019, 5, 16))
     (('phone',), ('carrier',))
     >>> reach(chain, dt.date(2019, 5, 15))

@@ -345,18 +345,11 @@ def whatif(
 
     Examples
     --------
-    >>> from graphlib_trade.models import parse_dataset
-    >>> chain = SupplyChain.from_dataset(parse_dataset({
-    ...     "companies": [{"id": "us-co", "name": "US Co", "country": "US"},
-    ...                   {"id": "maker", "name": "Maker", "country": "CN"}],
-    ...     "components": [{"id": "chip", "name": "Chip", "origin": "US"}],
-    ...     "supplies": [{"supplier": "us-co", "component": "chip"}],
-    ...     "products": [{"id": "phone", "name": "Phone", "maker": "maker"}],
-    ...     "bom": [{"parent": "phone", "component": "chip"}],
-    ... }, "example"))
-    >>> changes, _, _ = whatif(chain, Scenario(restrict=("maker",)), dt.date(2020, 1, 1))
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
+    >>> changes, _, _ = whatif(chain, Scenario(grant=(Grant.parse("us-co:chip:maker"),)), dt.date(2020, 1, 1))
     >>> [(c.id, c.before.value, c.after.value) for c in changes.products]
-    [('phone', 'ok', 'blocked')]
+    [('phone', 'blocked', 'at_risk')]
     """
     if applied is None:
         applied = apply_scenario(chain, scenario, as_of, flags=flags)

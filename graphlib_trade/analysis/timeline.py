@@ -21,13 +21,11 @@ def window_dates(chain: SupplyChain) -> dict[dt.date, list[str]]:
 
     Examples
     --------
-    >>> from graphlib_trade.models import parse_dataset
-    >>> chain = SupplyChain.from_dataset(parse_dataset({
-    ...     "companies": [{"id": "hw", "name": "Huawei", "country": "CN"}],
-    ...     "restrictions": [{"id": "el", "targets": ["hw"], "effective_from": "2019-05-16"}],
-    ...     "licences": [{"id": "tgl", "restriction": "el", "valid_from": "2019-05-20",
-    ...                   "valid_until": "2019-08-19"}],
-    ... }, "example"))
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> from graphlib_trade.analysis.scenario import apply_scenario
+    >>> tgl = {"id": "tgl", "restriction": "el", "valid_from": "2019-05-20", "valid_until": "2019-08-19"}
+    >>> chain = apply_scenario(listing_example(), Scenario.model_validate({"add": {"licences": [tgl]}}),
+    ...                        dt.date(2019, 5, 20))
     >>> sorted(window_dates(chain).items())  # doctest: +NORMALIZE_WHITESPACE
     [(datetime.date(2019, 5, 16), ['restriction el starts']),
      (datetime.date(2019, 5, 20), ['licence tgl starts']),
@@ -83,17 +81,8 @@ def timeline(chain: SupplyChain, start: dt.date | None = None, end: dt.date | No
 
     Examples
     --------
-    >>> from graphlib_trade.models import parse_dataset
-    >>> chain = SupplyChain.from_dataset(parse_dataset({
-    ...     "companies": [{"id": "us-co", "name": "US Co", "country": "US"},
-    ...                   {"id": "maker", "name": "Maker", "country": "CN"}],
-    ...     "components": [{"id": "chip", "name": "Chip", "origin": "US"}],
-    ...     "supplies": [{"supplier": "us-co", "component": "chip"}],
-    ...     "products": [{"id": "phone", "name": "Phone", "maker": "maker"}],
-    ...     "bom": [{"parent": "phone", "component": "chip"}],
-    ...     "restrictions": [{"id": "el", "targets": ["maker"], "effective_from": "2019-05-16"}],
-    ... }, "example"))
-    >>> [(e.date.isoformat(), e.products[0].after.value) for e in timeline(chain).events]
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> [(e.date.isoformat(), e.products[0].after.value) for e in timeline(listing_example()).events]
     [('2019-05-16', 'blocked')]
     """
     dates = window_dates(chain)

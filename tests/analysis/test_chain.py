@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from graphlib_trade.analysis import SupplyChain, apply_scenario, bom_order
 from graphlib_trade.analysis.chain import BomLine
 from graphlib_trade.errors import AnalysisError
-from graphlib_trade.io import load_dataset
 from graphlib_trade.models import Dataset, Scenario
+from graphlib_trade.sources import load_dataset
 from tests.helpers import LATER, basic, bom, company, component, graph, supply
 from tests.strategies import datasets
 

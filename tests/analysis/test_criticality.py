@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from graphlib_trade.analysis import SupplyChain, apply_scenario, impact, rank, whatif
-from graphlib_trade.io import load_dataset
 from graphlib_trade.models import Scenario, Status
+from graphlib_trade.sources import load_dataset
 from tests.helpers import LATER, bom, company, component, graph, product, restriction, supply
 
 HUAWEI = SupplyChain.from_dataset(load_dataset("fixtures/huawei_2019.yaml"))

@@ -9,7 +9,7 @@ import pytest
 
 from graphlib_trade.analysis import SupplyChain, us_content
 from graphlib_trade.errors import DataError
-from graphlib_trade.io import load_dataset
+from graphlib_trade.sources import load_dataset
 from tests.helpers import bom, company, component, dataset, graph, product, restriction, status_of, supply
 
 

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 
 from graphlib_trade.analysis import Evaluation, SupplyChain, evaluate, impact, whatif
 from graphlib_trade.analysis.engine import CauseKey
-from graphlib_trade.io import load_dataset
 from graphlib_trade.models import Dataset, Scenario, Status
+from graphlib_trade.sources import load_dataset
 from tests.helpers import LATER, basic, company, graph, licence, supply
 from tests.strategies import datasets, days
 

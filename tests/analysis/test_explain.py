@@ -8,8 +8,8 @@ import pytest
 
 from graphlib_trade.analysis import SupplyChain, explain
 from graphlib_trade.errors import AnalysisError
-from graphlib_trade.io import load_dataset
 from graphlib_trade.models import Cause, Status
+from graphlib_trade.sources import load_dataset
 from tests.helpers import LATER, basic, bom, company, component, graph, licence, product, restriction, supply
 
 HUAWEI = SupplyChain.from_dataset(load_dataset("fixtures/huawei_2019.yaml"))

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 
 from graphlib_trade.analysis import SupplyChain, apply_scenario, impact, reach, restricted_parties
 from graphlib_trade.analysis.reach import active_restrictions
-from graphlib_trade.io import load_dataset
 from graphlib_trade.models import Dataset, Scenario
+from graphlib_trade.sources import load_dataset
 from tests.helpers import BEFORE, LATER, bom, company, component, dataset, graph, product, restriction, supply
 from tests.strategies import datasets, days
 

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from graphlib_trade.analysis import SupplyChain, apply_scenario, diff_scenarios, impact, whatif
 from graphlib_trade.errors import AnalysisError, ScenarioError
-from graphlib_trade.io import load_dataset, load_scenario
 from graphlib_trade.models import (
     Additions,
     Alternative,
@@ -24,6 +23,7 @@ from graphlib_trade.models import (
     Supply,
     parse_scenario,
 )
+from graphlib_trade.sources import load_dataset, load_scenario
 from tests.helpers import LATER, basic, bom, company, component, graph, restriction, supply
 from tests.strategies import datasets, days, grants
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from graphlib_trade.analysis import SupplyChain, timeline
-from graphlib_trade.io import load_dataset
+from graphlib_trade.sources import load_dataset
 from tests.helpers import basic, graph, licence, restriction
 
 D = dt.date

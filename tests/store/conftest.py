@@ -14,8 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from graphlib_trade.localserver import LocalServer, default_home
-from graphlib_trade.store import Connection, Store
+from graphlib_trade.store import Connection, LocalServer, Store, default_home
 
 TEST_SERVER = LocalServer(
     home=default_home(),

@@ -16,9 +16,8 @@ from click.testing import CliRunner
 
 from graphlib_trade.cli import cli
 from graphlib_trade.errors import StoreError
-from graphlib_trade.io import load_dataset
-from graphlib_trade.localserver import LocalServer, default_home
-from graphlib_trade.store import Connection, Store, bulk_load
+from graphlib_trade.sources import load_dataset
+from graphlib_trade.store import Connection, LocalServer, Store, bulk_load, default_home
 from tests.store.test_store import checksum, expected_counts, without_stamps
 
 pytestmark = pytest.mark.neo4j

@@ -18,8 +18,8 @@ import pytest
 
 from graphlib_trade.analysis import SupplyChain, impact
 from graphlib_trade.generate import generate
-from graphlib_trade.io import read_raw
 from graphlib_trade.models import SECTIONS, Dataset, ImpactResult, parse_dataset
+from graphlib_trade.sources import read_raw
 from graphlib_trade.store import Connection, Store
 from tests.store.test_store import checksum, duplicate_counts, without_stamps
 

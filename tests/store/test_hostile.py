@@ -106,7 +106,7 @@ class TestHostileStrings:
             assert r.exit_code == 0, r.output
             r = CliRunner().invoke(cli, ["validate", str(out)])
             assert r.exit_code == 0, r.output
-            from graphlib_trade.io import load_dataset
+            from graphlib_trade.sources import load_dataset
 
             assert load_dataset(out).canonical() == ds.canonical()
 

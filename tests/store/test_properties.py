@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from graphlib_trade.analysis import SupplyChain, impact
-from graphlib_trade.io import dump_dataset, load_dataset, write_text_atomic
+from graphlib_trade.files import write_text_atomic
 from graphlib_trade.models import Dataset
+from graphlib_trade.sources import dump_dataset, load_dataset
 from graphlib_trade.store import Store
 from tests.strategies import DATES, datasets
 

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from graphlib_trade.analysis import SupplyChain, explain, impact, rank, reach, timeline, whatif
 from graphlib_trade.cli import cli
 from graphlib_trade.errors import StoreError
-from graphlib_trade.io import load_dataset
 from graphlib_trade.models import Grant, Scenario, parse_dataset
+from graphlib_trade.sources import load_dataset
 from graphlib_trade.store import Connection, Store, load_rows, query, statements
 from neo4j import GraphDatabase
 from tests.helpers import basic, company, component, supply
@@ -114,6 +114,19 @@ class TestLoad:
         store.load(ds)
         assert store.counts() == counts
         assert without_stamps(checksum(neo4j_connection)) == first
+
+    def test_empty_only_loads_into_an_empty_database_and_refuses_any_other(
+        self, store: Store, neo4j_connection: Connection
+    ) -> None:
+        multi = load_dataset(ROOT / "fixtures" / "small" / "multi_tier.yaml")
+        store.load(multi, empty_only=True)  # empty: it loads
+        before = without_stamps(checksum(neo4j_connection))
+        huawei = load_dataset(ROOT / "fixtures" / "huawei_2019.yaml")
+        with pytest.raises(StoreError, match="is not empty; this load only goes into an empty database"):
+            store.load(huawei, empty_only=True, replace=True)
+        # Nothing written: the graph (and its journal) are as they were.
+        assert without_stamps(checksum(neo4j_connection)) == before
+        assert store.pull().canonical() == multi.canonical()
 
     def test_small_batches_give_the_same_graph(self, store: Store, neo4j_connection: Connection) -> None:
         ds = load_dataset(ROOT / "fixtures" / "huawei_2019.yaml")

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from graphlib_trade import pictures
 from graphlib_trade.analysis import SupplyChain, explain, impact
 from graphlib_trade.errors import RenderError
-from graphlib_trade.io import load_dataset
 from graphlib_trade.models import Status
+from graphlib_trade.report import pictures
+from graphlib_trade.sources import load_dataset
 from tests.helpers import LATER, basic, graph
 
 HUAWEI = SupplyChain.from_dataset(load_dataset("fixtures/huawei_2019.yaml"))

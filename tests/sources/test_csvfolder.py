@@ -9,14 +9,20 @@ import pytest
 from click.testing import CliRunner
 
 from graphlib_trade.cli import cli
-from graphlib_trade.csvio import FILE_NAMES, _quoted_rows, load_csv_folder, read_csv_folder, write_csv_folder
-from graphlib_trade.errors import DataError
+from graphlib_trade.errors import DataError, OutputError
 from graphlib_trade.generate import generate
-from graphlib_trade.io import load_dataset
 from graphlib_trade.models import parse_dataset
+from graphlib_trade.sources import load_dataset
+from graphlib_trade.sources.csvfolder import (
+    FILE_NAMES,
+    _quoted_rows,
+    load_csv_folder,
+    read_csv_folder,
+    write_csv_folder,
+)
 from tests.helpers import basic, bom, company, component, licence, supply
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 HOSTILE = 'x\'); MATCH (n) DETACH DELETE n //`{}`\n"é中\u202e, ""'
 
 
@@ -69,7 +75,7 @@ class TestWrite:
         write_csv_folder(ds2, out)
         assert load_csv_folder(out) == ds2
         (out / "notes.txt").write_text("mine")
-        with pytest.raises(DataError, match="holds other files"):
+        with pytest.raises(OutputError, match="holds other files"):
             write_csv_folder(ds2, out)
         assert (out / "notes.txt").read_text() == "mine"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]

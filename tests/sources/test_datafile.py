@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 
 from graphlib_trade.errors import DataError
-from graphlib_trade.io import dump_dataset, load_dataset, read_raw, write_text_atomic
+from graphlib_trade.files import write_text_atomic
 from graphlib_trade.models import parse_dataset
+from graphlib_trade.sources import dump_dataset, load_dataset, read_raw
 from tests.helpers import basic
 
-FIXTURES = Path(__file__).parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 class TestReadRaw:

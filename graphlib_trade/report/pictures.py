@@ -1,4 +1,4 @@
-"""Pictures of an answer: the affected subgraph, coloured by status, as DOT, Mermaid or SVG.
+"""The ``dot``, ``mermaid`` and ``svg`` formats: the affected subgraph, coloured by status.
 
 Builders turn a result into a :class:`Picture` (plain data: nodes and edges);
 renderers turn a picture into a string.  What did not change is collapsed into one
@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from graphlib_trade.errors import RenderError
@@ -20,8 +20,10 @@ from graphlib_trade.models import (
     ImpactResult,
     ProductImpact,
     Status,
+    WhatIfReport,
     WhatIfResult,
 )
+from graphlib_trade.report.base import Format
 
 #: Fill and border per status: the same colours as the Neo4j Browser style (cypher/browser/style.grass).
 STATUS_COLOURS: dict[Status, tuple[str, str, str]] = {
@@ -333,3 +335,16 @@ def _graphviz(dot: str, fmt: str) -> bytes:
     if done.returncode != 0:
         raise RenderError(f"Graphviz's dot failed: {done.stderr.decode('utf-8', 'replace').strip()[:300]}")
     return done.stdout
+
+
+class PictureFormat(Format):
+    """A picture of the answer, drawn by ``draw`` (DOT, Mermaid or SVG text)."""
+
+    def __init__(self, draw: Callable[[Picture], str]) -> None:
+        super().__init__(
+            {
+                ImpactResult: lambda result: draw(impact_picture(result)),
+                WhatIfReport: lambda view: draw(whatif_picture(view.changes, view.after)),
+                Explanation: lambda expl: draw(explain_picture(expl)),
+            }
+        )

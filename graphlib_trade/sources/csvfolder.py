@@ -6,7 +6,8 @@ One file per node label and per relationship type, so the same folder feeds
 ``:LABEL`` in node files, ``:START_ID``, ``:END_ID`` and ``:TYPE`` in relationship
 files, typed properties as ``name:float``, ``:boolean``, ``:date`` and
 ``:string[]`` (elements separated by ``;``).  Ids share one id space, as
-validation makes them unique across sections.
+validation makes them unique across sections.  The columns, labels and types come
+from the models (:mod:`graphlib_trade.models.data`): a new field is a new column.
 
 Every string is written quoted and an absent value as an empty, unquoted field;
 on reading, an empty field is an absent value (so an optional text that was the
@@ -16,110 +17,62 @@ empty string comes back absent).  No database and no networkx here.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import re
 import shutil
 import tempfile
+import types
+import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
-from graphlib_trade.errors import DataError
-from graphlib_trade.io import read_text
-from graphlib_trade.models import (
-    Company,
-    Component,
-    Dataset,
-    EndUser,
-    Licence,
-    Product,
-    Restriction,
-    parse_dataset,
-)
+from graphlib_trade.errors import DataError, OutputError
+from graphlib_trade.files import read_text
+from graphlib_trade.models import ID_SECTIONS, LINKS, RELATIONSHIPS, Dataset, entry_model, parse_dataset
 
 ARRAY_DELIMITER = ";"
 
 # (field, type): type is "" for a string, else the import tool's type name.
 _Column = tuple[str, str]
 
+
+def _kind(annotation: Any) -> str:
+    """The import tool's type of a model field: ``float``, ``boolean``, ``date``, ``string[]`` or text."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        (annotation,) = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) is tuple:
+        return "string[]"
+    return {float: "float", bool: "boolean", dt.date: "date"}.get(annotation, "")
+
+
+def _columns_of(section: str, *leave_out: str) -> tuple[_Column, ...]:
+    fields = entry_model(section).model_fields
+    return tuple((name, _kind(f.annotation)) for name, f in fields.items() if name not in leave_out)
+
+
 #: Node files: section -> (file, label, columns).  ``id`` is the ``:ID`` column.
 NODE_FILES: dict[str, tuple[str, str, tuple[_Column, ...]]] = {
-    "companies": ("companies.csv", "Company", (("name", ""), ("country", ""), ("note", ""))),
-    "components": (
-        "components.csv",
-        "Component",
-        (
-            ("name", ""),
-            ("origin", ""),
-            ("us_content", "float"),
-            ("eccn", ""),
-            ("publicly_available", "boolean"),
-            ("us_direct_product", "boolean"),
-            ("value", "float"),
-            ("note", ""),
-        ),
-    ),
-    "products": (
-        "products.csv",
-        "Product",
-        (("name", ""), ("lifecycle", ""), ("units", "float"), ("value", "float"), ("note", "")),
-    ),
-    "end_users": ("end_users.csv", "EndUser", (("name", ""), ("region", ""), ("note", ""))),
-    "restrictions": (
-        "restrictions.csv",
-        "Restriction",
-        (
-            ("name", ""),
-            ("authority", ""),
-            ("origins", "string[]"),
-            ("de_minimis", "float"),
-            ("affiliates_threshold", "float"),
-            ("foreign_direct_product", "boolean"),
-            ("effective_from", "date"),
-            ("effective_until", "date"),
-            ("note", ""),
-        ),
-    ),
-    "licences": (
-        "licences.csv",
-        "Licence",
-        (
-            ("name", ""),
-            ("recipients", "string[]"),
-            ("suppliers", "string[]"),
-            ("components", "string[]"),
-            ("covers", ""),
-            ("valid_from", "date"),
-            ("valid_until", "date"),
-            ("note", ""),
-        ),
-    ),
+    section: (
+        f"{section}.csv",
+        entry_model(section).__name__,
+        _columns_of(section, "id", *(LINKS[section][1:] if section in LINKS else ())),
+    )
+    for section in ID_SECTIONS
 }
 
 #: Relationship files of the sections without ids: section -> (file, type, start, end, properties).
 REL_FILES: dict[str, tuple[str, str, str, str, tuple[_Column, ...]]] = {
-    "ownership": ("ownership.csv", "OWNS", "owner", "owned", (("share", "float"), ("note", ""))),
-    "supplies": ("supplies.csv", "SUPPLIES", "supplier", "component", ()),
-    "bom": (
-        "bom.csv",
-        "PART_OF",
-        "component",
-        "parent",
-        (("required", "boolean"), ("alternatives", "string[]"), ("value", "float"), ("note", "")),
-    ),
-    "services": ("services.csv", "SERVES", "provider", "product", (("kind", ""),)),
-    "uses": ("uses.csv", "USES", "user", "product", ()),
+    section: (f"{section}.csv", rel_type, start, end, _columns_of(section, start, end))
+    for section, (rel_type, start, end) in RELATIONSHIPS.items()
 }
 
-#: Relationships that hold a field of a node entry: file -> (type, section, field, end is the field).
+#: Relationships that hold a field of a node entry: file -> (type, section, field).
 LINK_FILES: dict[str, tuple[str, str, str]] = {
-    "makes.csv": ("MAKES", "products", "maker"),
-    "targets.csv": ("TARGETS", "restrictions", "targets"),
-    "licenses.csv": ("LICENSES", "licences", "restriction"),
+    f"{rel_type.lower()}.csv": (rel_type, section, field) for section, (rel_type, field) in LINKS.items()
 }
 
 NODE_FILE_NAMES = tuple(spec[0] for spec in NODE_FILES.values())
@@ -198,13 +151,16 @@ def _tables(ds: Dataset) -> Iterator[tuple[str, list[str], Iterator[list[str]]]]
     for section, (file, _type, _start, _end, columns) in REL_FILES.items():
         yield file, [":START_ID", ":END_ID", ":TYPE", *_header(columns)], _rel_rows(section, ds)
     header = [":START_ID", ":END_ID", ":TYPE"]
-    yield "makes.csv", header, ([_quote(p.maker), _quote(p.id), "MAKES"] for p in ds.products)
-    yield (
-        "targets.csv",
-        header,
-        ([_quote(r.id), _quote(t), "TARGETS"] for r in ds.restrictions for t in r.targets),
-    )
-    yield "licenses.csv", header, ([_quote(x.id), _quote(x.restriction), "LICENSES"] for x in ds.licences)
+    for file, (rel_type, section, field) in LINK_FILES.items():
+        yield file, header, _link_rows(rel_type, getattr(ds, section), field)
+
+
+def _link_rows(rel_type: str, entries: Iterable[Any], field: str) -> Iterator[list[str]]:
+    for e in entries:
+        named = getattr(e, field)
+        for other in named if isinstance(named, tuple) else (named,):
+            start, end = (other, e.id) if rel_type == "MAKES" else (e.id, other)
+            yield [_quote(start), _quote(end), rel_type]
 
 
 def write_csv_folder(ds: Dataset, path: str | os.PathLike[str]) -> CsvFolder:
@@ -229,15 +185,18 @@ def write_csv_folder(ds: Dataset, path: str | os.PathLike[str]) -> CsvFolder:
     target = Path(path)
     if target.exists():
         if not target.is_dir():
-            raise DataError(str(target), ["exists and is not a folder"])
+            raise OutputError(f"{target}: exists and is not a folder")
         strangers = sorted(p.name for p in target.iterdir() if p.name not in FILE_NAMES)
         if strangers:
-            raise DataError(
-                str(target), [f"holds other files ({', '.join(strangers[:5])}); refusing to replace it"]
+            raise OutputError(
+                f"{target}: holds other files ({', '.join(strangers[:5])}); refusing to replace it"
             )
     parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror}") from None
     multiline = False
     nodes: list[Path] = []
     rels: list[Path] = []
@@ -258,6 +217,9 @@ def write_csv_folder(ds: Dataset, path: str | os.PathLike[str]) -> CsvFolder:
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"{target}: cannot write: {exc.strerror}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -414,16 +376,9 @@ def _read_folder(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[st
     raw: dict[str, list[dict[str, Any]]] = {}
     lines: dict[str, list[int]] = {}
     by_id: dict[str, dict[str, dict[str, Any]]] = {}
-    models: dict[str, type[BaseModel]] = {
-        "companies": Company,
-        "components": Component,
-        "products": Product,
-        "end_users": EndUser,
-        "restrictions": Restriction,
-        "licences": Licence,
-    }
     for section, (file, _label, columns) in NODE_FILES.items():
-        required = frozenset(n for n, f in models[section].model_fields.items() if f.is_required()) | {"id"}
+        model_fields = entry_model(section).model_fields
+        required = frozenset(n for n, f in model_fields.items() if f.is_required()) | {"id"}
         expected = {"id": "ID", ":LABEL": "", **dict(columns)}
         entries, at = [], []
         # Restrictions' origins default to ("US",): their file must tell an empty list from none.

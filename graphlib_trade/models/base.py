@@ -1,0 +1,48 @@
+"""What every model shares: frozen, strict, and the checks of a country, an ECCN and a window."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+#: Tolerance for sums of ownership shares (0.1 + 0.2 + 0.2 must count as 0.5).
+SHARE_EPSILON = 1e-9
+
+#: Longest id, in characters: ids are indexed by Neo4j, whose index keys hold at most 8,167
+#: bytes (1,000 characters of UTF-8 take at most 4,000).  Names and notes have no limit.
+ID_MAX = 1000
+
+COUNTRY = re.compile(r"^[A-Z]{2}$")
+ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[A-Za-z0-9.]+)?)$")
+
+
+class Frozen(BaseModel):
+    """Frozen, no unknown fields, no infinite or NaN numbers: the base of every model."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, allow_inf_nan=False)
+
+
+def country(value: str) -> str:
+    if not COUNTRY.match(value):
+        raise ValueError(f"must be an ISO 3166 alpha-2 country code such as 'US', got {value!r}")
+    return value
+
+
+def check_window(start: dt.date | None, end: dt.date | None, start_name: str, end_name: str) -> None:
+    """Refuse a window that ends before it starts (an open start is a scenario's "as of")."""
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"{end_name} {end.isoformat()} is before {start_name} {start.isoformat()}")
+
+
+def in_window(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    """Whether ``day`` is inside the inclusive window ``start`` .. ``end`` (open when None)."""
+    return start <= day and (end is None or day <= end)
+
+
+def short(value: Any) -> str:
+    """``repr(value)``, cut to 80 characters for a message."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

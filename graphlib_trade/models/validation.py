@@ -1,0 +1,238 @@
+"""Validation of a data file: every problem on one line that names the entry and the value.
+
+:func:`parse_dataset` turns raw mappings (from YAML, JSON, a CSV folder or Neo4j)
+into a :class:`~graphlib_trade.models.data.Dataset` and raises one
+:class:`~graphlib_trade.errors.DataError` listing every problem.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from graphlib_trade.errors import DataError
+from graphlib_trade.models.base import SHARE_EPSILON, short
+from graphlib_trade.models.data import ID_SECTIONS, SECTIONS, Dataset
+
+
+def describe_entry(section: str, index: int, raw: Any) -> str:
+    """Name an entry the way an analyst finds it in the file: ``bom[3] (parent 'p', component 'c')``."""
+    label = f"{section}[{index}]"
+    if not isinstance(raw, Mapping):
+        return label
+    if "id" in raw:
+        return f"{label} {short(raw['id'])}"
+    keys = [
+        k
+        for k in (
+            "owner",
+            "owned",
+            "supplier",
+            "provider",
+            "user",
+            "parent",
+            "component",
+            "product",
+        )
+        if k in raw
+    ]
+    if not keys:
+        return label
+    return label + " (" + ", ".join(f"{k} {short(raw[k])}" for k in keys[:2]) + ")"
+
+
+def _pydantic_problems(error: ValidationError, raw: Mapping[str, Any]) -> list[str]:
+    problems = []
+    for item in error.errors():
+        loc = item["loc"]
+        msg = item["msg"].removeprefix("Value error, ").replace("a valid tuple", "a list")
+        if not loc:
+            problems.append(msg)
+            continue
+        section = str(loc[0])
+        if item["type"] == "extra_forbidden" and len(loc) == 1:
+            problems.append(f"unknown section {section!r} (expected one of: {', '.join(SECTIONS)})")
+            continue
+        if len(loc) == 1:
+            problems.append(f"{section}: {msg}, got {short(item.get('input'))}")
+            continue
+        index = loc[1]
+        entries = raw.get(section)
+        entry_raw = entries[index] if isinstance(entries, list) and isinstance(index, int) else None
+        where = describe_entry(section, index if isinstance(index, int) else 0, entry_raw)
+        field = ".".join(str(p) for p in loc[2:])
+        if item["type"] == "extra_forbidden":
+            problems.append(f"{where}: unknown field {field!r}")
+        elif field:
+            problems.append(f"{where}: {field}: {msg}, got {short(item.get('input'))}")
+        else:
+            problems.append(f"{where}: {msg}")
+    return problems
+
+
+def parse_dataset(raw: Any, source: str) -> Dataset:
+    """Validate raw mappings into a :class:`Dataset`; raise :class:`DataError` naming every problem."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise DataError(source, [f"the top level must be a mapping of sections, got {type(raw).__name__}"])
+    try:
+        dataset = Dataset.model_validate(dict(raw))
+    except ValidationError as exc:
+        raise DataError(source, _pydantic_problems(exc, raw)) from None
+    problems = reference_problems(dataset)
+    if problems:
+        raise DataError(source, problems)
+    return dataset
+
+
+class _Where:
+    """An entry's name for a message, worked out only when a message needs it."""
+
+    __slots__ = ("entry", "index", "section")
+
+    def __init__(self, section: str, index: int, entry: BaseModel) -> None:
+        self.section, self.index, self.entry = section, index, entry
+
+    def __str__(self) -> str:
+        return describe_entry(self.section, self.index, self.entry.model_dump())
+
+
+def _alternatives_ok(
+    parent: str, component: str, alternatives: tuple[str, ...], components: set[str]
+) -> bool:
+    return all(a in components and a != component and a != parent for a in alternatives)
+
+
+def reference_problems(ds: Dataset) -> list[str]:
+    """Every cross-entry inconsistency of ``ds``: unknown ids, duplicates, impossible shares."""
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for section in ID_SECTIONS:
+        for i, entry in enumerate(getattr(ds, section)):
+            where = f"{section}[{i}] {entry.id!r}"
+            if entry.id in seen:
+                problems.append(f"{where}: duplicate id {entry.id!r} (already used by {seen[entry.id]})")
+            else:
+                seen[entry.id] = where
+
+    companies = {c.id for c in ds.companies}
+    components = {c.id for c in ds.components}
+    products = {p.id for p in ds.products}
+    end_users = {u.id for u in ds.end_users}
+    restrictions = {r.id for r in ds.restrictions}
+    parts_and_products = components | products
+
+    def need(where: _Where, field: str, value: str, known: set[str], kind: str) -> None:
+        if value not in known:
+            problems.append(f"{where}: {field}: unknown {kind} {value!r}")
+
+    def where_of(section: str, i: int, entry: BaseModel) -> _Where:
+        return _Where(section, i, entry)
+
+    held: dict[str, float] = defaultdict(float)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for i, o in enumerate(ds.ownership):
+        w = where_of("ownership", i, o)
+        need(w, "owner", o.owner, companies, "company")
+        need(w, "owned", o.owned, companies, "company")
+        if o.owner == o.owned:
+            problems.append(f"{w}: a company cannot own itself ({o.owner!r})")
+        pairs[(o.owner, o.owned)] += 1
+        if pairs[(o.owner, o.owned)] == 2:
+            problems.append(f"{w}: duplicate ownership of {o.owned!r} by {o.owner!r}")
+        held[o.owned] += o.share
+    for owned, total in held.items():
+        if total > 1.0 + SHARE_EPSILON:
+            problems.append(f"ownership: shares held in {owned!r} add up to {total:g}, more than 1")
+
+    for i, p in enumerate(ds.products):
+        need(where_of("products", i, p), "maker", p.maker, companies, "company")
+
+    supplied: set[str] = set()
+    supply_pairs: set[tuple[str, str]] = set()
+    # The long sections name an entry (where_of) only once a check fails.
+    for i, s in enumerate(ds.supplies):
+        pair = (s.supplier, s.component)
+        if s.supplier not in companies or s.component not in components or pair in supply_pairs:
+            w = where_of("supplies", i, s)
+            need(w, "supplier", s.supplier, companies, "company")
+            need(w, "component", s.component, components, "component")
+            if pair in supply_pairs:
+                problems.append(f"{w}: duplicate supply of {s.component!r} by {s.supplier!r}")
+        supply_pairs.add(pair)
+        supplied.add(s.component)
+    for i, c in enumerate(ds.components):
+        if c.id not in supplied:
+            problems.append(f"components[{i}] {c.id!r}: has no supplier (add a 'supplies' entry)")
+
+    bom_pairs: set[tuple[str, str]] = set()
+    valued: dict[str, list[int]] = defaultdict(list)
+    unvalued: dict[str, list[int]] = defaultdict(list)
+    value_sum: dict[str, float] = defaultdict(float)
+    for i, b in enumerate(ds.bom):
+        (valued if b.value is not None else unvalued)[b.parent].append(i)
+        value_sum[b.parent] += b.value or 0.0
+        pair = (b.parent, b.component)
+        if (
+            b.parent not in parts_and_products
+            or b.component not in components
+            or pair in bom_pairs
+            or b.parent == b.component
+            or (b.alternatives and not _alternatives_ok(b.parent, b.component, b.alternatives, components))
+        ):
+            w = where_of("bom", i, b)
+            need(w, "parent", b.parent, parts_and_products, "product or component")
+            need(w, "component", b.component, components, "component")
+            for alt in b.alternatives:
+                need(w, "alternatives", alt, components, "component")
+                if alt == b.component:
+                    problems.append(f"{w}: alternatives: {alt!r} is the entry's own component")
+            if b.parent == b.component or b.parent in b.alternatives:
+                problems.append(f"{w}: {b.parent!r} cannot be part of itself")
+            if pair in bom_pairs:
+                problems.append(f"{w}: duplicate entry for {b.component!r} in {b.parent!r}")
+        bom_pairs.add(pair)
+    for parent in sorted(valued.keys() & unvalued.keys()):
+        n, total = len(valued[parent]), len(valued[parent]) + len(unvalued[parent])
+        missing = ", ".join(f"bom[{i}]" for i in unvalued[parent])
+        problems.append(
+            f"bom: entries of {parent!r} carry value on {n} of {total} entries "
+            f"(none on {missing}): give a value on all of them or on none"
+        )
+    for i, c in enumerate(ds.components):
+        if c.value is not None and value_sum.get(c.id, 0.0) > c.value * (1 + SHARE_EPSILON):
+            problems.append(
+                f"components[{i}] {c.id!r}: value: its BOM entries' values add up to "
+                f"{value_sum[c.id]:g}, more than its value {c.value:g}"
+            )
+
+    for i, sv in enumerate(ds.services):
+        w = where_of("services", i, sv)
+        need(w, "provider", sv.provider, companies, "company")
+        need(w, "product", sv.product, products, "product")
+
+    for i, u in enumerate(ds.uses):
+        if u.user not in end_users or u.product not in products:
+            w = where_of("uses", i, u)
+            need(w, "user", u.user, end_users, "end user")
+            need(w, "product", u.product, products, "product")
+
+    for i, r in enumerate(ds.restrictions):
+        w = where_of("restrictions", i, r)
+        for t in r.targets:
+            need(w, "targets", t, companies, "company")
+
+    for i, lic in enumerate(ds.licences):
+        w = where_of("licences", i, lic)
+        need(w, "restriction", lic.restriction, restrictions, "restriction")
+        for name in lic.recipients:
+            need(w, "recipients", name, companies, "company")
+        for name in lic.suppliers:
+            need(w, "suppliers", name, companies, "company")
+        for name in lic.components:
+            need(w, "components", name, parts_and_products, "component or product")
+    return problems

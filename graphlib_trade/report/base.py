@@ -1,0 +1,39 @@
+"""The one interface every output format implements."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from graphlib_trade.errors import RenderError
+
+Renderer = Callable[..., str]
+
+
+class Format:
+    """One output format: a renderer for each kind of result it can show.
+
+    Parameters
+    ----------
+    renderers : mapping
+        Result type (``ImpactResult``, ``WhatIfReport``, ...) -> a function of the result
+        returning the text.
+    takes_layout : bool, optional
+        Whether the renderers take the terminal's ``width`` and ``color`` (the table
+        format); the others are the same on any terminal.
+    """
+
+    def __init__(self, renderers: Mapping[type, Renderer], *, takes_layout: bool = False) -> None:
+        self._renderers = dict(renderers)
+        self._takes_layout = takes_layout
+
+    def supports(self, kind: type) -> bool:
+        """Whether this format can show results of type ``kind``."""
+        return kind in self._renderers
+
+    def render(self, result: Any, *, width: int = 140, color: bool = False) -> str:
+        """``result`` as text (never printed here)."""
+        renderer = self._renderers.get(type(result))
+        if renderer is None:
+            raise RenderError(f"this format cannot show a {type(result).__name__}")
+        return renderer(result, width=width, color=color) if self._takes_layout else renderer(result)
