@@ -1,7 +1,7 @@
 """Where Neo4j's online load spends its time: the profile behind BENCHMARKS.md's load figure.
 
 Run: .venv/bin/python bench/load_profile.py [NODES]   (default 100000; a bench-only server,
-``neo4j/run-probe``, ports 7694/7481, 2 GB heap and page cache as in bench/run.py).
+``run-probe`` in the server's home, ports 7694/7481, 2 GB heap and page cache as in bench/run.py).
 
 1. ``Store.load`` as the CLI runs it, timed section by section (node sections vs
    relationship sections), journal included.

@@ -8,7 +8,7 @@ Beside each analysis step it measures, in the same run:
 - the peer: the reach question answered in Neo4j by plain Cypher
   (``cypher/peer/reach.cypher``), its answer checked equal to :func:`reach`'s;
 - Neo4j online load, pull and offline bulk import, on a bench-only local server
-  (``neo4j/run-bench``, ports 7691/7478; BENCH_NEO4J=0 skips it).
+  (``run-bench`` in the server's home, ports 7691/7478; BENCH_NEO4J=0 skips it).
 
 Writes bench/results.json and the tables between the markers in BENCHMARKS.md.  `timeline`
 (one evaluation per window date) runs at 10k only unless BENCH_TIMELINE=1.
@@ -38,15 +38,16 @@ SCALES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 AS_OF = dt.date(2020, 6, 1)
 
 
-def floor_graph(G: Any, sources: set[str]) -> Any:
+def floor_graph(chain: Any, sources: set[str]) -> Any:
     """The downstream edges (OWNS, SUPPLIES, PART_OF, MAKES, product -> user) as a CSR matrix.
 
     The last node is an extra source joined to every node of ``sources``.
     """
     import numpy as np
-    from graphlib_trade.analysis.graph import MAKES, OWNS, PART_OF, SUPPLIES, USES
+    from graphlib_trade.analysis.chain import MAKES, OWNS, PART_OF, SUPPLIES, USES
     from scipy.sparse import csr_matrix
 
+    G = chain.to_networkx()
     index = {n: i for i, n in enumerate(G)}
     rows: list[int] = []
     cols: list[int] = []

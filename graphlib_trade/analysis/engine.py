@@ -84,11 +84,6 @@ class ProductEvaluation:
 UNTOUCHED = ProductEvaluation(Status.OK)
 
 
-def in_force(restriction: Restriction, day: dt.date) -> bool:
-    """Whether ``restriction``'s (inclusive) window holds ``day``."""
-    return restriction.active_on(day)
-
-
 #: The name the de minimis roll-up is kept under with its chain (see :meth:`SupplyChain.kept`).
 US_CONTENT = "us content"
 
@@ -192,7 +187,7 @@ class Evaluation:
         self.us_content = us_content_of(chain)
         #: The restrictions in force, sorted by id.
         self.active: tuple[str, ...] = tuple(
-            r for r, data in sorted(chain.restrictions.items()) if in_force(data, as_of)
+            r for r, data in sorted(chain.restrictions.items()) if data.active_on(as_of)
         )
         #: restriction -> restricted party -> the restricted owners that made it one.
         self.parties: dict[str, dict[str, tuple[str, ...]]] = {

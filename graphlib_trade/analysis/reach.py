@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from graphlib_trade.analysis.chain import SupplyChain
-from graphlib_trade.analysis.engine import in_force
 from graphlib_trade.analysis.ownership import restricted_parties
 
 _Ints = np.ndarray[Any, np.dtype[np.int64]]
@@ -27,7 +26,7 @@ _Bools = np.ndarray[Any, np.dtype[np.bool_]]
 def active_restrictions(chain: SupplyChain, as_of: dt.date) -> dict[str, tuple[tuple[str, ...], float]]:
     """Each restriction in force on ``as_of``: its targets and its affiliates threshold."""
     return {
-        r.id: (r.targets, r.affiliates_threshold) for r in chain.restrictions.values() if in_force(r, as_of)
+        r.id: (r.targets, r.affiliates_threshold) for r in chain.restrictions.values() if r.active_on(as_of)
     }
 
 

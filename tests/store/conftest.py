@@ -3,7 +3,7 @@
 In order of preference: the server named by ``NEO4J_URI`` (with ``NEO4J_USER`` and
 ``NEO4J_PASSWORD``); a testcontainers ``Neo4jContainer`` when a Docker engine answers
 a ping; else a local Neo4j Community server from Maven Central artifacts, in its own
-instance folder (``neo4j/run-test``) on ports 7688/7475, started here and stopped at
+instance folder (``run-test`` in the server's home) on ports 7688/7475, started here and stopped at
 the end.  Tests clear the graph, so they never use the analyst's instance.
 """
 

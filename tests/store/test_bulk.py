@@ -1,6 +1,6 @@
 """`load --bulk`: neo4j-admin's offline import into the local server's empty database.
 
-It restarts the server, so it runs on its own local instance (``neo4j/run-bulk``,
+It restarts the server, so it runs on its own local instance (``run-bulk`` in the server's home,
 ports 7689/7476), never on the shared test server or an analyst's.
 """
 

@@ -2,7 +2,7 @@
 connection the driver rides through.
 
 These kill and restart a server, so they run on their own local instance
-(``neo4j/run-faults``, ports 7692/7479), never on the shared test server.  The load
+(``run-faults`` in the server's home, ports 7692/7479), never on the shared test server.  The load
 under attack is a generated graph of 10,000 nodes sent in batches of 500, through the
 real CLI in a subprocess, as an analyst would run it.
 """
