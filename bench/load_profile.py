@@ -33,6 +33,7 @@ CYPHER = Path(__file__).resolve().parent / "cypher"
 
 def main() -> None:
     import neo4j
+
     from graphlib_trade.generate import generate
     from graphlib_trade.models import parse_dataset
     from graphlib_trade.store import BATCH_SIZE, Connection, LocalServer, Store, default_home, load_rows

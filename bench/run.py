@@ -44,8 +44,9 @@ def floor_graph(chain: Any, sources: set[str]) -> Any:
     The last node is an extra source joined to every node of ``sources``.
     """
     import numpy as np
-    from graphlib_trade.analysis.chain import MAKES, OWNS, PART_OF, SUPPLIES, USES
     from scipy.sparse import csr_matrix
+
+    from graphlib_trade.analysis.chain import MAKES, OWNS, PART_OF, SUPPLIES, USES
 
     G = chain.to_networkx()
     index = {n: i for i, n in enumerate(G)}

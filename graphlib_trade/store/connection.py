@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from neo4j import GraphDatabase, NotificationMinimumSeverity
 from neo4j.exceptions import (
     AuthError,
     ClientError,
@@ -25,7 +26,6 @@ from neo4j.exceptions import (
 )
 
 from graphlib_trade.errors import StoreError
-from neo4j import GraphDatabase, NotificationMinimumSeverity
 
 T = TypeVar("T")
 

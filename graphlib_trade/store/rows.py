@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import neo4j
+
 from graphlib_trade.models import ID_SECTIONS, Dataset, ImpactResult
 
 #: Load order: nodes (the sections with ids) before the relationships that join them.

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from typing import Any, LiteralString
 
 import neo4j
+from neo4j import GraphDatabase, RoutingControl
+
 from graphlib_trade.errors import DataError, StoreError
 from graphlib_trade.models import SECTIONS, Dataset, ImpactResult, parse_dataset
 from graphlib_trade.store.connection import DRIVER_CONFIG, Connection, Notice, retrying, translate
@@ -29,7 +31,6 @@ from graphlib_trade.store.rows import (
     rows_digest,
     write_back_rows,
 )
-from neo4j import GraphDatabase, RoutingControl
 
 BATCH_SIZE = 5000
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from neo4j import GraphDatabase
 
 from graphlib_trade.analysis import SupplyChain, explain, impact, rank, reach, timeline, whatif
 from graphlib_trade.cli import cli
@@ -17,7 +18,6 @@ from graphlib_trade.errors import StoreError
 from graphlib_trade.models import Grant, Scenario, parse_dataset
 from graphlib_trade.sources import load_dataset
 from graphlib_trade.store import Connection, Store, load_rows, query, statements
-from neo4j import GraphDatabase
 from tests.helpers import basic, company, component, supply
 
 pytestmark = pytest.mark.neo4j
