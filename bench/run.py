@@ -159,7 +159,7 @@ def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
         figures["impact_not_ok"] = len(not_ok)
         assert not_ok <= set(products), "a product not ok lies outside the reach of the restrictions"
 
-        targets = {t for ts, _ in active_restrictions(G, AS_OF).values() for t in ts}
+        targets = {p for found in active_restrictions(G, AS_OF).values() for p in found}
         csr = timed("floor: edges to CSR (once)", floor_graph, G, targets)
         floor = [0.0] * 5
         for i in range(5):

@@ -254,6 +254,13 @@ def _write_back(result: ImpactResult) -> None:
     "--restrict", multiple=True, metavar="COMPANY", help="Add a restriction on COMPANY from the as-of date."
 )
 @click.option(
+    "--restrict-destination",
+    "restrict_destination",
+    multiple=True,
+    metavar="COUNTRY",
+    help="Add a country-wide control (every item, everyone located in COUNTRY) from the as-of date.",
+)
+@click.option(
     "--grant",
     multiple=True,
     metavar="SUPPLIER:COMPONENT:RECIPIENT",
@@ -272,6 +279,7 @@ def whatif_cmd(
     as_of: dt.date | None,
     scenario_path: str | None,
     restrict: tuple[str, ...],
+    restrict_destination: tuple[str, ...],
     grant: tuple[str, ...],
     drop_supplier: tuple[str, ...],
     ignore_licences: bool,
@@ -289,7 +297,10 @@ def whatif_cmd(
     except ValueError as exc:
         raise ScenarioError(f"--grant: {exc}") from None
     base = load_scenario(scenario_path) if scenario_path else Scenario()
-    scenario = base.with_flags(restrict, grants, drop_supplier)
+    try:
+        scenario = base.with_flags(restrict, grants, drop_supplier, restrict_destination)
+    except ValueError as exc:
+        raise ScenarioError(f"--restrict-destination: {exc}") from None
     day = scenario.day(as_of)
     chain, source = _chain(data, allow_partial)
     with _about(source), _scenario_file(scenario_path):

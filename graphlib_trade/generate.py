@@ -5,6 +5,12 @@ or two tiers down, so the bill of materials is acyclic and 4 to 8 levels deep
 under a product.  Supplier degrees follow a power law (a few suppliers make many
 parts), some entries have an alternative or are optional, companies sit in
 ownership trees with affiliates, and restrictions and licences have windows.
+
+Every concept of the rules is present, so the benchmarks exercise them: ECCNs on parts and
+products, end users with a country, intermediaries on some supplies, dated holdings, a list
+with a dated affiliates rule, entries scoped by ECCN, a country-wide control, a denial order,
+an FDPR of scope ``incorporated``, review policies.  They are drawn from a second random
+stream, so the supply chain itself is the same for a seed as before they were added.
 """
 
 from __future__ import annotations
@@ -168,7 +174,17 @@ def generate(nodes: int, seed: int = 0) -> dict[str, list[dict[str, Any]]]:
             lic["suppliers"] = [rng.choice(companies)["id"]]
         licences.append(lic)
 
+    _real_controls(random.Random(f"controls-{seed}"), companies, components, products, end_users,
+                   supplies, ownership, restrictions)  # fmt: skip
     return {
+        "lists": [
+            {
+                "id": "el",
+                "name": "Entity List",
+                "affiliates_threshold": 0.5,
+                "affiliates_windows": [{"from": "2019-09-29", "until": "2019-11-09"}, {"from": "2020-05-10"}],
+            }
+        ],
         "companies": companies,
         "ownership": ownership,
         "components": components,
@@ -181,3 +197,62 @@ def generate(nodes: int, seed: int = 0) -> dict[str, list[dict[str, Any]]]:
         "restrictions": restrictions,
         "licences": licences,
     }
+
+
+_ECCNS = ("EAR99", "EAR99", "5A992.c", "5A991", "3A991.a", "3A090.a", "4A994.b", "5D992.c")
+
+
+def _real_controls(
+    rng: random.Random,
+    companies: list[dict[str, Any]],
+    components: list[dict[str, Any]],
+    products: list[dict[str, Any]],
+    end_users: list[dict[str, Any]],
+    supplies: list[dict[str, Any]],
+    ownership: list[dict[str, Any]],
+    restrictions: list[dict[str, Any]],
+) -> None:
+    """Add the concepts of the generalised rules to a generated supply chain, in place."""
+    for c in components:
+        if rng.random() < 0.6:
+            c["eccn"] = rng.choice(_ECCNS)
+    for p in products:
+        if rng.random() < 0.3:
+            p["eccn"] = rng.choice(_ECCNS)
+    for u in end_users:
+        if rng.random() < 0.6:
+            u["country"] = rng.choice(_COUNTRIES)
+    ids = [c["id"] for c in companies]
+    for s in supplies:
+        if rng.random() < 0.02:
+            via = rng.choice(ids)
+            if via != s["supplier"]:
+                s["via"] = [via]
+    for o in ownership:
+        if rng.random() < 0.1:
+            o["valid_until"] = (dt.date(2019, 6, 1) + dt.timedelta(days=rng.randrange(0, 500))).isoformat()
+    policies = ("denial", "case_by_case", "approval")
+    for r in restrictions:
+        r["review_policy"] = rng.choice(policies)
+        if rng.random() < 0.5:  # an entry of the list: the list's dated affiliates rule
+            r["list"] = "el"
+        elif rng.random() < 0.3:
+            r["items"] = ["3A090", "4A*", "5A992"]
+    if restrictions:
+        first = restrictions[0]
+        first.pop("foreign_direct_product", None)
+        first["fdpr"] = {"scope": "incorporated"}
+        denied = restrictions[-1]
+        denied.pop("list", None)
+        denied["denial"] = True
+    restrictions.append(
+        {
+            "id": "r-country",
+            "name": "Country-wide control: CCL items to CN",
+            "destinations": ["CN"],
+            "items": "ccl",
+            "fdpr": {"items": "ccl"},
+            "review_policy": "denial",
+            "effective_from": "2020-03-01",
+        }
+    )

@@ -82,7 +82,8 @@ def _cut_csv(folder: Path) -> None:
 
 def _bad_csv_number(folder: Path) -> None:
     path = folder / "products.csv"
-    path.write_text(path.read_text().replace('"active",,,', '"active","lots",,', 1))
+    # Columns after lifecycle: origin, us_content (a float), ...
+    path.write_text(path.read_text().replace('"active",,,', '"active",,"lots",', 1))
 
 
 def _latin1_csv(folder: Path) -> None:
@@ -131,6 +132,6 @@ CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     "YAML alias bomb": (_bytes("bomb.yaml", YAML_BOMB.encode()), "companies[0]"),
     "huge file, last entry bad": (_huge_with_last_entry_bad, "unknown product 'no-such-product'"),
     "CSV cut mid-quote": (_csv(_cut_csv), "products.csv"),
-    "CSV text in a :float column": (_csv(_bad_csv_number), "products.csv line 2 'tv-a': units"),
+    "CSV text in a :float column": (_csv(_bad_csv_number), "products.csv line 2 'tv-a': us_content"),
     "CSV in Latin-1": (_csv(_latin1_csv), "companies.csv: is not UTF-8"),
 }

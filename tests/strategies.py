@@ -43,12 +43,15 @@ def raw_datasets(draw: st.DrawFn) -> dict[str, Any]:
             "origin": draw(st.sampled_from(["US", "CN", *CLEAN_ORIGINS, *CLEAN_ORIGINS])),
             "us_content": draw(st.sampled_from([None, None, None, 0.0, 0.1, 0.25, 0.3, 1.0])),
             "us_direct_product": draw(st.sampled_from([False, False, True])),
+            "eccn": draw(st.sampled_from([None, None, "EAR99", "5A992", "3A090.a"])),
         }
         for i in range(draw(st.integers(1, 7)))
     ]
     parts = [c["id"] for c in components]
     supplies = [
-        {"supplier": s, "component": c} for c in parts for s in _subset(draw, co, min_size=1, max_size=2)
+        {"supplier": s, "component": c, "via": _subset(draw, co, max_size=1) if draw(st.booleans()) else []}
+        for c in parts
+        for s in _subset(draw, co, min_size=1, max_size=2)
     ]
     bom: list[dict[str, Any]] = []
     for i, parent in enumerate(parts):
@@ -93,27 +96,47 @@ def raw_datasets(draw: st.DrawFn) -> dict[str, Any]:
             and (owner, owned) not in {(o["owner"], o["owned"]) for o in ownership}
         ):
             held[owned] = held.get(owned, 0.0) + share
-            ownership.append({"owner": owner, "owned": owned, "share": share})
-    restrictions = [
-        {
+            until = draw(st.sampled_from([None, None, "2019-06-30"]))
+            ownership.append({"owner": owner, "owned": owned, "share": share, "valid_until": until})
+    end_users = [
+        {"id": f"u{i}", "name": f"User {i}", "country": draw(st.sampled_from([None, "CN", "DE"]))}
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    users = [u["id"] for u in end_users]
+    lists = draw(
+        st.sampled_from(
+            [[], [{"id": "el", "affiliates_threshold": 0.5, "affiliates_windows": [{"from": "2019-06-01"}]}]]
+        )
+    )
+    restrictions = []
+    for i in range(draw(st.integers(0, 3))):
+        r: dict[str, Any] = {
             "id": f"r{i}",
             # Makers are drawn three times as often: a listed maker is the common case.
-            "targets": _subset(draw, co + [p["maker"] for p in products] * 3, min_size=1, max_size=2),
+            "targets": _subset(draw, co + [p["maker"] for p in products] * 3 + users, min_size=1, max_size=2),
+            "destinations": draw(st.sampled_from([[], [], ["CN"]])),
             "origins": draw(st.sampled_from([["US"], ["US", "CN"], ["CN"]])),
-            "foreign_direct_product": draw(st.booleans()),
+            "items": draw(st.sampled_from(["all", "all", "ccl", ["3A090"]])),
+            "denial": draw(st.sampled_from([False, False, True])),
             "effective_from": draw(st.sampled_from(_WINDOW_STARTS)),
             "effective_until": draw(st.sampled_from(_WINDOW_ENDS[:1] + _WINDOW_ENDS[2:])),
         }
-        for i in range(draw(st.integers(0, 3)))
-    ]
+        fdpr = draw(st.sampled_from([None, "shorthand", "buyer", "incorporated"]))
+        if fdpr == "shorthand":
+            r["foreign_direct_product"] = True
+        elif fdpr is not None:
+            r["fdpr"] = {"scope": fdpr}
+        if lists and draw(st.booleans()):
+            r["list"] = "el"
+        restrictions.append(r)
     licences = [
         _licence(draw, f"l{i}", draw(st.sampled_from([r["id"] for r in restrictions])), co, parts)
         for i in range(draw(st.integers(0, 2)) if restrictions else 0)
     ]
-    end_users = [{"id": f"u{i}", "name": f"User {i}"} for i in range(draw(st.integers(0, 2)))]
     pids = [p["id"] for p in products]
     uses = [{"user": u["id"], "product": p} for u in end_users for p in _subset(draw, pids, min_size=1)]
     return {
+        "lists": lists,
         "companies": companies,
         "ownership": ownership,
         "components": components,

@@ -38,7 +38,7 @@ class TestParseDataset:
 
     def test_unknown_section(self) -> None:
         assert problems({"compnies": []}) == [
-            "unknown section 'compnies' (expected one of: companies, ownership, components, products, "
+            "unknown section 'compnies' (expected one of: lists, companies, ownership, components, products, "
             "supplies, bom, services, end_users, uses, restrictions, licences)"
         ]
 
@@ -95,7 +95,7 @@ class TestParseDataset:
             "bom[1] (parent 'phone', component 'ghost'): alternatives: unknown component 'phantom'",
             "uses[0] (user 'u', product 'phone'): user: unknown end user 'u'",
             "licences[0] 'L': restriction: unknown restriction 'no-such-restriction'",
-            "licences[0] 'L': recipients: unknown company 'mars'",
+            "licences[0] 'L': recipients: unknown company or end user 'mars'",
         ]
 
     def test_component_without_supplier(self) -> None:
@@ -115,7 +115,9 @@ class TestParseDataset:
     def test_restriction_needs_targets(self) -> None:
         sections = basic()
         sections["restrictions"] = [restriction("el", [])]
-        assert problems(sections)[0].startswith("restrictions[0] 'el': targets: ")
+        assert problems(sections) == [
+            "restrictions[0] 'el': needs targets or destinations (at least one of the two)"
+        ]
 
     def test_self_part_and_duplicate_bom(self) -> None:
         sections = basic(bom=[bom("phone", "chip"), bom("chip", "chip")])

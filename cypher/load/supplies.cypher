@@ -1,5 +1,5 @@
-// Load supplies: (:Company)-[:SUPPLIES]->(:Component).
+// Load supplies: (:Company)-[:SUPPLIES {via}]->(:Component).
 UNWIND $rows AS row
 MATCH (s:Company {id: row.supplier}), (c:Component {id: row.component})
 MERGE (s)-[r:SUPPLIES]->(c)
-SET r.load_stamp = $stamp
+SET r += row.props, r.load_stamp = $stamp

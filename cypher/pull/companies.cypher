@@ -1,4 +1,4 @@
-// Pull companies as data-file entries.
+// Pull companies as data-file entries: every stored property (the store keeps only known ones).
 MATCH (n:Company)
-RETURN n.id AS id, n.name AS name, n.country AS country, n.note AS note
-ORDER BY id
+RETURN properties(n) AS props
+ORDER BY n.id

@@ -1,5 +1,4 @@
-// Pull components as data-file entries.
+// Pull components as data-file entries: every stored property (the store keeps only known ones).
 MATCH (n:Component)
-RETURN n.id AS id, n.name AS name, n.origin AS origin, n.us_content AS us_content, n.eccn AS eccn,
-       n.publicly_available AS publicly_available, n.us_direct_product AS us_direct_product, n.value AS value, n.note AS note
-ORDER BY id
+RETURN properties(n) AS props
+ORDER BY n.id

@@ -1,4 +1,4 @@
-// Pull end users as data-file entries.
+// Pull end users as data-file entries: every stored property (the store keeps only known ones).
 MATCH (n:EndUser)
-RETURN n.id AS id, n.name AS name, n.region AS region, n.note AS note
-ORDER BY id
+RETURN properties(n) AS props
+ORDER BY n.id

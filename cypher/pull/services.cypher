@@ -1,4 +1,4 @@
 // Pull services as data-file entries.
 MATCH (s:Company)-[r:SERVES]->(p:Product)
-RETURN s.id AS provider, p.id AS product, r.kind AS kind
-ORDER BY provider, product, kind
+RETURN properties(r) AS props, s.id AS provider, p.id AS product
+ORDER BY provider, product, r.kind

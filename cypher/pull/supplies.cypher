@@ -1,4 +1,4 @@
 // Pull supplies as data-file entries.
-MATCH (s:Company)-[:SUPPLIES]->(c:Component)
-RETURN s.id AS supplier, c.id AS component
+MATCH (s:Company)-[r:SUPPLIES]->(c:Component)
+RETURN properties(r) AS props, s.id AS supplier, c.id AS component
 ORDER BY supplier, component

@@ -1,4 +1,4 @@
 // Pull uses as data-file entries.
-MATCH (u:EndUser)-[:USES]->(p:Product)
-RETURN u.id AS user, p.id AS product
+MATCH (u:EndUser)-[r:USES]->(p:Product)
+RETURN properties(r) AS props, u.id AS user, p.id AS product
 ORDER BY user, product

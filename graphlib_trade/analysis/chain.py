@@ -13,6 +13,7 @@ and the bill of materials in an order where parts come before what they go into.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -27,22 +28,25 @@ from graphlib_trade.models import (
     Dataset,
     EndUser,
     Licence,
+    Ownership,
     Product,
     Restriction,
+    RestrictionList,
     parse_dataset,
 )
 
 #: Node kinds of :meth:`SupplyChain.to_networkx` (and of :meth:`SupplyChain.kind_of`).
-COMPANY, COMPONENT, PRODUCT, END_USER, RESTRICTION, LICENCE = (
+COMPANY, COMPONENT, PRODUCT, END_USER, RESTRICTION, LICENCE, LIST = (
     "company",
     "component",
     "product",
     "end_user",
     "restriction",
     "licence",
+    "list",
 )
 #: Edge keys of :meth:`SupplyChain.to_networkx`: the relationship types of the Neo4j graph.
-OWNS, SUPPLIES, PART_OF, MAKES, USES, TARGETS, LICENSES = (
+OWNS, SUPPLIES, PART_OF, MAKES, USES, TARGETS, LICENSES, ON_LIST = (
     "OWNS",
     "SUPPLIES",
     "PART_OF",
@@ -50,6 +54,7 @@ OWNS, SUPPLIES, PART_OF, MAKES, USES, TARGETS, LICENSES = (
     "USES",
     "TARGETS",
     "LICENSES",
+    "ON_LIST",
 )
 SERVES_PREFIX = "SERVES:"
 
@@ -74,6 +79,8 @@ class BomLine(NamedTuple):
 class ServiceLine(NamedTuple):
     provider: str
     kind: str
+    #: The classification of what the service delivers (None: unclassified).
+    eccn: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,8 +112,16 @@ class SupplyChain:
     end_users: Mapping[str, EndUser]
     restrictions: Mapping[str, Restriction]
     licences: Mapping[str, Licence]
-    #: owner -> owned -> share.
+    lists: Mapping[str, RestrictionList]
+    #: owner -> owned -> share, for holdings without dates (see :meth:`owns_on`).
     owns: Mapping[str, Mapping[str, float]]
+    #: Holdings with a window: they count only on the days inside it.
+    dated_ownership: tuple[Ownership, ...]
+    #: (supplier, component) -> the intermediaries of that supply, where it has any.
+    via: Mapping[tuple[str, str], tuple[str, ...]]
+    #: Every item as the rules read it: the components, and each product as the item its maker
+    #: delivers (its origin defaulting to the maker's country).
+    items: Mapping[str, Component]
     #: component -> the companies that supply it.
     suppliers: Mapping[str, tuple[str, ...]]
     #: company -> the components it supplies.
@@ -140,7 +155,8 @@ class SupplyChain:
         """
         owns: dict[str, dict[str, float]] = defaultdict(dict)
         for o in dataset.ownership:
-            owns[o.owner][o.owned] = o.share
+            if o.valid_from is None and o.valid_until is None:
+                owns[o.owner][o.owned] = o.share
         # Adjacency in a fixed order: by the position of the supplier (or part) in its section,
         # then by the order of the entries (the order every earlier version walked).
         supplied: dict[str, list[str]] = defaultdict(list)
@@ -171,20 +187,25 @@ class SupplyChain:
             makes[p.maker].append(p.id)
         services: dict[str, list[ServiceLine]] = defaultdict(list)
         for sv in dataset.services:
-            services[sv.product].append(ServiceLine(sv.provider, sv.kind))
+            services[sv.product].append(ServiceLine(sv.provider, sv.kind, sv.eccn))
         uses: dict[str, list[str]] = defaultdict(list)
         for u in dataset.uses:
             uses[u.user].append(u.product)
         components = {c.id: c for c in dataset.components}
         products = {p.id: p for p in dataset.products}
+        companies = {c.id: c for c in dataset.companies}
         return cls(
-            companies={c.id: c for c in dataset.companies},
+            companies=companies,
             components=components,
             products=products,
             end_users={u.id: u for u in dataset.end_users},
             restrictions={r.id: r for r in dataset.restrictions},
             licences={lic.id: lic for lic in dataset.licences},
+            lists={x.id: x for x in dataset.lists},
             owns=dict(owns),
+            dated_ownership=tuple(o for o in dataset.ownership if o.valid_from or o.valid_until),
+            via={(s.supplier, s.component): s.via for s in dataset.supplies if s.via},
+            items={**components, **{p.id: product_item(p, companies) for p in dataset.products}},
             suppliers=_tuples(suppliers),
             supplies_of=supplies_of,
             bom=_tuples(bom),
@@ -209,6 +230,21 @@ class SupplyChain:
 
     # ------------------------------------------------------------------ reading
 
+    def owns_on(self, day: dt.date) -> Mapping[str, Mapping[str, float]]:
+        """owner -> owned -> share on ``day``: the undated holdings and the dated ones valid then."""
+        if not self.dated_ownership:
+            return self.owns
+        valid = [o for o in self.dated_ownership if o.valid_on(day)]
+        merged: dict[str, dict[str, float]] = {owner: dict(held) for owner, held in self.owns.items()}
+        for o in valid:
+            merged.setdefault(o.owner, {})[o.owned] = o.share
+        return merged
+
+    def located(self, country: str) -> tuple[str, ...]:
+        """The companies and end users located in ``country`` (end users by their ``country``)."""
+        where: dict[str, tuple[str, ...]] = self.kept("located", _located)
+        return where.get(country, ())
+
     def kind_of(self, node: str) -> str | None:
         """``company``, ``component``, ``product``, ``end_user``, ``restriction``, ``licence`` or None."""
         for kind, table in (
@@ -218,6 +254,7 @@ class SupplyChain:
             (END_USER, self.end_users),
             (RESTRICTION, self.restrictions),
             (LICENCE, self.licences),
+            (LIST, self.lists),
         ):
             if node in table:
                 return kind
@@ -267,13 +304,16 @@ class SupplyChain:
         =============  ===========================  ======================================
         key            edge                         attributes
         =============  ===========================  ======================================
-        ``OWNS``       company -> company           ``share``
-        ``SUPPLIES``   company -> component
+        ``OWNS``       company -> company           ``share`` (a dated holding: key
+                                                    ``OWNS FROM..UNTIL``, ``valid_from``,
+                                                    ``valid_until``)
+        ``SUPPLIES``   company -> component         ``via`` (intermediaries), if any
         ``PART_OF``    component -> parent          ``required``, ``alternatives``, ``value``
         ``MAKES``      company -> product
-        ``SERVES:k``   company -> product           ``kind`` (= k), ``lost`` in a what-if
+        ``SERVES:k``   company -> product           ``kind`` (= k), ``eccn``, ``lost`` in a what-if
         ``USES``       end user -> product
-        ``TARGETS``    restriction -> company
+        ``TARGETS``    restriction -> company or end user
+        ``ON_LIST``    restriction -> list
         ``LICENSES``   licence -> restriction
         =============  ===========================  ======================================
 
@@ -297,19 +337,38 @@ class SupplyChain:
             (COMPONENT, self.components, ()),
             (PRODUCT, self.products, ("maker",)),
             (END_USER, self.end_users, ()),
-            (RESTRICTION, self.restrictions, ("targets",)),
+            (RESTRICTION, self.restrictions, ("targets", "list")),
             (LICENCE, self.licences, ("restriction",)),
+            (LIST, self.lists, ()),
         ):
             G.add_nodes_from((node, {"kind": kind, **_fields(entry, drop)}) for node, entry in table.items())
         G.add_edges_from((p.maker, p.id, MAKES) for p in self.products.values())
         G.add_edges_from((r.id, t, TARGETS) for r in self.restrictions.values() for t in r.targets)
-        G.add_edges_from((lic.id, lic.restriction, LICENSES) for lic in self.licences.values())
+        G.add_edges_from((r.id, r.list, ON_LIST) for r in self.restrictions.values() if r.list)
+        G.add_edges_from(
+            (lic.id, lic.restriction, LICENSES)
+            for lic in self.licences.values()
+            if lic.restriction in self.restrictions
+        )
         G.add_edges_from(
             (owner, owned, OWNS, {"share": share})
             for owner, held in self.owns.items()
             for owned, share in held.items()
         )
-        G.add_edges_from((s, c, SUPPLIES) for s, comps in self.supplies_of.items() for c in comps)
+        G.add_edges_from(
+            (
+                o.owner,
+                o.owned,
+                f"{OWNS} {o.valid_from or ''}..{o.valid_until or ''}",
+                {"share": o.share, "valid_from": o.valid_from, "valid_until": o.valid_until},
+            )
+            for o in self.dated_ownership
+        )
+        G.add_edges_from(
+            (s, c, SUPPLIES, {"via": self.via[(s, c)]} if (s, c) in self.via else {})
+            for s, comps in self.supplies_of.items()
+            for c in comps
+        )
         G.add_edges_from(
             (
                 line.component,
@@ -322,7 +381,7 @@ class SupplyChain:
         )
         for product, lines in self.services.items():
             for sv in lines:
-                attrs: dict[str, Any] = {"kind": sv.kind}
+                attrs: dict[str, Any] = {"kind": sv.kind, "eccn": sv.eccn}
                 if (sv.provider, product) in self.lost_services:
                     attrs["lost"] = True
                 G.add_edge(sv.provider, product, key=SERVES_PREFIX + sv.kind, **attrs)
@@ -358,6 +417,33 @@ def listing_example() -> SupplyChain:
             "listing example",
         )
     )
+
+
+def product_item(product: Product, companies: Mapping[str, Company]) -> Component:
+    """The product as the item its maker delivers: a component's fields, origin the maker's
+    country unless given (the value is left out: a product's ``value`` is a yearly revenue)."""
+    maker = companies.get(product.maker)
+    return Component.model_construct(
+        id=product.id,
+        name=product.name,
+        origin=product.origin or (maker.country if maker is not None else "??"),
+        us_content=product.us_content,
+        eccn=product.eccn,
+        publicly_available=product.publicly_available,
+        us_direct_product=product.us_direct_product,
+        value=None,
+        note=None,
+    )
+
+
+def _located(chain: SupplyChain) -> dict[str, tuple[str, ...]]:
+    where: dict[str, list[str]] = defaultdict(list)
+    for c in chain.companies.values():
+        where[c.country].append(c.id)
+    for u in chain.end_users.values():
+        if u.country is not None:
+            where[u.country].append(u.id)
+    return _tuples(where)
 
 
 def _fields(entry: Any, drop: Iterable[str]) -> dict[str, Any]:

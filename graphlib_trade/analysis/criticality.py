@@ -50,10 +50,14 @@ class _Critical:
         self.tokens: list[tuple[str, str]] = []
         self._token_id: dict[tuple[str, str], int] = {}
         # Restricting x makes x and what it owns (affiliates rule) restricted parties.
-        owns, threshold = chain.owns, self.new.affiliates_threshold
+        owns, threshold = chain.owns_on(as_of), self.new.affiliates_threshold or 0.0
         self.restricted_by: dict[str, set[int]] = defaultdict(set)
         for company in chain.companies:
-            closure = restricted_parties(owns, [company], threshold) if company in owns else {company: ()}
+            closure = (
+                restricted_parties(owns, [company], threshold)
+                if threshold and company in owns
+                else {company: ()}
+            )
             token = self.token("restricted", company)
             for party in closure:
                 self.restricted_by[party].add(token)
@@ -149,8 +153,9 @@ class _Critical:
                 tokens = self.entry(entry.options, maker)
                 if tokens is not None:
                     mark(tokens, Status.BLOCKED if entry.required else Status.DEGRADED)
-        for provider, _ in chain.services.get(pid, ()):
-            if (provider, pid) in chain.lost_services or self.engine.service_blocks(provider, pid):
+        for line in chain.services.get(pid, ()):
+            provider = line.provider
+            if (provider, pid) in chain.lost_services or self.engine.service_blocks(line, pid, maker):
                 continue
             service = {self.token("lost", provider)}
             if chain.companies[provider].country in self.new.origins:
@@ -247,7 +252,7 @@ def rank(chain: SupplyChain, kind: Kind, as_of: dt.date, *, top: int | None = No
     if kind == "suppliers":
         suppliers = sorted(
             {s for ss in chain.suppliers.values() for s in ss}
-            | {p for svcs in chain.services.values() for p, _ in svcs}
+            | {line.provider for lines in chain.services.values() for line in lines}
         )
         for s in suppliers:
             rows.append(

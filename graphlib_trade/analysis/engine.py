@@ -1,28 +1,39 @@
 """The rules, evaluated on one date: the engine every analysis uses.
 
-The rules (see README, "The rules"):
+The rules (README, "The rules"):
 
-1. A restriction is active on D when D is inside its window; its restricted parties
-   are its targets plus companies owned (aggregate, indirect) at or above its
-   affiliates threshold by restricted parties.
-2. An item is subject to a restriction when it is not publicly available and its
-   origin is one of the restriction's origins, or (US among the origins) its US
-   content is strictly above the de minimis level, or (the restriction applies the
-   Foreign Direct Product Rule) it is a direct product of US technology.  A service
-   is subject when its provider's country is one of the origins.
-3. A supply is blocked when an active restriction makes the buyer a restricted
-   party, the item is subject to it, and no licence of that restriction valid on D
-   covers it.  A service is blocked likewise, its recipient being the product's maker.
-4. A component is available to a buyer when some supplier's supply is not blocked
-   and that supplier can build it (every required BOM entry has its component or an
+1. **Restricted parties of R on D** (R active on D): its named targets (companies or end
+   users), everyone located in its destinations, and affiliates: companies owned at or above
+   a threshold, aggregate and indirect, by named targets and other affiliates (never by
+   parties restricted only for their location), using the ownership valid on D.  The
+   threshold is R's own, or, for an entry of a list, the list's when its rule is in force
+   on D; a list aggregates the holdings of the named targets and affiliates of all its
+   entries active on D, and an affiliate is a restricted party of each entry it is caught
+   through.
+2. **Caught transactions.**  A supply of item C (supplier S, buyer B, intermediaries V) is
+   caught by R when C is in R's item scope and not publicly available, and either (a) its
+   origin is one of R's origins, or US is among them and its US content is above R's de
+   minimis level, and a restricted party of R is B, one of V, or (a denial order) S; or
+   (b) R's FDPR covers C (a direct product of US technology in the FDPR's item scope) and a
+   party as in (a) is restricted, or, with scope ``incorporated``, B builds C into
+   something a restricted party of R buys (at any depth up the bill of materials).  An
+   item with no ECCN is in every scope, and its causes say ``unclassified``.
+3. **Blocked links.**  A caught supply is blocked unless a licence of R valid on D covers
+   it.  Services are caught like supplies (the provider's country as the origin, the
+   service's ECCN as the classification); their recipients are the maker and each end
+   user that is itself a restricted party.  A delivery of an active product by its maker
+   to an end user is checked like a supply, the end user being the buyer.
+4. A component is available to a buyer when some supplier's supply is not blocked and
+   that supplier can build it (every required BOM entry has its component or an
    alternative available to that supplier).
-5. Product status, worst first: blocked > exposed > degraded > at_risk > ok.
-6. An end user has the worst status of the products it uses.
+5. Product status, worst first: blocked > exposed > degraded > at_risk > ok.  An end user
+   has the worst status of the products it uses, and its own: blocked when a delivery to
+   it is blocked, exposed when a service to it is.
 
-:func:`evaluate` applies rules 1-5 to every product of a
+:func:`evaluate` applies the rules to every product of a
 :class:`~graphlib_trade.analysis.chain.SupplyChain`; :class:`Evaluation` answers the
-finer questions (is this supply blocked, can this supplier build that) that
-``explain`` and ``rank`` ask.
+finer questions (is this supply blocked, can this supplier build that, what does this end
+user lose) that ``impact``, ``explain`` and ``rank`` ask.
 """
 
 from __future__ import annotations
@@ -33,29 +44,50 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from graphlib_trade.analysis.chain import SupplyChain
+from graphlib_trade.analysis.chain import ServiceLine, SupplyChain
 from graphlib_trade.analysis.deminimis import LazyRollUp
 from graphlib_trade.analysis.ownership import restricted_parties
-from graphlib_trade.models import Cause, Component, Licence, Restriction, Status, UsContent
+from graphlib_trade.models import Cause, Component, Licence, Restriction, Status, UsContent, eccn_in_scope
+
+Kind = Literal["supply", "service", "delivery"]
 
 
 class CauseKey(NamedTuple):
-    """One blocked supply or service while computing (a :class:`~graphlib_trade.models.Cause` later)."""
+    """One blocked supply, service or delivery while computing (a :class:`Cause` later)."""
 
     restriction: str
     supplier: str
     item: str
     buyer: str
-    kind: Literal["supply", "service"]
+    kind: Kind
 
-    def model(self) -> Cause:
+    def model(self, chain: SupplyChain) -> Cause:
+        """The cause as reported: with the restriction's review policy, and whether it rests on
+        an item without an ECCN under a restriction scoped by classification."""
+        restriction = chain.restrictions[self.restriction]
         return Cause(
             restriction=self.restriction,
             supplier=self.supplier,
             item=self.item,
             buyer=self.buyer,
             kind=self.kind,
+            review_policy=restriction.review_policy,
+            unclassified=unclassified(restriction, self._eccns(chain)),
         )
+
+    def _eccns(self, chain: SupplyChain) -> tuple[str | None, ...]:
+        if self.kind == "service":
+            lines = chain.services.get(self.item, ())
+            return tuple(line.eccn for line in lines if line.provider == self.supplier) or (None,)
+        return (chain.items[self.item].eccn,)
+
+
+def unclassified(restriction: Restriction, eccns: Iterable[str | None]) -> bool:
+    """Whether an item without an ECCN meets a restriction scoped by classification."""
+    scoped = restriction.items != "all" or (
+        restriction.fdpr_rule is not None and restriction.fdpr_items != "all"
+    )
+    return scoped and any(e is None for e in eccns)
 
 
 Causes = frozenset[CauseKey]
@@ -84,34 +116,68 @@ class ProductEvaluation:
 UNTOUCHED = ProductEvaluation(Status.OK)
 
 
+@dataclass(frozen=True, slots=True)
+class EndUserEvaluation:
+    """What an end user loses by itself: deliveries to it blocked (``blocked``) and services
+    to it blocked (``exposed``), by product."""
+
+    status: Status = Status.OK
+    #: The products whose delivery or service to it is blocked, with the causes.
+    per_product: Mapping[str, Causes] = field(default_factory=dict)
+    #: The status each of those products gives it.
+    via: Mapping[str, Status] = field(default_factory=dict)
+
+    @property
+    def causes(self) -> Causes:
+        return frozenset(c for causes in self.per_product.values() for c in causes)
+
+
 #: The name the de minimis roll-up is kept under with its chain (see :meth:`SupplyChain.kept`).
 US_CONTENT = "us content"
 
 
 def us_content_of(chain: SupplyChain) -> Mapping[str, UsContent]:
-    """The chain's de minimis roll-up, each component rolled up when first asked for (kept)."""
+    """The chain's de minimis roll-up of every item, each rolled up when first asked for (kept)."""
 
     def build(c: SupplyChain) -> LazyRollUp:
         bom = c.bom
-        return LazyRollUp(c.components, lambda node: [(e.component, e.value) for e in bom.get(node, ())])
+        return LazyRollUp(c.items, lambda node: [(e.component, e.value) for e in bom.get(node, ())])
 
     return chain.kept(US_CONTENT, build)
 
 
-def subject_reason(component: Component, restriction: Restriction, us: UsContent) -> str | None:
-    """Why a component is subject to a restriction (rule 2), or None when it is not."""
-    if component.publicly_available:
-        return None
+def subject_grounds(
+    item: Component, restriction: Restriction, us: UsContent
+) -> tuple[str | None, str | None]:
+    """Why an item is subject to a restriction: (by origin or de minimis, by the FDPR), each None
+    when it is not (rule 2, the item's side)."""
+    if item.publicly_available or not eccn_in_scope(item.eccn, restriction.items):
+        return None, None
+    by_origin: str | None = None
     origins = restriction.origins
-    if component.origin in origins:
-        return f"{component.origin} origin"
-    level = restriction.de_minimis
-    if "US" in origins and us.fraction > level:
+    if item.origin in origins:
+        by_origin = f"{item.origin} origin"
+    elif "US" in origins and us.fraction > restriction.de_minimis:
         how = "rolled up" if us.basis == "rolled_up" else "given"
-        return f"US content {us.fraction:.1%} ({how}) above the de minimis level {level:.0%}"
-    if restriction.foreign_direct_product and component.us_direct_product:
-        return "direct product of US technology (Foreign Direct Product Rule)"
-    return None
+        by_origin = (
+            f"US content {us.fraction:.1%} ({how}) above the de minimis level {restriction.de_minimis:.0%}"
+        )
+    by_fdpr: str | None = None
+    rule = restriction.fdpr_rule
+    if rule is not None and item.us_direct_product and eccn_in_scope(item.eccn, restriction.fdpr_items):
+        by_fdpr = "direct product of US technology (Foreign Direct Product Rule)"
+    return by_origin, by_fdpr
+
+
+def subject_reason(item: Component, restriction: Restriction, us: UsContent) -> str | None:
+    """Why an item is subject to a restriction (rule 2), or None when it is not."""
+    by_origin, by_fdpr = subject_grounds(item, restriction, us)
+    return by_origin or by_fdpr
+
+
+def service_subject(line: ServiceLine, country: str, restriction: Restriction) -> bool:
+    """Whether a service is subject: its provider's country is an origin, its ECCN in scope."""
+    return country in restriction.origins and eccn_in_scope(line.eccn, restriction.items)
 
 
 def _any_or(allowed: tuple[str, ...], value: str) -> bool:
@@ -119,9 +185,9 @@ def _any_or(allowed: tuple[str, ...], value: str) -> bool:
 
 
 def licence_covers(licence: Licence, supplier: str, item: str, buyer: str, kind: str) -> bool:
-    """Whether a licence's scope (whatever its window) covers one supply or service."""
+    """Whether a licence's scope (whatever its window) covers one supply, delivery or service."""
     covers = licence.covers
-    if covers != "both" and covers != ("supplies" if kind == "supply" else "services"):
+    if covers != "both" and covers != ("services" if kind == "service" else "supplies"):
         return False
     return (
         _any_or(licence.recipients, buyer)
@@ -130,17 +196,17 @@ def licence_covers(licence: Licence, supplier: str, item: str, buyer: str, kind:
     )
 
 
-def touched(chain: SupplyChain, parties: Iterable[str]) -> set[str]:
+def touched(chain: SupplyChain, parties: Iterable[str], extra: Iterable[str] = ()) -> set[str]:
     """Components and products that the restricted ``parties`` or a lost supply can touch.
 
-    The seeds are what the parties supply or make, components left with no supplier
-    and products that lost a service; the closure follows each part (primary or
-    alternative) up into what it goes into.  Outside it every supply is unblocked and
-    buildable, so every component is available to buyers that are not restricted
-    parties (restricted buyers only buy what they make or supply, which is inside),
-    and every product is ok.
+    The seeds are what the parties supply or make, components left with no supplier,
+    products that lost a service, and ``extra`` (what a seller-side or incorporation
+    rule reaches); the closure follows each part (primary or alternative) up into what it
+    goes into.  Outside it every supply is unblocked and buildable, so every component
+    is available to buyers that are not restricted parties (restricted buyers only buy
+    what they make or supply, which is inside), and every product is ok.
     """
-    seeds: list[str] = []
+    seeds: list[str] = list(extra)
     for company in parties:
         seeds += chain.supplies_of.get(company, ())
         seeds += chain.makes.get(company, ())
@@ -154,6 +220,66 @@ def touched(chain: SupplyChain, parties: Iterable[str]) -> set[str]:
                 seen.add(parent)
                 seeds.append(parent)
     return seen
+
+
+def parties_on(
+    chain: SupplyChain, active: Iterable[str], day: dt.date
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Rule 1: each active restriction's restricted parties on ``day``, each with the restricted
+    owners whose holdings made it one (empty for named and located parties).
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> parties_on(listing_example(), ["el"], dt.date(2019, 6, 1))
+    {'el': {'maker': ()}}
+    """
+    owns = chain.owns_on(day)
+    active = list(active)
+    by_list: dict[str, list[str]] = defaultdict(list)
+    for r in active:
+        listed = chain.restrictions[r].list
+        if listed is not None:
+            by_list[listed].append(r)
+    caught: dict[str, dict[str, tuple[str, ...]]] = {r: {} for r in active}
+    for list_id, entries in by_list.items():
+        threshold = chain.lists[list_id].affiliates_on(day)
+        if threshold is not None:
+            for r, affiliates in _list_affiliates(chain, entries, owns, threshold).items():
+                caught[r] = affiliates
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for r in active:
+        restriction = chain.restrictions[r]
+        found: dict[str, tuple[str, ...]] = {
+            x: () for country in restriction.destinations for x in chain.located(country)
+        }
+        own = restriction.affiliates_threshold
+        if restriction.list is None and own is not None:
+            found.update(restricted_parties(owns, restriction.targets, own))
+        else:
+            found.update(caught[r])
+        found.update(dict.fromkeys(restriction.targets, ()))
+        out[r] = found
+    return out
+
+
+def _list_affiliates(
+    chain: SupplyChain, entries: list[str], owns: Mapping[str, Mapping[str, float]], threshold: float
+) -> dict[str, dict[str, tuple[str, ...]]]:
+    """The affiliates of a list's entries: holdings aggregated across all of them, each affiliate
+    attributed to every entry whose parties' holdings made it one."""
+    through: dict[str, set[str]] = defaultdict(set)
+    for r in sorted(entries):
+        for t in chain.restrictions[r].targets:
+            through[t].add(r)
+    closure = restricted_parties(owns, list(through), threshold)
+    per_entry: dict[str, dict[str, tuple[str, ...]]] = {r: {} for r in entries}
+    for party, owners in closure.items():  # owners come before what they own
+        for owner in owners:
+            through[party] |= through[owner]
+        for r in through[party]:
+            per_entry[r][party] = owners
+    return per_entry
 
 
 class Evaluation:
@@ -189,18 +315,36 @@ class Evaluation:
         self.active: tuple[str, ...] = tuple(
             r for r, data in sorted(chain.restrictions.items()) if data.active_on(as_of)
         )
-        #: restriction -> restricted party -> the restricted owners that made it one.
-        self.parties: dict[str, dict[str, tuple[str, ...]]] = {
-            r: restricted_parties(
-                chain.owns, chain.restrictions[r].targets, chain.restrictions[r].affiliates_threshold
-            )
-            for r in self.active
-        }
-        #: company -> the restrictions that make it a restricted party.
+        #: restriction -> restricted party -> the restricted owners that made it one (rule 1).
+        self.parties = parties_on(chain, self.active, as_of)
+        #: party (company or end user) -> the restrictions that make it a restricted party.
         self.restricting: dict[str, list[str]] = defaultdict(list)
         for r in self.active:
-            for company in self.parties[r]:
-                self.restricting[company].append(r)
+            for party in self.parties[r]:
+                self.restricting[party].append(r)
+        #: party -> the denial orders it is denied by (its supplies, deliveries and services are caught).
+        self.denying: dict[str, list[str]] = defaultdict(list)
+        #: (supplier, component) -> restrictions that catch the supply whoever buys: the supplier is
+        #: denied, or a restricted party is among the intermediaries.
+        self.seller_side: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for r in self.active:
+            parties = self.parties[r]
+            if chain.restrictions[r].denial:
+                for party in parties:
+                    self.denying[party].append(r)
+                    for component in chain.supplies_of.get(party, ()):
+                        self.seller_side[(party, component)].append(r)
+            for pair, via in chain.via.items():
+                if any(v in parties for v in via) and r not in self.seller_side[pair]:
+                    self.seller_side[pair].append(r)
+        self._seller_caught = {component for _, component in self.seller_side}
+        #: restriction with an FDPR of scope ``incorporated`` -> the items that go, at any depth,
+        #: into something one of its restricted parties buys.
+        self.wanted: dict[str, set[str]] = {
+            r: self._wanted(r)
+            for r in self.active
+            if (rule := chain.restrictions[r].fdpr_rule) is not None and rule.scope == "incorporated"
+        }
         #: restriction -> its licences valid on ``as_of``.
         self.licences: dict[str, list[str]] = defaultdict(list)
         if licences:
@@ -209,12 +353,16 @@ class Evaluation:
                     self.licences[data.restriction].append(lic)
         #: cause -> the valid licences that lifted it.
         self.used_licences: dict[CauseKey, set[str]] = defaultdict(set)
-        self._subject: dict[tuple[str, str], bool] = {}
+        self._grounds: dict[tuple[str, str], tuple[bool, bool]] = {}
         self._can_build: dict[tuple[str, str], Causes | None] = {}
-        self._avail: dict[tuple[str, str | None], Causes | None] = {}
+        self._avail: dict[tuple[str, str | None, tuple[str, ...]], Causes | None] = {}
+        served = [
+            p for p, lines in chain.services.items() if any(sv.provider in self.denying for sv in lines)
+        ]
+        extra = [*self._seller_caught, *served, *(item for items in self.wanted.values() for item in items)]
         #: What the restrictions and lost services can touch; everything else is
         #: available to every buyer that is not a restricted party, and ok.
-        self.touched = touched(chain, self.restricting)
+        self.touched = touched(chain, self.restricting, extra)
         inside = self.touched if within is None else self.touched.intersection(within)
         components = chain.components
         for node in chain.order:
@@ -223,21 +371,39 @@ class Evaluation:
                     causes, lost_required, _, _ = self._missing(node, s)
                     self._can_build[(s, node)] = frozenset(causes) if lost_required else None
 
+    def _wanted(self, r: str) -> set[str]:
+        chain = self.chain
+        bought: list[str] = []
+        for party in self.parties[r]:
+            for built in (*chain.supplies_of.get(party, ()), *chain.makes.get(party, ())):
+                bought += (o for line in chain.bom.get(built, ()) for o in line.options)
+            bought += chain.uses.get(party, ())  # an end user buys the products delivered to it
+        wanted = set(bought)
+        while bought:
+            for line in chain.bom.get(bought.pop(), ()):
+                for option in line.options:
+                    if option not in wanted:
+                        wanted.add(option)
+                        bought.append(option)
+        return wanted
+
     # -- rule 2
-    def subject(self, restriction: str, component: str) -> bool:
-        """Whether ``component`` is subject to ``restriction``."""
-        key = (restriction, component)
-        found = self._subject.get(key)
+    def grounds(self, restriction: str, item: str) -> tuple[bool, bool]:
+        """Whether ``item`` (a component or product) is subject to ``restriction``: (by origin or
+        de minimis, by the FDPR)."""
+        key = (restriction, item)
+        found = self._grounds.get(key)
         if found is None:
-            found = self._subject[key] = (
-                subject_reason(
-                    self.chain.components[component],
-                    self.chain.restrictions[restriction],
-                    self.us_content[component],
-                )
-                is not None
+            by_origin, by_fdpr = subject_grounds(
+                self.chain.items[item], self.chain.restrictions[restriction], self.us_content[item]
             )
+            found = self._grounds[key] = (by_origin is not None, by_fdpr is not None)
         return found
+
+    def subject(self, restriction: str, item: str) -> bool:
+        """Whether ``item`` is subject to ``restriction`` on either ground."""
+        by_origin, by_fdpr = self.grounds(restriction, item)
+        return by_origin or by_fdpr
 
     # -- rule 3
     def _licensed(self, restriction: str, supplier: str, item: str, buyer: str, kind: str) -> list[str]:
@@ -248,38 +414,50 @@ class Evaluation:
             if licence_covers(table[lic], supplier, item, buyer, kind)
         ]
 
-    def supply_blocks(self, supplier: str, component: str, buyer: str) -> Causes:
-        """The causes that block ``supplier``'s supply of ``component`` to ``buyer`` (none: it flows)."""
-        causes = []
-        for r in self.restricting.get(buyer, ()):
-            if not self.subject(r, component):
-                continue
-            cause = CauseKey(r, supplier, component, buyer, "supply")
-            if cause in self.lifted:
-                continue
-            lics = self._licensed(r, supplier, component, buyer, "supply")
-            if lics:
-                self.used_licences[cause].update(lics)
-            else:
-                causes.append(cause)
+    def _blocked(self, cause: CauseKey, causes: list[CauseKey]) -> None:
+        """Add ``cause`` to ``causes`` unless it is lifted or a valid licence covers it."""
+        if cause in self.lifted:
+            return
+        lics = self._licensed(cause.restriction, cause.supplier, cause.item, cause.buyer, cause.kind)
+        if lics:
+            self.used_licences[cause].update(lics)
+        else:
+            causes.append(cause)
+
+    def supply_blocks(
+        self, supplier: str, component: str, buyer: str, purpose: tuple[str, ...] = ()
+    ) -> Causes:
+        """The causes that block ``supplier``'s supply of ``component`` to ``buyer`` (none: it flows).
+
+        ``purpose``: the restrictions whose FDPR catches the supply because ``buyer`` builds
+        it into something one of their restricted parties buys.
+        """
+        seller = self.seller_side.get((supplier, component), ())
+        causes: list[CauseKey] = []
+        for r in dict.fromkeys((*self.restricting.get(buyer, ()), *seller, *purpose)):
+            by_origin, by_fdpr = self.grounds(r, component)
+            party = r in seller or buyer in self.parties[r]
+            if (party and (by_origin or by_fdpr)) or (r in purpose and by_fdpr):
+                self._blocked(CauseKey(r, supplier, component, buyer, "supply"), causes)
         return frozenset(causes)
 
-    def service_blocks(self, provider: str, product: str) -> Causes:
-        """The causes that block ``provider``'s service to ``product``'s maker."""
+    def delivery_blocks(self, product: str, user: str) -> Causes:
+        """The causes that block the maker's delivery of ``product`` to the end user ``user``."""
         maker = self.chain.products[product].maker
-        country = self.chain.companies[provider].country
-        causes = []
-        for r in self.restricting.get(maker, ()):
-            if country not in self.chain.restrictions[r].origins:
-                continue
-            cause = CauseKey(r, provider, product, maker, "service")
-            if cause in self.lifted:
-                continue
-            lics = self._licensed(r, provider, product, maker, "service")
-            if lics:
-                self.used_licences[cause].update(lics)
-            else:
-                causes.append(cause)
+        causes: list[CauseKey] = []
+        for r in dict.fromkeys((*self.restricting.get(user, ()), *self.denying.get(maker, ()))):
+            if self.subject(r, product):
+                self._blocked(CauseKey(r, maker, product, user, "delivery"), causes)
+        return frozenset(causes)
+
+    def service_blocks(self, line: ServiceLine, product: str, recipient: str) -> Causes:
+        """The causes that block a service to ``product`` for ``recipient`` (its maker or an end user)."""
+        chain = self.chain
+        country = chain.companies[line.provider].country
+        causes: list[CauseKey] = []
+        for r in dict.fromkeys((*self.restricting.get(recipient, ()), *self.denying.get(line.provider, ()))):
+            if service_subject(line, country, chain.restrictions[r]):
+                self._blocked(CauseKey(r, line.provider, product, recipient, "service"), causes)
         return frozenset(causes)
 
     # -- rule 4
@@ -287,15 +465,21 @@ class Evaluation:
         """None when ``supplier`` can build ``component``, else the causes that stop it."""
         return self._can_build.get((supplier, component))
 
-    def available(self, component: str, buyer: str) -> Causes | None:
-        """None when ``component`` is available to ``buyer``, else the causes."""
-        key = (component, buyer if buyer in self.restricting else None)
+    def purpose(self, parent: str) -> tuple[str, ...]:
+        """The restrictions whose FDPR catches what goes into ``parent`` (built for a restricted party)."""
+        return tuple(r for r, wanted in self.wanted.items() if parent in wanted)
+
+    def available(self, component: str, buyer: str, purpose: tuple[str, ...] = ()) -> Causes | None:
+        """None when ``component`` is available to ``buyer`` (building it into something caught
+        for ``purpose``), else the causes."""
+        special = buyer in self.restricting or component in self._seller_caught or purpose
+        key = (component, buyer if special else None, purpose)
         if key in self._avail:
             return self._avail[key]
         causes: set[CauseKey] = set()
         result: Causes | None = None
         for s in self.chain.suppliers.get(component, ()):
-            blocked = self.supply_blocks(s, component, buyer) if key[1] is not None else NO_CAUSES
+            blocked = self.supply_blocks(s, component, buyer, purpose) if special else NO_CAUSES
             cannot = self._can_build.get((s, component))
             if not blocked and cannot is None:
                 break
@@ -318,13 +502,14 @@ class Evaluation:
         lost_req: list[str] = []
         lost_opt: list[str] = []
         substituted: list[str] = []
+        purpose = self.purpose(parent) if self.wanted else ()
         for entry in self.chain.bom.get(parent, ()):
             if per_entry is None and not entry.required:
                 continue
             entry_causes: set[CauseKey] = set()
             filled = False
             for i, option in enumerate(entry.options):
-                missing = self.available(option, buyer)
+                missing = self.available(option, buyer, purpose)
                 if missing is None:
                     filled = True
                     if i > 0:
@@ -352,13 +537,13 @@ class Evaluation:
             causes, lost_req, lost_opt, substituted = self._missing(product, data.maker, per_entry)
         blocked_services = []
         per_service: dict[str, Causes] = {}
-        for provider, kind in chain.services.get(product, ()):
-            if (provider, product) in chain.lost_services:
-                blocked_services.append(f"{kind} from {provider} (provider gone)")
+        for line in chain.services.get(product, ()):
+            if (line.provider, product) in chain.lost_services:
+                blocked_services.append(f"{line.kind} from {line.provider} (provider gone)")
                 continue
-            svc = self.service_blocks(provider, product)
+            svc = self.service_blocks(line, product, data.maker)
             if svc:
-                label = f"{kind} from {provider}"
+                label = f"{line.kind} from {line.provider}"
                 blocked_services.append(label)
                 per_service[label] = svc
                 causes |= svc
@@ -380,6 +565,39 @@ class Evaluation:
             per_entry=per_entry,
             per_service=per_service,
         )
+
+    def end_user(self, user: str) -> EndUserEvaluation:
+        """What ``user`` loses by itself: blocked deliveries (``blocked``) and services (``exposed``)."""
+        if user not in self.restricting and not self.denying:
+            return NOTHING_LOST
+        chain = self.chain
+        per_product: dict[str, Causes] = {}
+        via: dict[str, Status] = {}
+        for product in sorted(set(chain.uses.get(user, ()))):
+            causes: set[CauseKey] = set()
+            status = Status.OK
+            if chain.products[product].lifecycle == "active":
+                delivered = self.delivery_blocks(product, user)
+                if delivered:
+                    causes |= delivered
+                    status = Status.BLOCKED
+            for line in chain.services.get(product, ()):
+                if (line.provider, product) in chain.lost_services:
+                    continue
+                served = self.service_blocks(line, product, user)
+                if served:
+                    causes |= served
+                    status = status if status is Status.BLOCKED else Status.EXPOSED
+            if causes:
+                per_product[product] = frozenset(causes)
+                via[product] = status
+        if not via:
+            return NOTHING_LOST
+        return EndUserEvaluation(max(via.values(), key=lambda s: s.rank), per_product, via)
+
+
+#: The evaluation of an end user that loses nothing by itself.
+NOTHING_LOST = EndUserEvaluation()
 
 
 def evaluate(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
+from typing import Literal
 
 from graphlib_trade.analysis.chain import SupplyChain
 from graphlib_trade.analysis.engine import (
@@ -16,6 +17,7 @@ from graphlib_trade.analysis.engine import (
     subject_reason,
     us_content_of,
 )
+from graphlib_trade.analysis.impact import impact
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import (
     Cause,
@@ -30,10 +32,12 @@ from graphlib_trade.models import (
     worst,
 )
 
+Role = Literal["buyer", "seller", "intermediary", "incorporated"]
+
 #: Above this many causes, the minimal set of licences is not searched (one evaluation per cause).
 MAX_LIFT_CAUSES = 200
 
-_KIND_ORDER = {"required": 0, "service": 1, "optional": 2}
+_KIND_ORDER = {"required": 0, "delivery": 0, "service": 1, "optional": 2}
 
 
 def explain(chain: SupplyChain, item: str, as_of: dt.date) -> Explanation:
@@ -86,11 +90,17 @@ def explain(chain: SupplyChain, item: str, as_of: dt.date) -> Explanation:
     ctx = _Context(chain, as_of)
     explained = [ctx.product(p) for p in products]
     status = worst(p.status for p in explained)
+    own: tuple[Reason, ...] = ()
     if kind == "end_user":
         explained = sorted(
             (p for p in explained if p.status is not Status.OK), key=lambda p: (-p.status.rank, p.id)
         )
-    return Explanation(as_of=as_of, id=item, kind=kind, name=name, status=status, products=tuple(explained))
+        own = ctx.own(item)
+        # The end user's status as impact reports it (its own losses and licences included).
+        status = next(u.status for u in impact(chain, as_of).end_users if u.id == item)
+    return Explanation(
+        as_of=as_of, id=item, kind=kind, name=name, status=status, products=tuple(explained), own=own
+    )
 
 
 class _Context:
@@ -132,6 +142,17 @@ class _Context:
             us_content=self._roll_ups(items, below),
         )
 
+    def own(self, user: str) -> tuple[Reason, ...]:
+        """An end user's own losses: each product whose delivery or service to it is blocked."""
+        found = []
+        for product, causes in self.real.end_user(user).per_product.items():
+            kind: Literal["delivery", "service"] = (
+                "delivery" if any(c.kind == "delivery" for c in causes) else "service"
+            )
+            chains = [self._chain(c, product, (), set()) for c in causes]
+            found.append(Reason(kind=kind, what=product, chains=_sorted_chains(chains)))
+        return tuple(found)
+
     # -- reasons and chains
     def _reasons(self, pid: str, detail: ProductEvaluation, below: set[str]) -> tuple[Reason, ...]:
         required = set(detail.lost_required)
@@ -148,23 +169,40 @@ class _Context:
         return tuple(found)
 
     def _chain(self, cause: CauseKey, pid: str, options: tuple[str, ...], below: set[str]) -> Chain:
-        r, supplier, item, buyer, kind = cause
+        r, supplier, item, _, kind = cause
         restriction = self.chain.restrictions[r]
         if kind == "service":
             subject = f"service from a {self.chain.companies[supplier].country} provider"
             path: tuple[str, ...] = (pid,)
+        elif kind == "delivery":
+            subject = subject_reason(self.chain.items[item], restriction, self.us_content[item]) or "subject"
+            path = (pid,)
         else:
             component = self.chain.components[item]
             subject = subject_reason(component, restriction, self.us_content[item]) or "subject"
             path = (*self._bom_path(item, set(options), below), pid)
+        party, role = self._party(cause)
         return Chain(
-            cause=cause.model(),
+            cause=cause.model(self.chain),
             restriction_name=restriction.name,
-            ownership=self._ownership(r, buyer),
+            party=party,
+            role=role,
+            ownership=self._ownership(r, party),
             subject=subject,
             path=path,
             licences=self._licences(cause),
         )
+
+    def _party(self, cause: CauseKey) -> tuple[str, Role]:
+        """The restricted party of a blocked transaction, and its role in it."""
+        r, supplier, item, buyer, kind = cause
+        parties = self.real.parties.get(r) or self.bare.parties.get(r, {})
+        if buyer in parties:
+            return buyer, "buyer"
+        if supplier in parties and self.chain.restrictions[r].denial:
+            return supplier, "seller"
+        via = self.chain.via.get((supplier, item), ()) if kind == "supply" else ()
+        return next(((v, "intermediary") for v in via if v in parties), (buyer, "incorporated"))
 
     def _bom_path(self, item: str, goals: set[str], below: set[str]) -> tuple[str, ...]:
         """One shortest path from ``item`` up required BOM entries to one of ``goals``."""
@@ -262,7 +300,7 @@ class _Context:
             trial = frozenset(keep - {cause})
             if ok_with(trial):
                 keep.discard(cause)
-        return tuple(c.model() for c in sorted(keep))
+        return tuple(c.model(self.chain) for c in sorted(keep))
 
 
 def _sorted_chains(chains: list[Chain]) -> tuple[Chain, ...]:

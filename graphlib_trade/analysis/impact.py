@@ -70,20 +70,20 @@ def impact_result(
     real, real_products = evaluate(chain, as_of, licences=not ignore_licences)
     # Without a valid licence the licence-free evaluation is the same one: skip it.
     if not any(real.licences.values()):
-        bare_products = real_products
+        bare_run, bare_products = real, real_products
     elif bare_runs is None:
-        bare_products = evaluate(chain, as_of, licences=False)[1]
+        bare_run, bare_products = evaluate(chain, as_of, licences=False)
     else:
         if real.active not in bare_runs:
             bare_runs[real.active] = evaluate(chain, as_of, licences=False)
-        bare_products = bare_runs[real.active][1]
+        bare_run, bare_products = bare_runs[real.active]
 
     made: dict[CauseKey, Cause] = {}  # one model per cause, however many products it reaches
 
     def cause_of(key: CauseKey) -> Cause:
         cause = made.get(key)
         if cause is None:
-            cause = made[key] = key.model()
+            cause = made[key] = key.model(chain)
         return cause
 
     products: list[ProductImpact] = []
@@ -117,10 +117,22 @@ def impact_result(
 
     end_users: list[EndUserImpact] = []
     for uid in sorted(chain.end_users):
-        used = sorted(set(chain.uses.get(uid, ())))
-        status = worst(status_of[p] for p in used)
-        via = tuple(p for p in used if status_of[p] is status) if status is not Status.OK else ()
-        end_users.append(EndUserImpact(id=uid, name=chain.end_users[uid].name, status=status, via=via))
+        own, own_bare = real.end_user(uid), bare_run.end_user(uid)
+        # Each product gives the user its own status, or what the user loses by itself through
+        # it (a blocked delivery or service), or at_risk if only a licence keeps that.
+        via_status = {p: status_of[p] for p in set(chain.uses.get(uid, ()))}
+        for p, lost in own.via.items():
+            via_status[p] = max(via_status[p], lost, key=lambda s: s.rank)
+        for p in own_bare.via.keys() - own.via.keys():
+            via_status[p] = max(via_status[p], Status.AT_RISK, key=lambda s: s.rank)
+        status = worst(via_status.values())
+        via = (
+            tuple(sorted(p for p, s in via_status.items() if s is status)) if status is not Status.OK else ()
+        )
+        causes = tuple(cause_of(c) for c in sorted(own.causes))
+        end_users.append(
+            EndUserImpact(id=uid, name=chain.end_users[uid].name, status=status, via=via, causes=causes)
+        )
 
     return ImpactResult(
         as_of=as_of,
@@ -129,4 +141,5 @@ def impact_result(
         valid_licences=tuple(sorted(lic for lics in real.licences.values() for lic in lics)),
         products=tuple(products),
         end_users=tuple(end_users),
+        unclassified_causes=sum(1 for c in made.values() if c.unclassified),
     )

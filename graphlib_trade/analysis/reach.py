@@ -17,24 +17,23 @@ from typing import Any
 import numpy as np
 
 from graphlib_trade.analysis.chain import SupplyChain
-from graphlib_trade.analysis.ownership import restricted_parties
+from graphlib_trade.analysis.engine import parties_on
 
 _Ints = np.ndarray[Any, np.dtype[np.int64]]
 _Bools = np.ndarray[Any, np.dtype[np.bool_]]
 
 
-def active_restrictions(chain: SupplyChain, as_of: dt.date) -> dict[str, tuple[tuple[str, ...], float]]:
-    """Each restriction in force on ``as_of``: its targets and its affiliates threshold."""
-    return {
-        r.id: (r.targets, r.affiliates_threshold) for r in chain.restrictions.values() if r.active_on(as_of)
-    }
+def active_restrictions(chain: SupplyChain, as_of: dt.date) -> dict[str, tuple[str, ...]]:
+    """Each restriction in force on ``as_of`` and its restricted parties (rule 1)."""
+    active = [r for r, data in sorted(chain.restrictions.items()) if data.active_on(as_of)]
+    return {r: tuple(parties) for r, parties in parties_on(chain, active, as_of).items()}
 
 
 def reach(chain: SupplyChain, as_of: dt.date) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Products and end users reachable from the parties restricted on ``as_of``.
 
-    Restricted parties are the targets of the restrictions active on ``as_of`` and
-    the companies they own at or above each restriction's affiliates threshold.  From
+    Restricted parties are those of the restrictions active on ``as_of`` (rule 1: named
+    targets, parties located in a restriction's destinations, affiliates).  From
     them the search follows ``SUPPLIES``, ``PART_OF`` and ``MAKES`` edges forward and
     ``USES`` edges backward (from a product to its end users).
 
@@ -61,9 +60,7 @@ def reach(chain: SupplyChain, as_of: dt.date) -> tuple[tuple[str, ...], tuple[st
     ((), ())
     """
     down: _Downstream = chain.kept("reach rows", _rows)
-    parties: set[str] = set()
-    for targets, threshold in active_restrictions(chain, as_of).values():
-        parties.update(restricted_parties(chain.owns, targets, threshold))
+    parties = {p for found in active_restrictions(chain, as_of).values() for p in found}
     seen = _search(down.indptr, down.indices, [down.position[p] for p in parties if p in down.position])
     ids = down.ids
     products = sorted(ids[i] for i in np.flatnonzero(seen & down.is_product))

@@ -228,7 +228,9 @@ def apply_scenario(
 
     Removals come first: restrictions, licences, supplies and alternatives named in
     ``remove`` go.  Then ``restrict`` adds a restriction (the model's default
-    origins, de minimis and affiliates threshold) effective from ``as_of``; each
+    origins, de minimis and affiliates threshold) effective from ``as_of``, and
+    ``restrict_destinations`` a country-wide control (everyone located there, every
+    item subject to the EAR) from ``as_of``; each
     ``grant`` adds a licence, valid from ``as_of``, to every restriction (covering
     supplies and services); each ``drop_suppliers`` company loses its supplies, and
     the services it provides are marked lost (the products that had them become
@@ -270,6 +272,15 @@ def apply_scenario(
     for company in scenario.restrict:
         rid = edit.fresh_id(f"whatif:restrict:{company}")
         edit.table("restrictions")[rid] = new_restriction(rid, company, as_of)
+    for country in scenario.restrict_destinations:
+        rid = edit.fresh_id(f"whatif:restrict-destination:{country}")
+        edit.table("restrictions")[rid] = Restriction(
+            id=rid,
+            name=f"what-if control on {country}",
+            authority="what-if",
+            destinations=(country,),
+            effective_from=as_of,
+        )
     for i, r in enumerate(add.restrictions, start=1):
         rid = edit.claim(r.id) if r.id else edit.fresh_id(f"whatif:restriction:{i}")
         fields = r.model_dump(exclude={"id", "effective_from"})

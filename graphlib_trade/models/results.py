@@ -73,13 +73,18 @@ class UsContent(Frozen):
 
 
 class Cause(Frozen):
-    """One blocked supply or service: the root of an impact."""
+    """One blocked supply, service or delivery: the root of an impact."""
 
     restriction: str
     supplier: str
     item: str
     buyer: str
-    kind: Literal["supply", "service"] = "supply"
+    kind: Literal["supply", "service", "delivery"] = "supply"
+    #: The restriction's licence review policy (None when the data does not say).
+    review_policy: Literal["denial", "case_by_case", "approval"] | None = None
+    #: The item has no ECCN under a restriction scoped by classification: a classification
+    #: could change the answer.
+    unclassified: bool = False
 
 
 class ProductImpact(Frozen):
@@ -105,8 +110,10 @@ class EndUserImpact(Frozen):
     id: str
     name: str
     status: Status
-    #: The used products that have the end user's (worst) status; empty when ok.
+    #: The used products that give the end user its (worst) status; empty when ok.
     via: tuple[str, ...] = ()
+    #: Its own blocked deliveries and services (it is a restricted party, or a seller is denied).
+    causes: tuple[Cause, ...] = ()
 
 
 class ImpactResult(Frozen):
@@ -116,6 +123,8 @@ class ImpactResult(Frozen):
     valid_licences: tuple[str, ...] = ()
     products: tuple[ProductImpact, ...] = ()
     end_users: tuple[EndUserImpact, ...] = ()
+    #: Distinct causes that rest on an item without an ECCN under a scoped restriction.
+    unclassified_causes: int = 0
 
 
 class LicenceRef(Frozen):
@@ -137,11 +146,16 @@ class OwnershipLink(Frozen):
 
 
 class Chain(Frozen):
-    """Why one blocked supply or service reaches an item: cause -> ... -> product."""
+    """Why one blocked supply, service or delivery reaches an item: cause -> ... -> product."""
 
     cause: Cause
     restriction_name: str | None = None
-    #: Ownership from a listed target down to the buyer; empty when the buyer is itself a target.
+    #: The restricted party of the transaction, and its role: ``buyer``, ``seller`` (a denied
+    #: party selling), ``intermediary``, or ``incorporated`` (the buyer builds the item into
+    #: something a restricted party buys: the party is then the buyer).
+    party: str = ""
+    role: Literal["buyer", "seller", "intermediary", "incorporated"] = "buyer"
+    #: Ownership from a listed target down to the party; empty when the party is itself named.
     ownership: tuple[OwnershipLink, ...] = ()
     #: Why the item is subject to the restriction (origin, de minimis, FDPR, service provider).
     subject: str
@@ -152,9 +166,10 @@ class Chain(Frozen):
 
 
 class Reason(Frozen):
-    """One lost BOM entry or blocked service of a product, with the chains that explain it."""
+    """One lost BOM entry or blocked service of a product (or, for an end user, a blocked
+    delivery or service to it), with the chains that explain it."""
 
-    kind: Literal["required", "service", "optional"]
+    kind: Literal["required", "service", "optional", "delivery"]
     what: str
     chains: tuple[Chain, ...]
 
@@ -184,6 +199,8 @@ class Explanation(Frozen):
     name: str
     status: Status
     products: tuple[ProductExplanation, ...] = ()
+    #: An end user's own losses: deliveries and services to it that are blocked.
+    own: tuple[Reason, ...] = ()
 
 
 class Change(Frozen):

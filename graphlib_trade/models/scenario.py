@@ -10,6 +10,7 @@ from pydantic import Field, ValidationError, field_validator
 
 from graphlib_trade.errors import ScenarioError
 from graphlib_trade.models.base import Frozen, short
+from graphlib_trade.models.base import country as _country
 from graphlib_trade.models.data import Company, LicenceFields, RestrictionFields, Supply
 
 ANY = "*"
@@ -79,8 +80,9 @@ class Removals(Frozen):
 class Scenario(Frozen):
     """A named set of changes applied on top of the data for a what-if comparison.
 
-    ``restrict``, ``grant`` and ``drop_suppliers`` are the command line's shorthands
-    (``--restrict``, ``--grant``, ``--drop-supplier``); ``add`` and ``remove`` hold
+    ``restrict``, ``restrict_destinations``, ``grant`` and ``drop_suppliers`` are the command
+    line's shorthands (``--restrict``, ``--restrict-destination``, ``--grant``,
+    ``--drop-supplier``); ``add`` and ``remove`` hold
     full entries.  Removals are applied before additions.
     """
 
@@ -88,10 +90,16 @@ class Scenario(Frozen):
     description: str | None = None
     as_of: dt.date | None = None
     restrict: tuple[str, ...] = ()
+    #: Countries: a country-wide control (every item, everyone located there) from the as-of date.
+    restrict_destinations: tuple[str, ...] = ()
     grant: tuple[Grant, ...] = ()
     drop_suppliers: tuple[str, ...] = ()
     add: Additions = Additions()
     remove: Removals = Removals()
+
+    _countries_ok = field_validator("restrict_destinations")(
+        lambda value: tuple(_country(code) for code in value)
+    )
 
     @field_validator("grant", mode="before")
     @classmethod
@@ -105,11 +113,17 @@ class Scenario(Frozen):
         restrict: tuple[str, ...] = (),
         grant: tuple[Grant, ...] = (),
         drop_suppliers: tuple[str, ...] = (),
+        restrict_destinations: tuple[str, ...] = (),
     ) -> Scenario:
-        """This scenario with the command line's shorthands added after its own."""
+        """This scenario with the command line's shorthands added after its own.
+
+        Raises ``ValueError`` naming a country that is not an ISO alpha-2 code.
+        """
+        restrict_destinations = tuple(_country(code) for code in restrict_destinations)
         return self.model_copy(
             update={
                 "restrict": self.restrict + restrict,
+                "restrict_destinations": self.restrict_destinations + restrict_destinations,
                 "grant": self.grant + grant,
                 "drop_suppliers": self.drop_suppliers + drop_suppliers,
             }
@@ -131,6 +145,7 @@ class Scenario(Frozen):
             *(f"remove supply {x.component} by {x.supplier}" for x in r.supplies),
             *(f"remove alternative {x.alternative} for {x.component} in {x.parent}" for x in r.alternatives),
             *(f"restrict {c}" for c in self.restrict),
+            *(f"restrict destination {c}" for c in self.restrict_destinations),
             *(f"add restriction {x.id or 'on ' + ', '.join(x.targets)}" for x in a.restrictions),
             *(f"grant {g}" for g in self.grant),
             *(f"add licence {x.id or 'under ' + x.restriction}" for x in a.licences),

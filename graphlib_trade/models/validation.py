@@ -7,7 +7,8 @@ into a :class:`~graphlib_trade.models.data.Dataset` and raises one
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from graphlib_trade.errors import DataError
 from graphlib_trade.models.base import SHARE_EPSILON, short
-from graphlib_trade.models.data import ID_SECTIONS, SECTIONS, Dataset
+from graphlib_trade.models.data import ID_SECTIONS, SECTIONS, Dataset, Ownership
 
 
 def describe_entry(section: str, index: int, raw: Any) -> str:
@@ -67,7 +68,8 @@ def _pydantic_problems(error: ValidationError, raw: Mapping[str, Any]) -> list[s
         if item["type"] == "extra_forbidden":
             problems.append(f"{where}: unknown field {field!r}")
         elif field:
-            problems.append(f"{where}: {field}: {msg}, got {short(item.get('input'))}")
+            got = "" if ", got " in msg else f", got {short(item.get('input'))}"
+            problems.append(f"{where}: {field}: {msg}{got}")
         else:
             problems.append(f"{where}: {msg}")
     return problems
@@ -99,6 +101,26 @@ class _Where:
 
     def __str__(self) -> str:
         return describe_entry(self.section, self.index, self.entry.model_dump())
+
+
+def _overlap(a: Ownership, b: Ownership) -> bool:
+    """Whether two holdings' windows share a day (open ends reach forever)."""
+    return (a.valid_until is None or b.valid_from is None or b.valid_from <= a.valid_until) and (
+        b.valid_until is None or a.valid_from is None or a.valid_from <= b.valid_until
+    )
+
+
+def _most_held(held: list[Ownership]) -> tuple[dt.date | None, float]:
+    """The day on which the shares held in one company add up most, and that sum (no day: undated).
+
+    The sum is largest on the first day of some holding, so only those days are tried.
+    """
+    if all(o.valid_from is None and o.valid_until is None for o in held):
+        return None, sum(o.share for o in held)
+    days = sorted({o.valid_from or dt.date.min for o in held})
+    totals = [(day, sum(o.share for o in held if o.valid_on(day))) for day in days]
+    day, total = max(totals, key=lambda t: t[1])
+    return (None if day == dt.date.min else day), total
 
 
 def _alternatives_ok(
@@ -133,21 +155,24 @@ def reference_problems(ds: Dataset) -> list[str]:
     def where_of(section: str, i: int, entry: BaseModel) -> _Where:
         return _Where(section, i, entry)
 
-    held: dict[str, float] = defaultdict(float)
-    pairs: Counter[tuple[str, str]] = Counter()
+    holdings: dict[str, list[Ownership]] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[Ownership]] = defaultdict(list)
     for i, o in enumerate(ds.ownership):
         w = where_of("ownership", i, o)
         need(w, "owner", o.owner, companies, "company")
         need(w, "owned", o.owned, companies, "company")
         if o.owner == o.owned:
             problems.append(f"{w}: a company cannot own itself ({o.owner!r})")
-        pairs[(o.owner, o.owned)] += 1
-        if pairs[(o.owner, o.owned)] == 2:
+        same = pairs[(o.owner, o.owned)]
+        if any(_overlap(o, other) for other in same):
             problems.append(f"{w}: duplicate ownership of {o.owned!r} by {o.owner!r}")
-        held[o.owned] += o.share
-    for owned, total in held.items():
+        same.append(o)
+        holdings[o.owned].append(o)
+    for owned, held in holdings.items():
+        day, total = _most_held(held)
         if total > 1.0 + SHARE_EPSILON:
-            problems.append(f"ownership: shares held in {owned!r} add up to {total:g}, more than 1")
+            on = f" on {day.isoformat()}" if day is not None else ""
+            problems.append(f"ownership: shares held in {owned!r} add up to {total:g}{on}, more than 1")
 
     for i, p in enumerate(ds.products):
         need(where_of("products", i, p), "maker", p.maker, companies, "company")
@@ -221,16 +246,25 @@ def reference_problems(ds: Dataset) -> list[str]:
             need(w, "user", u.user, end_users, "end user")
             need(w, "product", u.product, products, "product")
 
+    for i, s in enumerate(ds.supplies):
+        for v in s.via:
+            if v not in companies:
+                need(where_of("supplies", i, s), "via", v, companies, "company")
+
+    lists = {x.id for x in ds.lists}
+    parties = companies | end_users
     for i, r in enumerate(ds.restrictions):
         w = where_of("restrictions", i, r)
+        if r.list is not None:
+            need(w, "list", r.list, lists, "list")
         for t in r.targets:
-            need(w, "targets", t, companies, "company")
+            need(w, "targets", t, parties, "company or end user")
 
     for i, lic in enumerate(ds.licences):
         w = where_of("licences", i, lic)
         need(w, "restriction", lic.restriction, restrictions, "restriction")
         for name in lic.recipients:
-            need(w, "recipients", name, companies, "company")
+            need(w, "recipients", name, parties, "company or end user")
         for name in lic.suppliers:
             need(w, "suppliers", name, companies, "company")
         for name in lic.components:

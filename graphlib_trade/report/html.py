@@ -9,6 +9,7 @@ from graphlib_trade.report import pictures
 from graphlib_trade.report.base import Format
 from graphlib_trade.report.text import (
     by_severity,
+    cause_note,
     chain_lines,
     expiry_lines,
     join,
@@ -142,7 +143,9 @@ def explain_html(expl: Explanation) -> str:
             lift = (
                 "<p><b>Licences that would make it ok (a minimal set):</b></p><ul>"
                 + "".join(
-                    f"<li>{_h(f'{c.restriction}: {c.supplier} -> {c.item} -> {c.buyer} ({c.kind})')}</li>"
+                    "<li>"
+                    + _h(f"{c.restriction}: {c.supplier} -> {c.item} -> {c.buyer} ({c.kind}){cause_note(c)}")
+                    + "</li>"
                     for c in p.lift
                 )
                 + "</ul>"

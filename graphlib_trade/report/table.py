@@ -24,6 +24,7 @@ from graphlib_trade.models import (
 from graphlib_trade.report.base import Format
 from graphlib_trade.report.text import (
     by_severity,
+    cause_note,
     chain_lines,
     changes_text,
     expiry_lines,
@@ -103,9 +104,15 @@ def impact_table(result: ImpactResult, *, width: int = 140, color: bool = False)
     users.add_column("VIA (products with that status)", overflow="fold")
     for u in by_severity(result.end_users):
         users.add_row(_status_text(u.status), u.id, u.name, join(u.via, 6))
+    unclassified = (
+        f"  {result.unclassified_causes} causes rest on items without an ECCN (a classification "
+        "could change them)."
+        if result.unclassified_causes
+        else ""
+    )
     foot = Text(
         f"Products: {summary(p.status for p in result.products) or 'none'}.  "
-        f"End users: {summary(u.status for u in result.end_users) or 'none'}."
+        f"End users: {summary(u.status for u in result.end_users) or 'none'}.{unclassified}"
     )
     return _console_text([head, products, users, foot], width, color)
 
@@ -149,8 +156,20 @@ def explain_table(expl: Explanation, *, width: int = 140, color: bool = False) -
         (f" on {expl.as_of.isoformat()}", "bold"),
     )
     parts: list[Any] = [head]
-    if expl.kind == "end_user" and not expl.products:
+    if expl.kind == "end_user" and not expl.products and not expl.own:
         parts.append(Text("Every product it uses is ok."))
+    if expl.own:
+        own = Tree(
+            Text("what it loses itself (it is a restricted party, or the seller is denied)", style="bold")
+        )
+        for reason in expl.own:
+            rb = own.add(reason_title(reason))
+            for chain in reason.chains:
+                lines = chain_lines(chain)
+                cb = rb.add(lines[0])
+                for line in lines[1:]:
+                    cb.add(line)
+        parts.append(own)
     for p in expl.products:
         tree = Tree(
             Text.assemble(
@@ -181,7 +200,7 @@ def explain_table(expl: Explanation, *, width: int = 140, color: bool = False) -
                 Text(f"licences that would make it ok ({len(p.lift)}, a minimal set)", style="bold")
             )
             for c in p.lift:
-                lb.add(f"{c.restriction}: {c.supplier} -> {c.item} -> {c.buyer} ({c.kind})")
+                lb.add(f"{c.restriction}: {c.supplier} -> {c.item} -> {c.buyer} ({c.kind}){cause_note(c)}")
         for u in p.us_content:
             tree.add(Text("de minimis: ", style="bold") + Text(roll_up_lines(u)[0]))
         if p.end_users:

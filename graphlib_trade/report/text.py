@@ -6,7 +6,17 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from graphlib_trade.models import Chain, Change, Loss, ProductImpact, Reason, Status, Timeline, UsContent
+from graphlib_trade.models import (
+    Cause,
+    Chain,
+    Change,
+    Loss,
+    ProductImpact,
+    Reason,
+    Status,
+    Timeline,
+    UsContent,
+)
 
 
 def join(values: Iterable[str], limit: int = 0) -> str:
@@ -57,6 +67,24 @@ def licence_note(chain: Chain) -> str:
     return "licences: " + ", ".join(parts)
 
 
+#: How each review policy reads.
+POLICY_WORDS = {
+    "denial": "presumption of denial",
+    "case_by_case": "case-by-case review",
+    "approval": "presumption of approval",
+}
+
+
+def cause_note(cause: Cause) -> str:
+    """`` (presumption of denial; unclassified: no ECCN)``: what a cause says beside its link."""
+    notes = []
+    if cause.review_policy is not None:
+        notes.append(POLICY_WORDS[cause.review_policy])
+    if cause.unclassified:
+        notes.append("unclassified: no ECCN, a classification could change this")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def chain_lines(chain: Chain) -> list[str]:
     c = chain.cause
     owners = ""
@@ -66,17 +94,28 @@ def chain_lines(chain: Chain) -> list[str]:
             + ", ".join(f"{o.owner} owns {o.share:.0%} of {o.owned}" for o in chain.ownership)
             + ")"
         )
-    what = "service" if c.kind == "service" else "supply"
+    party = chain.party or c.buyer
+    who = {
+        "buyer": f"{party} is a restricted party{owners}",
+        "seller": f"{party}, the seller, is a denied party",
+        "intermediary": f"{party}, an intermediary, is a restricted party{owners}",
+        "incorporated": f"{party} builds it into something a restricted party buys (FDPR)",
+    }[chain.role]
     return [
-        f"{c.restriction}: {c.buyer} is a restricted party{owners}",
-        f"blocked {what}: {c.supplier} -> {c.item} -> {c.buyer}: {chain.subject}",
+        f"{c.restriction}: {who}",
+        f"blocked {c.kind}: {c.supplier} -> {c.item} -> {c.buyer}: {chain.subject}{cause_note(c)}",
         "path: " + " -> ".join(chain.path),
         licence_note(chain),
     ]
 
 
 def reason_title(reason: Reason) -> str:
-    label = {"required": "lost required part", "optional": "lost optional part", "service": "blocked service"}
+    label = {
+        "required": "lost required part",
+        "optional": "lost optional part",
+        "service": "blocked service",
+        "delivery": "blocked delivery of",
+    }
     n = len(reason.chains)
     return f"{label[reason.kind]} {reason.what} ({n} cause{'s' if n != 1 else ''})"
 

@@ -17,14 +17,11 @@ empty string comes back absent).  No database and no networkx here.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import os
 import re
 import shutil
 import tempfile
-import types
-import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,46 +30,33 @@ from typing import Any
 from graphlib_trade.errors import DataError, OutputError
 from graphlib_trade.files import read_text
 from graphlib_trade.models import ID_SECTIONS, LINKS, RELATIONSHIPS, Dataset, entry_model, parse_dataset
+from graphlib_trade.models.properties import Property, from_properties, schema, to_properties
 
 ARRAY_DELIMITER = ";"
 
-# (field, type): type is "" for a string, else the import tool's type name.
-_Column = tuple[str, str]
+#: The node label of each section with ids: its model's name.
+LABELS: dict[str, str] = {s: entry_model(s).__name__ for s in ID_SECTIONS}
 
 
-def _kind(annotation: Any) -> str:
-    """The import tool's type of a model field: ``float``, ``boolean``, ``date``, ``string[]`` or text."""
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        (annotation,) = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) is tuple:
-        return "string[]"
-    return {float: "float", bool: "boolean", dt.date: "date"}.get(annotation, "")
-
-
-def _columns_of(section: str, *leave_out: str) -> tuple[_Column, ...]:
-    fields = entry_model(section).model_fields
-    return tuple((name, _kind(f.annotation)) for name, f in fields.items() if name not in leave_out)
+def _links_of(section: str) -> tuple[str, ...]:
+    return tuple(field for s, _type, field in LINKS if s == section)
 
 
 #: Node files: section -> (file, label, columns).  ``id`` is the ``:ID`` column.
-NODE_FILES: dict[str, tuple[str, str, tuple[_Column, ...]]] = {
-    section: (
-        f"{section}.csv",
-        entry_model(section).__name__,
-        _columns_of(section, "id", *(LINKS[section][1:] if section in LINKS else ())),
-    )
+NODE_FILES: dict[str, tuple[str, str, tuple[Property, ...]]] = {
+    section: (f"{section}.csv", LABELS[section], schema(section, ("id", *_links_of(section))))
     for section in ID_SECTIONS
 }
 
 #: Relationship files of the sections without ids: section -> (file, type, start, end, properties).
-REL_FILES: dict[str, tuple[str, str, str, str, tuple[_Column, ...]]] = {
-    section: (f"{section}.csv", rel_type, start, end, _columns_of(section, start, end))
+REL_FILES: dict[str, tuple[str, str, str, str, tuple[Property, ...]]] = {
+    section: (f"{section}.csv", rel_type, start, end, schema(section, (start, end)))
     for section, (rel_type, start, end) in RELATIONSHIPS.items()
 }
 
 #: Relationships that hold a field of a node entry: file -> (type, section, field).
 LINK_FILES: dict[str, tuple[str, str, str]] = {
-    f"{rel_type.lower()}.csv": (rel_type, section, field) for section, (rel_type, field) in LINKS.items()
+    f"{rel_type.lower()}.csv": (rel_type, section, field) for section, rel_type, field in LINKS
 }
 
 NODE_FILE_NAMES = tuple(spec[0] for spec in NODE_FILES.values())
@@ -125,7 +109,7 @@ def _lines(header: Iterable[str], rows: Iterable[Iterable[str]]) -> Iterator[str
         yield ",".join(row) + "\n"
 
 
-def _header(columns: tuple[_Column, ...]) -> list[str]:
+def _header(columns: tuple[Property, ...]) -> list[str]:
     return [f"{name}:{kind}" if kind else name for name, kind in columns]
 
 
@@ -133,7 +117,8 @@ def _node_rows(section: str, ds: Dataset) -> Iterator[list[str]]:
     _file, label, columns = NODE_FILES[section]
     for e in getattr(ds, section):
         where = f"{section}: {e.id!r}"
-        yield [_quote(e.id), _quote(label)] + [_cell(getattr(e, f), kind, where, f) for f, kind in columns]
+        props = to_properties(e)
+        yield [_quote(e.id), _quote(label)] + [_cell(props[f], kind, where, f) for f, kind in columns]
 
 
 def _rel_rows(section: str, ds: Dataset) -> Iterator[list[str]]:
@@ -141,7 +126,8 @@ def _rel_rows(section: str, ds: Dataset) -> Iterator[list[str]]:
     for e in getattr(ds, section):
         a, b = getattr(e, start), getattr(e, end)
         where = f"{section}: {a!r} -> {b!r}"
-        yield [_quote(a), _quote(b), rel_type] + [_cell(getattr(e, f), kind, where, f) for f, kind in columns]
+        props = to_properties(e)
+        yield [_quote(a), _quote(b), rel_type] + [_cell(props[f], kind, where, f) for f, kind in columns]
 
 
 def _tables(ds: Dataset) -> Iterator[tuple[str, list[str], Iterator[list[str]]]]:
@@ -158,7 +144,7 @@ def _tables(ds: Dataset) -> Iterator[tuple[str, list[str], Iterator[list[str]]]]
 def _link_rows(rel_type: str, entries: Iterable[Any], field: str) -> Iterator[list[str]]:
     for e in entries:
         named = getattr(e, field)
-        for other in named if isinstance(named, tuple) else (named,):
+        for other in named if isinstance(named, tuple) else () if named is None else (named,):
             start, end = (other, e.id) if rel_type == "MAKES" else (e.id, other)
             yield [_quote(start), _quote(end), rel_type]
 
@@ -385,7 +371,7 @@ def _read_folder(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[st
         quotes = section == "restrictions"
         for line, entry in _read_table(folder, file, expected, required, keep_quotes=quotes):
             entry.pop(":LABEL", None)
-            entries.append(entry)
+            entries.append(from_properties(section, entry))
             at.append(line)
         raw[section], lines[section] = entries, at
         by_id[section] = {str(e.get("id")): e for e in entries}
@@ -397,7 +383,7 @@ def _read_folder(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[st
                 raise DataError(str(folder / file), [f"line {line}: :TYPE should be {rel_type!r}"])
             entry[start] = entry.pop(":START_ID", "")
             entry[end] = entry.pop(":END_ID", "")
-            entries.append(entry)
+            entries.append(from_properties(section, entry))
             at.append(line)
         raw[section], lines[section] = entries, at
     for file, (rel_type, section, field) in LINK_FILES.items():

@@ -15,6 +15,7 @@ from typing import Any
 import neo4j
 
 from graphlib_trade.models import ID_SECTIONS, Dataset, ImpactResult
+from graphlib_trade.models.properties import from_properties, to_properties
 
 #: Load order: nodes (the sections with ids) before the relationships that join them.
 LOAD_ORDER: tuple[str, ...] = (
@@ -29,17 +30,8 @@ LOAD_ORDER: tuple[str, ...] = (
 
 
 def _props(entry: Any, *drop: str) -> dict[str, Any]:
-    """Node or relationship properties; an empty list is stored as no property, as a bulk import
-    stores it, unless the field's default is not empty (``origins: []`` differs from no origins)."""
-    fields = type(entry).model_fields
-    out = {}
-    for key, value in entry.__dict__.items():
-        if key in drop:
-            continue
-        if isinstance(value, tuple):
-            value = list(value) if value or fields[key].default else None
-        out[key] = value
-    return out
+    """Node or relationship properties (:func:`~graphlib_trade.models.properties.to_properties`)."""
+    return to_properties(entry, drop)
 
 
 def load_rows(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
@@ -50,12 +42,18 @@ def load_rows(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
     """
     products = {p.id for p in ds.products}
     return {
+        "lists": [{"id": x.id, "props": _props(x, "id")} for x in ds.lists],
         "companies": [{"id": c.id, "props": _props(c, "id")} for c in ds.companies],
         "components": [{"id": c.id, "props": _props(c, "id")} for c in ds.components],
         "products": [{"id": p.id, "maker": p.maker, "props": _props(p, "id", "maker")} for p in ds.products],
         "end_users": [{"id": u.id, "props": _props(u, "id")} for u in ds.end_users],
         "restrictions": [
-            {"id": r.id, "targets": list(r.targets), "props": _props(r, "id", "targets")}
+            {
+                "id": r.id,
+                "targets": list(r.targets),
+                "list": r.list,
+                "props": _props(r, "id", "targets", "list"),
+            }
             for r in ds.restrictions
         ],
         "licences": [
@@ -65,7 +63,10 @@ def load_rows(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
         "ownership": [
             {"owner": o.owner, "owned": o.owned, "props": _props(o, "owner", "owned")} for o in ds.ownership
         ],
-        "supplies": [{"supplier": s.supplier, "component": s.component} for s in ds.supplies],
+        "supplies": [
+            {"supplier": s.supplier, "component": s.component, "props": _props(s, "supplier", "component")}
+            for s in ds.supplies
+        ],
         "bom_product": [
             {"parent": b.parent, "component": b.component, "props": _props(b, "parent", "component")}
             for b in ds.bom
@@ -76,7 +77,15 @@ def load_rows(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
             for b in ds.bom
             if b.parent not in products
         ],
-        "services": [{"provider": s.provider, "product": s.product, "kind": s.kind} for s in ds.services],
+        "services": [
+            {
+                "provider": s.provider,
+                "product": s.product,
+                "kind": s.kind,
+                "props": _props(s, "provider", "product"),
+            }
+            for s in ds.services
+        ],
         "uses": [{"user": u.user, "product": u.product} for u in ds.uses],
     }
 
@@ -92,11 +101,18 @@ def _native(value: Any) -> Any:
 
 
 def raw_from_records(records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """Data-file sections from pulled rows: ``None`` (absent property) falls back to the default."""
-    return {
-        section: [{k: _native(v) for k, v in row.items() if v is not None} for row in rows]
-        for section, rows in records.items()
-    }
+    """Data-file sections from pulled rows: each row's stored ``props`` (known ones only:
+    :func:`~graphlib_trade.models.properties.from_properties`) and its link columns; ``None``
+    (an absent property) falls back to the default."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for section, rows in records.items():
+        entries = []
+        for row in rows:
+            stored = {k: _native(v) for k, v in (row.get("props") or {}).items()}
+            links = {k: _native(v) for k, v in row.items() if k != "props" and v is not None}
+            entries.append({**from_properties(section, stored), **links})
+        out[section] = entries
+    return out
 
 
 def write_back_rows(result: ImpactResult) -> dict[str, list[dict[str, Any]]]:
@@ -113,6 +129,8 @@ def write_back_rows(result: ImpactResult) -> dict[str, list[dict[str, Any]]]:
                 "suppliers": sorted({c.supplier for c in p.causes}),
                 "lost": [*p.lost_required, *p.lost_optional],
                 "relies_on": list(p.relies_on),
+                "unclassified": sum(1 for c in p.causes if c.unclassified),
+                "review_policies": sorted({c.review_policy for c in p.causes if c.review_policy}),
             }
             for p in result.products
         ],

@@ -28,9 +28,11 @@ def by_methods(ds: Dataset) -> nx.MultiDiGraph:
     """The graph as add_node/add_edge build it, entry by entry (the reference)."""
 
     def fields(entry: Any, *drop: str) -> dict[str, Any]:
-        return {k: v for k, v in entry.model_dump().items() if k not in (*drop, "id")}
+        return {k: getattr(entry, k) for k in type(entry).model_fields if k not in (*drop, "id")}
 
     G = nx.MultiDiGraph()
+    for x in ds.lists:
+        G.add_node(x.id, kind="list", **fields(x))
     for c in ds.companies:
         G.add_node(c.id, kind="company", **fields(c))
     for c in ds.components:
@@ -41,16 +43,26 @@ def by_methods(ds: Dataset) -> nx.MultiDiGraph:
     for u in ds.end_users:
         G.add_node(u.id, kind="end_user", **fields(u))
     for r in ds.restrictions:
-        G.add_node(r.id, kind="restriction", **fields(r, "targets"))
+        G.add_node(r.id, kind="restriction", **fields(r, "targets", "list"))
         for t in r.targets:
             G.add_edge(r.id, t, key="TARGETS")
+        if r.list:
+            G.add_edge(r.id, r.list, key="ON_LIST")
     for lic in ds.licences:
         G.add_node(lic.id, kind="licence", **fields(lic, "restriction"))
         G.add_edge(lic.id, lic.restriction, key="LICENSES")
     for o in ds.ownership:
-        G.add_edge(o.owner, o.owned, key="OWNS", share=o.share)
+        if o.valid_from is None and o.valid_until is None:
+            G.add_edge(o.owner, o.owned, key="OWNS", share=o.share)
+        else:
+            window = f"{o.valid_from or ''}..{o.valid_until or ''}"
+            G.add_edge(o.owner, o.owned, key=f"OWNS {window}", share=o.share, valid_from=o.valid_from,
+                       valid_until=o.valid_until)  # fmt: skip
     for s in ds.supplies:
-        G.add_edge(s.supplier, s.component, key="SUPPLIES")
+        if s.via:
+            G.add_edge(s.supplier, s.component, key="SUPPLIES", via=s.via)
+        else:
+            G.add_edge(s.supplier, s.component, key="SUPPLIES")
     for b in ds.bom:
         G.add_edge(
             b.component,
@@ -61,7 +73,7 @@ def by_methods(ds: Dataset) -> nx.MultiDiGraph:
             value=b.value,
         )
     for sv in ds.services:
-        G.add_edge(sv.provider, sv.product, key="SERVES:" + sv.kind, kind=sv.kind)
+        G.add_edge(sv.provider, sv.product, key="SERVES:" + sv.kind, kind=sv.kind, eccn=sv.eccn)
     for use in ds.uses:
         G.add_edge(use.user, use.product, key="USES")
     return G

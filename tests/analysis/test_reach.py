@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from graphlib_trade.analysis import SupplyChain, apply_scenario, impact, reach, restricted_parties
+from graphlib_trade.analysis import SupplyChain, apply_scenario, impact, reach
 from graphlib_trade.analysis.reach import active_restrictions
 from graphlib_trade.models import Dataset, Scenario
 from graphlib_trade.sources import load_dataset
@@ -80,11 +80,7 @@ def reach_by_networkx(chain: SupplyChain, day: dt.date) -> tuple[tuple[str, ...]
     search must match."""
     G = chain.to_networkx()
     down = nx.DiGraph((u, v) for u, v, k in G.edges(keys=True) if k in ("SUPPLIES", "PART_OF", "MAKES"))
-    parties = {
-        p
-        for targets, threshold in active_restrictions(chain, day).values()
-        for p in restricted_parties(chain.owns, targets, threshold)
-    }
+    parties = {p for found in active_restrictions(chain, day).values() for p in found}
     seen = set(parties)
     for p in parties & set(down):
         seen |= nx.descendants(down, p)

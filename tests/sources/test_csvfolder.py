@@ -45,7 +45,7 @@ class TestWrite:
         out = folder(tmp_path)
         assert (out / "bom.csv").read_text().splitlines() == [
             ":START_ID,:END_ID,:TYPE,required:boolean,alternatives:string[],value:float,note",
-            '"chip","phone",PART_OF,true,"",,',
+            '"chip","phone",PART_OF,true,,,',  # no alternatives: no property, as Neo4j stores it
         ]
         assert (out / "makes.csv").read_text().splitlines()[1] == '"cn","phone",MAKES'
         assert (out / "targets.csv").read_text().splitlines()[1] == '"el","cn",TARGETS'
@@ -58,7 +58,10 @@ class TestWrite:
         restrictions.append({"id": "fdpr", "targets": ["cn"], "origins": [], "effective_from": "2020-09-15"})
         ds = parse_dataset(basic() | {"restrictions": restrictions}, "t")
         text = (write_csv_folder(ds, tmp_path / "r").path / "restrictions.csv").read_text()
-        assert '"fdpr","Restriction",,,"",0.25,0.5,false,2020-09-15,,' in text
+        # name, authority, destinations (none), origins (empty: quoted), items, de_minimis,
+        # affiliates_threshold, foreign_direct_product, fdpr_items, fdpr_scope, denial, review_policy,
+        # effective_from, effective_until, note.
+        assert '"fdpr","Restriction",,,,"","all",0.25,0.5,false,,,false,,2020-09-15,,' in text
 
     def test_array_element_with_delimiter_is_refused_and_nothing_written(self, tmp_path: Path) -> None:
         ds = parse_dataset(basic(licences=[licence("l1", "el", recipients=["cn"])]), "t")
@@ -110,7 +113,10 @@ class TestRoundTrip:
 class TestRead:
     def test_values_come_back_as_text_for_validation(self, tmp_path: Path) -> None:
         raw = read_csv_folder(folder(tmp_path))
-        assert raw["products"] == [{"id": "phone", "name": "phone", "lifecycle": "active", "maker": "cn"}]
+        assert raw["products"] == [
+            {"id": "phone", "name": "phone", "lifecycle": "active", "publicly_available": "false",
+             "us_direct_product": "false", "maker": "cn"}
+        ]  # fmt: skip
         assert raw["restrictions"][0]["targets"] == ["cn"]
         assert raw["restrictions"][0]["origins"] == ["US"]
 
@@ -135,7 +141,7 @@ class TestRead:
     def test_wrong_field_count(self, tmp_path: Path) -> None:
         out = folder(tmp_path)
         self.edit(out / "supplies.csv", '"us","chip",SUPPLIES', '"us","chip",SUPPLIES,extra')
-        with pytest.raises(DataError, match=r"supplies.csv: line 2: 4 fields where the header has 3"):
+        with pytest.raises(DataError, match=r"supplies.csv: line 2: 5 fields where the header has 4"):
             load_csv_folder(out)
 
     def test_unknown_and_mistyped_columns(self, tmp_path: Path) -> None:

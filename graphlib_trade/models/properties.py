@@ -1,0 +1,123 @@
+"""How an entry of the data file is stored as flat properties (Neo4j, the CSV folder), and back.
+
+Most fields are stored as they are.  The few that are not flat values are stated here once:
+
+- a restriction's ``items`` (``all``, ``ccl`` or ECCN patterns) is a list of strings
+  (``["all"]`` for the word);
+- its ``fdpr: {items, scope}`` is two properties, ``fdpr_items`` and ``fdpr_scope``;
+- a list's ``affiliates_windows`` is a list of ``FROM..UNTIL`` strings.
+
+:func:`schema` gives each section's properties with their import-tool types;
+:func:`to_properties` and :func:`from_properties` turn an entry into properties and
+properties back into the raw entry that :func:`~graphlib_trade.models.parse_dataset` reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from graphlib_trade.models.data import Window, entry_model
+
+#: A property: (name, type), the type as the import tool names it ("" for text).
+Property = tuple[str, str]
+
+_FLAT = {float: "float", bool: "boolean", dt.date: "date", int: "int"}
+
+
+def _kind(annotation: Any) -> str:
+    """The import tool's type of a flat field: ``float``, ``boolean``, ``date``, ``string[]`` or text."""
+    args = typing.get_args(annotation)
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        if any(typing.get_origin(a) is tuple for a in args):
+            return "string[]"  # a restriction's items: a word or patterns
+        (annotation,) = [a for a in args if a is not type(None)]
+    if typing.get_origin(annotation) is tuple:
+        return "string[]"
+    return _FLAT.get(annotation, "")
+
+
+def _nested(annotation: Any) -> type[BaseModel] | None:
+    """The model of a field holding one nested model (``fdpr``), if it is one (not a list of them)."""
+    if typing.get_origin(annotation) is tuple:
+        return None
+    for a in (annotation, *typing.get_args(annotation)):
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            return a
+    return None
+
+
+def schema(section: str, leave_out: Collection[str] = ()) -> tuple[Property, ...]:
+    """The flat properties of ``section``'s entries, in field order.
+
+    >>> [p for p in schema("restrictions") if p[0].startswith(("items", "fdpr"))]
+    [('items', 'string[]'), ('fdpr_items', 'string[]'), ('fdpr_scope', '')]
+    """
+    out: list[Property] = []
+    for name, field in entry_model(section).model_fields.items():
+        if name in leave_out:
+            continue
+        nested = _nested(field.annotation)
+        if nested is not None:
+            out += [(f"{name}_{sub}", _kind(f.annotation)) for sub, f in nested.model_fields.items()]
+        else:
+            out.append((name, _kind(field.annotation)))
+    return tuple(out)
+
+
+def to_properties(entry: BaseModel, leave_out: Collection[str] = ()) -> dict[str, Any]:
+    """``entry``'s flat properties (``None`` for an absent value or an empty list; lists as lists).
+
+    >>> from graphlib_trade.models import Restriction
+    >>> r = Restriction(id="r", destinations=("RU",), items="ccl", fdpr={"items": ["3A*"]},
+    ...                 effective_from="2022-02-24")
+    >>> p = to_properties(r)
+    >>> p["items"], p["fdpr_items"], p["fdpr_scope"]
+    (['ccl'], ['3A*'], 'buyer')
+    >>> Restriction.model_validate(from_properties("restrictions", p)) == r
+    True
+    """
+    out: dict[str, Any] = {}
+    for name, field in type(entry).model_fields.items():
+        if name in leave_out:
+            continue
+        value = getattr(entry, name)
+        nested = _nested(field.annotation)
+        if nested is not None:
+            for sub in nested.model_fields:
+                inner = getattr(value, sub) if value is not None else None
+                out[f"{name}_{sub}"] = _items_list(inner) if sub == "items" else inner
+        elif name == "items":
+            out[name] = _items_list(value)
+        elif isinstance(value, tuple):
+            # An empty list is no property (as a bulk import stores it), unless the default is not
+            # empty: a restriction's ``origins: []`` is not its default ``["US"]``.
+            keep = bool(value) or bool(field.default)
+            out[name] = [v.text() if isinstance(v, Window) else v for v in value] if keep else None
+        else:
+            out[name] = value
+    return out
+
+
+def _items_list(items: Any) -> list[str] | None:
+    if items is None:
+        return None
+    return [items] if isinstance(items, str) else list(items)
+
+
+def from_properties(section: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """The raw entry of ``section`` from stored properties (absent and unknown ones left out)."""
+    known = dict(schema(section))
+    raw = {k: v for k, v in props.items() if k in known and v is not None}
+    for name, field in entry_model(section).model_fields.items():
+        nested = _nested(field.annotation)
+        if nested is not None:
+            inner = {sub: raw.pop(f"{name}_{sub}") for sub in nested.model_fields if f"{name}_{sub}" in raw}
+            if inner:
+                raw[name] = inner
+    return raw
