@@ -33,7 +33,8 @@ def reach(chain: SupplyChain, as_of: dt.date) -> tuple[tuple[str, ...], tuple[st
     """Products and end users reachable from the parties restricted on ``as_of``.
 
     Restricted parties are those of the restrictions active on ``as_of`` (rule 1: named
-    targets, parties located in a restriction's destinations, affiliates).  From
+    targets, parties located in a restriction's destinations, affiliates); a restricted end
+    user is reached itself (what is delivered to it is caught).  From
     them the search follows ``SUPPLIES``, ``PART_OF`` and ``MAKES`` edges forward and
     ``USES`` edges backward (from a product to its end users).
 

@@ -5,7 +5,10 @@ Most fields are stored as they are.  The few that are not flat values are stated
 - a restriction's ``items`` (``all``, ``ccl`` or ECCN patterns) is a list of strings
   (``["all"]`` for the word);
 - its ``fdpr: {items, scope}`` is two properties, ``fdpr_items`` and ``fdpr_scope``;
-- a list's ``affiliates_windows`` is a list of ``FROM..UNTIL`` strings.
+- a list's ``affiliates_windows`` is a list of ``FROM..UNTIL`` strings;
+- a restriction's explicit ``affiliates_threshold: null`` (no affiliates, unlike the absent
+  default of 0.5) is stored as 0, a threshold the model refuses, so it is not lost as an
+  absent property.
 
 :func:`schema` gives each section's properties with their import-tool types;
 :func:`to_properties` and :func:`from_properties` turn an entry into properties and
@@ -28,6 +31,9 @@ from graphlib_trade.models.data import Window, entry_model
 Property = tuple[str, str]
 
 _FLAT = {float: "float", bool: "boolean", dt.date: "date", int: "int"}
+
+#: Fields whose null differs from their default: stored as 0 (see the module docstring).
+_NULL_AS_ZERO = frozenset({"affiliates_threshold"})
 
 
 def _kind(annotation: Any) -> str:
@@ -94,6 +100,8 @@ def to_properties(entry: BaseModel, leave_out: Collection[str] = ()) -> dict[str
                 out[f"{name}_{sub}"] = _items_list(inner) if sub == "items" else inner
         elif name == "items":
             out[name] = _items_list(value)
+        elif value is None and name in _NULL_AS_ZERO and field.default is not None:
+            out[name] = 0.0
         elif isinstance(value, tuple):
             # An empty list is no property (as a bulk import stores it), unless the default is not
             # empty: a restriction's ``origins: []`` is not its default ``["US"]``.
@@ -114,6 +122,9 @@ def from_properties(section: str, props: Mapping[str, Any]) -> dict[str, Any]:
     """The raw entry of ``section`` from stored properties (absent and unknown ones left out)."""
     known = dict(schema(section))
     raw = {k: v for k, v in props.items() if k in known and v is not None}
+    for name in _NULL_AS_ZERO & raw.keys():
+        if raw[name] in (0, "0", "0.0"):
+            raw[name] = None
     for name, field in entry_model(section).model_fields.items():
         nested = _nested(field.annotation)
         if nested is not None:

@@ -85,7 +85,10 @@ def reach_by_networkx(chain: SupplyChain, day: dt.date) -> tuple[tuple[str, ...]
     for p in parties & set(down):
         seen |= nx.descendants(down, p)
     products = sorted(n for n in seen if G.nodes[n].get("kind") == "product")
-    users = sorted({u for u, p, k in G.edges(keys=True) if k == "USES" and p in seen})
+    # The users of what is reached, and restricted end users themselves (their deliveries are).
+    users = sorted(
+        {u for u, p, k in G.edges(keys=True) if k == "USES" and p in seen} | (parties & set(chain.end_users))
+    )
     return tuple(products), tuple(users)
 
 

@@ -45,7 +45,7 @@ def datasets() -> tuple[Dataset, Dataset]:
 
 
 def ids(ds: Dataset) -> set[str]:
-    sections = ("companies", "components", "products", "end_users", "restrictions", "licences")
+    sections = ("lists", "companies", "components", "products", "end_users", "restrictions", "licences")
     return {entry.id for section in sections for entry in getattr(ds, section)}
 
 

@@ -39,7 +39,7 @@ def expected_counts(path: Path) -> tuple[int, int]:
     ds = load_dataset(path)
     nodes = sum(
         len(getattr(ds, s))
-        for s in ("companies", "components", "products", "end_users", "restrictions", "licences")
+        for s in ("lists", "companies", "components", "products", "end_users", "restrictions", "licences")
     )
     rels = (
         len(ds.ownership)
@@ -48,7 +48,7 @@ def expected_counts(path: Path) -> tuple[int, int]:
         + len(ds.services)
         + len(ds.uses)
         + len(ds.products)
-        + sum(len(r.targets) for r in ds.restrictions)
+        + sum(len(r.targets) + (r.list is not None) for r in ds.restrictions)  # TARGETS, ON_LIST
         + len(ds.licences)
     )
     return nodes, rels
