@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from graphlib_trade.errors import StoreError
+from graphlib_trade.models import SECTIONS
+from graphlib_trade.models.properties import schema
 from graphlib_trade.store import query
 
 ROOT = Path(__file__).parent.parent
@@ -121,3 +123,19 @@ class TestQueryFiles:
 
     def test_every_file_is_checked(self) -> None:
         assert len(QUERY_FILES) >= 40
+
+
+class TestPullColumns:
+    """A node pull names one column per model property (so a new field cannot be left behind in
+    Neo4j); a relationship pull returns the stored ``props`` and its link columns, all fields."""
+
+    @pytest.mark.parametrize("section", SECTIONS)
+    def test_columns_are_the_model_fields(self, section: str) -> None:
+        text = query(f"pull/{section}")
+        columns = re.findall(r"\bAS\s+(\w+)", text)
+        fields = list(dict(schema(section)))
+        if "props" in columns:
+            links = [c for c in columns if c != "props"]
+            assert set(links) <= set(fields), links
+        else:
+            assert sorted(columns) == sorted(fields)

@@ -1,4 +1,8 @@
-// Pull companies as data-file entries: every stored property (the store keeps only known ones).
+// Pull companies as data-file entries: one column per property of the model
+// (tests/test_cypher_safety.py checks the columns against models/properties.py).
 MATCH (n:Company)
-RETURN properties(n) AS props
-ORDER BY n.id
+RETURN n.id AS id,
+       n.name AS name,
+       n.country AS country,
+       n.note AS note
+ORDER BY id

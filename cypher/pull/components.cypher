@@ -1,4 +1,13 @@
-// Pull components as data-file entries: every stored property (the store keeps only known ones).
+// Pull components as data-file entries: one column per property of the model
+// (tests/test_cypher_safety.py checks the columns against models/properties.py).
 MATCH (n:Component)
-RETURN properties(n) AS props
-ORDER BY n.id
+RETURN n.id AS id,
+       n.name AS name,
+       n.origin AS origin,
+       n.us_content AS us_content,
+       n.eccn AS eccn,
+       n.publicly_available AS publicly_available,
+       n.us_direct_product AS us_direct_product,
+       n.value AS value,
+       n.note AS note
+ORDER BY id

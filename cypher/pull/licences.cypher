@@ -1,5 +1,15 @@
-// Pull licences (with the restriction each lifts) as data-file entries.
+// Pull licences as data-file entries: one column per property of the model
+// (tests/test_cypher_safety.py checks the columns against models/properties.py).
 MATCH (n:Licence)
-OPTIONAL MATCH (n)-[:LICENSES]->(r:Restriction)
-RETURN properties(n) AS props, r.id AS restriction
-ORDER BY n.id
+OPTIONAL MATCH (n)-[:LICENSES]->(res:Restriction)
+RETURN n.id AS id,
+       res.id AS restriction,
+       n.name AS name,
+       n.recipients AS recipients,
+       n.suppliers AS suppliers,
+       n.components AS components,
+       n.covers AS covers,
+       n.valid_from AS valid_from,
+       n.valid_until AS valid_until,
+       n.note AS note
+ORDER BY id

@@ -1,6 +1,23 @@
-// Pull restrictions (with their named parties and their list) as data-file entries.
+// Pull restrictions as data-file entries: one column per property of the model
+// (tests/test_cypher_safety.py checks the columns against models/properties.py).
 MATCH (n:Restriction)
 OPTIONAL MATCH (n)-[:ON_LIST]->(l:RestrictionList)
-RETURN properties(n) AS props, l.id AS list,
-       COLLECT { MATCH (n)-[:TARGETS]->(t) WHERE t:Company OR t:EndUser RETURN t.id ORDER BY t.id } AS targets
-ORDER BY n.id
+RETURN n.id AS id,
+       n.name AS name,
+       n.authority AS authority,
+       l.id AS list,
+       COLLECT { MATCH (n)-[:TARGETS]->(t) WHERE t:Company OR t:EndUser RETURN t.id ORDER BY t.id } AS targets,
+       n.destinations AS destinations,
+       n.origins AS origins,
+       n.items AS items,
+       n.de_minimis AS de_minimis,
+       n.affiliates_threshold AS affiliates_threshold,
+       n.foreign_direct_product AS foreign_direct_product,
+       n.fdpr_items AS fdpr_items,
+       n.fdpr_scope AS fdpr_scope,
+       n.denial AS denial,
+       n.review_policy AS review_policy,
+       n.effective_from AS effective_from,
+       n.effective_until AS effective_until,
+       n.note AS note
+ORDER BY id

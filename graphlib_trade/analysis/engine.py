@@ -282,6 +282,86 @@ def _list_affiliates(
     return per_entry
 
 
+@dataclass(frozen=True, slots=True)
+class Day:
+    """What the rules derive from a chain on one date, whatever the licences: rule 1 and what
+    it reaches (kept with the chain: ``explain``'s trials and ``timeline``'s licence-free runs
+    evaluate the same date many times)."""
+
+    active: tuple[str, ...]
+    parties: dict[str, dict[str, tuple[str, ...]]]
+    restricting: dict[str, list[str]]
+    denying: dict[str, list[str]]
+    seller_side: dict[tuple[str, str], list[str]]
+    seller_caught: set[str]
+    wanted: dict[str, set[str]]
+    touched: set[str]
+
+
+#: Dates whose :class:`Day` a chain keeps.
+DAYS_KEPT = 8
+
+
+def day_of(chain: SupplyChain, as_of: dt.date) -> Day:
+    """The :class:`Day` of ``chain`` on ``as_of`` (the last few kept with the chain)."""
+    days: dict[dt.date, Day] = chain.kept("days", lambda _: {})
+    if as_of not in days:
+        if len(days) >= DAYS_KEPT:
+            del days[next(iter(days))]
+        days[as_of] = _day(chain, as_of)
+    return days[as_of]
+
+
+def _day(chain: SupplyChain, as_of: dt.date) -> Day:
+    active = tuple(r for r, data in sorted(chain.restrictions.items()) if data.active_on(as_of))
+    parties = parties_on(chain, active, as_of)
+    restricting: dict[str, list[str]] = defaultdict(list)
+    for r in active:
+        for party in parties[r]:
+            restricting[party].append(r)
+    denying: dict[str, list[str]] = defaultdict(list)
+    seller_side: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in active:
+        found = parties[r]
+        if chain.restrictions[r].denial:
+            for party in found:
+                denying[party].append(r)
+                for component in chain.supplies_of.get(party, ()):
+                    seller_side[(party, component)].append(r)
+        for pair, via in chain.via.items():
+            if any(v in found for v in via) and r not in seller_side[pair]:
+                seller_side[pair].append(r)
+    seller_caught = {component for _, component in seller_side}
+    wanted = {
+        r: _wanted(chain, parties[r])
+        for r in active
+        if (rule := chain.restrictions[r].fdpr_rule) is not None and rule.scope == "incorporated"
+    }
+    served = [p for p, lines in chain.services.items() if any(sv.provider in denying for sv in lines)]
+    extra = [*seller_caught, *served, *(item for items in wanted.values() for item in items)]
+    return Day(
+        active, parties, restricting, denying, seller_side, seller_caught, wanted,
+        touched(chain, restricting, extra),
+    )  # fmt: skip
+
+
+def _wanted(chain: SupplyChain, parties: Mapping[str, object]) -> set[str]:
+    """The items that go, at any depth, into something one of ``parties`` buys."""
+    bought: list[str] = []
+    for party in parties:
+        for built in (*chain.supplies_of.get(party, ()), *chain.makes.get(party, ())):
+            bought += (o for line in chain.bom.get(built, ()) for o in line.options)
+        bought += chain.uses.get(party, ())  # an end user buys the products delivered to it
+    wanted = set(bought)
+    while bought:
+        for line in chain.bom.get(bought.pop(), ()):
+            for option in line.options:
+                if option not in wanted:
+                    wanted.add(option)
+                    bought.append(option)
+    return wanted
+
+
 class Evaluation:
     """The rules on one date, with or without licences.
 
@@ -311,40 +391,23 @@ class Evaluation:
         self.as_of = as_of
         self.lifted = lifted
         self.us_content = us_content_of(chain)
+        day = day_of(chain, as_of)
         #: The restrictions in force, sorted by id.
-        self.active: tuple[str, ...] = tuple(
-            r for r, data in sorted(chain.restrictions.items()) if data.active_on(as_of)
-        )
+        self.active = day.active
         #: restriction -> restricted party -> the restricted owners that made it one (rule 1).
-        self.parties = parties_on(chain, self.active, as_of)
+        self.parties = day.parties
         #: party (company or end user) -> the restrictions that make it a restricted party.
-        self.restricting: dict[str, list[str]] = defaultdict(list)
-        for r in self.active:
-            for party in self.parties[r]:
-                self.restricting[party].append(r)
+        self.restricting = day.restricting
         #: party -> the denial orders it is denied by (its supplies, deliveries and services are caught).
-        self.denying: dict[str, list[str]] = defaultdict(list)
-        #: (supplier, component) -> restrictions that catch the supply whoever buys: the supplier is
-        #: denied, or a restricted party is among the intermediaries.
-        self.seller_side: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for r in self.active:
-            parties = self.parties[r]
-            if chain.restrictions[r].denial:
-                for party in parties:
-                    self.denying[party].append(r)
-                    for component in chain.supplies_of.get(party, ()):
-                        self.seller_side[(party, component)].append(r)
-            for pair, via in chain.via.items():
-                if any(v in parties for v in via) and r not in self.seller_side[pair]:
-                    self.seller_side[pair].append(r)
-        self._seller_caught = {component for _, component in self.seller_side}
-        #: restriction with an FDPR of scope ``incorporated`` -> the items that go, at any depth,
-        #: into something one of its restricted parties buys.
-        self.wanted: dict[str, set[str]] = {
-            r: self._wanted(r)
-            for r in self.active
-            if (rule := chain.restrictions[r].fdpr_rule) is not None and rule.scope == "incorporated"
-        }
+        self.denying = day.denying
+        #: (supplier, component) -> restrictions that catch the supply whoever buys.
+        self.seller_side = day.seller_side
+        self._seller_caught = day.seller_caught
+        #: restriction with an FDPR of scope ``incorporated`` -> what goes into what its parties buy.
+        self.wanted = day.wanted
+        #: What the restrictions and lost services can touch; everything else is
+        #: available to every buyer that is not a restricted party, and ok.
+        self.touched = day.touched
         #: restriction -> its licences valid on ``as_of``.
         self.licences: dict[str, list[str]] = defaultdict(list)
         if licences:
@@ -353,39 +416,22 @@ class Evaluation:
                     self.licences[data.restriction].append(lic)
         #: cause -> the valid licences that lifted it.
         self.used_licences: dict[CauseKey, set[str]] = defaultdict(set)
-        self._grounds: dict[tuple[str, str], tuple[bool, bool]] = {}
+        # Whether an item is subject to a restriction does not depend on the date: kept per chain.
+        self._grounds: dict[tuple[str, str], tuple[bool, bool]] = chain.kept("grounds", lambda _: {})
         self._can_build: dict[tuple[str, str], Causes | None] = {}
         self._avail: dict[tuple[str, str | None, tuple[str, ...]], Causes | None] = {}
-        served = [
-            p for p, lines in chain.services.items() if any(sv.provider in self.denying for sv in lines)
-        ]
-        extra = [*self._seller_caught, *served, *(item for items in self.wanted.values() for item in items)]
-        #: What the restrictions and lost services can touch; everything else is
-        #: available to every buyer that is not a restricted party, and ok.
-        self.touched = touched(chain, self.restricting, extra)
-        inside = self.touched if within is None else self.touched.intersection(within)
         components = chain.components
-        for node in chain.order:
-            if node in inside and node in components:
-                for s in chain.suppliers.get(node, ()):
-                    causes, lost_required, _, _ = self._missing(node, s)
-                    self._can_build[(s, node)] = frozenset(causes) if lost_required else None
-
-    def _wanted(self, r: str) -> set[str]:
-        chain = self.chain
-        bought: list[str] = []
-        for party in self.parties[r]:
-            for built in (*chain.supplies_of.get(party, ()), *chain.makes.get(party, ())):
-                bought += (o for line in chain.bom.get(built, ()) for o in line.options)
-            bought += chain.uses.get(party, ())  # an end user buys the products delivered to it
-        wanted = set(bought)
-        while bought:
-            for line in chain.bom.get(bought.pop(), ()):
-                for option in line.options:
-                    if option not in wanted:
-                        wanted.add(option)
-                        bought.append(option)
-        return wanted
+        if within is None:
+            inside = [n for n in chain.order if n in self.touched and n in components]
+        else:  # a product's own sub-BOM (explain's trials): sorted by BOM order, without a full scan
+            position = chain.kept("order position", lambda c: {n: i for i, n in enumerate(c.order)})
+            inside = sorted(
+                (n for n in within if n in self.touched and n in components), key=position.__getitem__
+            )
+        for node in inside:
+            for s in chain.suppliers.get(node, ()):
+                causes, lost_required, _, _ = self._missing(node, s)
+                self._can_build[(s, node)] = frozenset(causes) if lost_required else None
 
     # -- rule 2
     def grounds(self, restriction: str, item: str) -> tuple[bool, bool]:

@@ -223,13 +223,14 @@ class _Context:
 
     def _ownership(self, restriction: str, buyer: str) -> tuple[OwnershipLink, ...]:
         parties = self.real.parties.get(restriction) or self.bare.parties.get(restriction, {})
+        owns = self.chain.owns_on(self.as_of)  # the holdings valid on the day, dated ones included
         links: list[OwnershipLink] = []
         seen = {buyer}
         queue = deque([buyer])
         while queue:
             owned = queue.popleft()
             for owner in parties.get(owned, ()):
-                share = self.chain.owns[owner][owned]
+                share = owns[owner][owned]
                 links.append(OwnershipLink(owner=owner, owned=owned, share=share))
                 if owner not in seen:
                     seen.add(owner)

@@ -79,10 +79,7 @@ class Ownership(Frozen):
     valid_until: dt.date | None = None
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _window_ok(self) -> Self:
-        check_window(self.valid_from, self.valid_until, "valid_from", "valid_until")
-        return self
+    _window_ok = model_validator(mode="after")(lambda self: _validity(self))
 
     def valid_on(self, day: dt.date) -> bool:
         """True when ``day`` is inside the (inclusive, open-ended) window."""
@@ -179,6 +176,12 @@ class EndUser(Frozen):
 class Use(Frozen):
     user: str = Field(min_length=1)
     product: str = Field(min_length=1)
+
+
+def _validity(entry: Any) -> Any:
+    """A ``valid_from`` .. ``valid_until`` window the right way round (a holding's or a licence's)."""
+    check_window(entry.valid_from, entry.valid_until, "valid_from", "valid_until")
+    return entry
 
 
 def _eccn(value: str | None) -> str | None:
@@ -364,10 +367,7 @@ class LicenceFields(Frozen):
     valid_until: dt.date | None = None
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _window_ok(self) -> Self:
-        check_window(self.valid_from, self.valid_until, "valid_from", "valid_until")
-        return self
+    _window_ok = model_validator(mode="after")(lambda self: _validity(self))
 
 
 class Licence(LicenceFields):

@@ -18,12 +18,14 @@ properties back into the raw entry that :func:`~graphlib_trade.models.parse_data
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import types
 import typing
 from collections.abc import Collection, Mapping
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from graphlib_trade.models.data import Window, entry_model
 
@@ -58,6 +60,18 @@ def _nested(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+@functools.cache
+def _layout(model: type[BaseModel]) -> tuple[tuple[str, FieldInfo, type[BaseModel] | None], ...]:
+    """Each field of ``model`` with its nested model, if any: worked out once per model, as it
+    is read for every stored row."""
+    return tuple((name, field, _nested(field.annotation)) for name, field in model.model_fields.items())
+
+
+@functools.cache
+def _known(section: str) -> frozenset[str]:
+    return frozenset(name for name, _ in schema(section))
+
+
 def schema(section: str, leave_out: Collection[str] = ()) -> tuple[Property, ...]:
     """The flat properties of ``section``'s entries, in field order.
 
@@ -65,10 +79,9 @@ def schema(section: str, leave_out: Collection[str] = ()) -> tuple[Property, ...
     [('items', 'string[]'), ('fdpr_items', 'string[]'), ('fdpr_scope', '')]
     """
     out: list[Property] = []
-    for name, field in entry_model(section).model_fields.items():
+    for name, field, nested in _layout(entry_model(section)):
         if name in leave_out:
             continue
-        nested = _nested(field.annotation)
         if nested is not None:
             out += [(f"{name}_{sub}", _kind(f.annotation)) for sub, f in nested.model_fields.items()]
         else:
@@ -89,11 +102,10 @@ def to_properties(entry: BaseModel, leave_out: Collection[str] = ()) -> dict[str
     True
     """
     out: dict[str, Any] = {}
-    for name, field in type(entry).model_fields.items():
+    for name, field, nested in _layout(type(entry)):
         if name in leave_out:
             continue
         value = getattr(entry, name)
-        nested = _nested(field.annotation)
         if nested is not None:
             for sub in nested.model_fields:
                 inner = getattr(value, sub) if value is not None else None
@@ -120,13 +132,12 @@ def _items_list(items: Any) -> list[str] | None:
 
 def from_properties(section: str, props: Mapping[str, Any]) -> dict[str, Any]:
     """The raw entry of ``section`` from stored properties (absent and unknown ones left out)."""
-    known = dict(schema(section))
+    known = _known(section)
     raw = {k: v for k, v in props.items() if k in known and v is not None}
     for name in _NULL_AS_ZERO & raw.keys():
         if raw[name] in (0, "0", "0.0"):
             raw[name] = None
-    for name, field in entry_model(section).model_fields.items():
-        nested = _nested(field.annotation)
+    for name, _, nested in _layout(entry_model(section)):
         if nested is not None:
             inner = {sub: raw.pop(f"{name}_{sub}") for sub in nested.model_fields if f"{name}_{sub}" in raw}
             if inner:

@@ -101,16 +101,16 @@ def _native(value: Any) -> Any:
 
 
 def raw_from_records(records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """Data-file sections from pulled rows: each row's stored ``props`` (known ones only:
-    :func:`~graphlib_trade.models.properties.from_properties`) and its link columns; ``None``
+    """Data-file sections from pulled rows: each row's columns (a node pull returns one per
+    property; a relationship pull returns its stored ``props`` and the link columns), the
+    known ones only (:func:`~graphlib_trade.models.properties.from_properties`); ``None``
     (an absent property) falls back to the default."""
     out: dict[str, list[dict[str, Any]]] = {}
     for section, rows in records.items():
         entries = []
         for row in rows:
-            stored = {k: _native(v) for k, v in (row.get("props") or {}).items()}
-            links = {k: _native(v) for k, v in row.items() if k != "props" and v is not None}
-            entries.append({**from_properties(section, stored), **links})
+            flat = {**(row.get("props") or {}), **{k: v for k, v in row.items() if k != "props"}}
+            entries.append(from_properties(section, {k: _native(v) for k, v in flat.items()}))
         out[section] = entries
     return out
 

@@ -229,6 +229,13 @@ class TestDatedOwnership:
         assert status(run(dt.date(2020, 11, 16), **self.honor()), "honor-phone") == "blocked"
         assert status(run(dt.date(2020, 11, 17), **self.honor()), "honor-phone") == "ok"
 
+    def test_explain_shows_the_holding_valid_on_the_day(self) -> None:
+        from graphlib_trade.analysis import explain
+
+        chain = SupplyChain.from_dataset(parse_dataset(self.honor(), "test"))
+        (link,) = explain(chain, "honor-phone", dt.date(2020, 11, 16)).products[0].reasons[0].chains
+        assert [(o.owner, o.owned, o.share) for o in link.ownership] == [("huawei", "honor", 1.0)]
+
     def test_shares_add_up_per_day(self) -> None:
         # 60% to one owner until 2020-06-30, then 60% to another: never more than 100% on a day.
         sections = self.honor()
