@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from graphlib_trade.analysis import SupplyChain, explain, impact, timeline
+from graphlib_trade.analysis.timeline import window_dates
 from graphlib_trade.models import ImpactResult
 from graphlib_trade.sources import load_dataset
 
@@ -200,6 +201,27 @@ class TestAffiliatesRule2025:
         assert sorted((c.restriction, c.review_policy) for c in jv.causes) == [
             ("el-huawei", "denial"),
             ("el-smic", "case_by_case"),
+        ]
+
+    def test_the_timeline_stops_on_the_rule_windows(self) -> None:
+        # The restrictions in force stay el-huawei and el-smic from 2020-12-18 on; only the list's
+        # rule window changes jv-router: blocked 2025-09-29, ok 2025-11-10 (suspended), blocked
+        # 2026-11-10. Honor's sale (holding's last day 2020-11-16) is a window date too, but no
+        # status changes on it (no affiliates rule in 2020), so it is no event.
+        tl = timeline(self.chain, dt.date(2025, 1, 1), dt.date(2027, 1, 1))
+        got = [
+            (e.date.isoformat(), [(c.id, c.before.value, c.after.value) for c in e.products])
+            for e in tl.events
+        ]
+        assert got == [
+            ("2025-09-29", [("jv-router", "ok", "blocked")]),
+            ("2025-11-10", [("jv-router", "blocked", "ok")]),
+            ("2026-11-10", [("jv-router", "ok", "blocked")]),
+        ]
+
+    def test_the_sale_of_honor_is_a_window_date(self) -> None:
+        assert window_dates(self.chain)[dt.date(2020, 11, 17)] == [
+            "holding of honor by huawei ended (last day 2020-11-16)"
         ]
 
     def test_explain_shows_the_aggregated_holdings(self) -> None:

@@ -297,6 +297,13 @@ class Day:
     wanted: dict[str, set[str]]
     touched: set[str]
 
+    @property
+    def rules(self) -> tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]:
+        """The restrictions in force with their parties: two dates with equal ``rules`` have
+        the same licence-free evaluation (a holding or a list window can change the parties
+        while the restrictions in force stay the same)."""
+        return tuple((r, tuple(sorted(self.parties[r].items()))) for r in self.active)
+
 
 #: Dates whose :class:`Day` a chain keeps.
 DAYS_KEPT = 8

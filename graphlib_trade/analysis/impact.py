@@ -8,9 +8,10 @@ into an :class:`~graphlib_trade.models.ImpactResult`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 
 from graphlib_trade.analysis.chain import SupplyChain
-from graphlib_trade.analysis.engine import CauseKey, Evaluation, ProductEvaluation, evaluate
+from graphlib_trade.analysis.engine import CauseKey, Evaluation, ProductEvaluation, day_of, evaluate
 from graphlib_trade.models import Cause, EndUserImpact, ImpactResult, ProductImpact, Status, worst
 
 #: Impact results a chain keeps (a what-if's "before" is the impact the analyst has just seen).
@@ -60,12 +61,13 @@ def impact_result(
     as_of: dt.date,
     *,
     ignore_licences: bool = False,
-    bare_runs: dict[tuple[str, ...], _Run] | None = None,
+    bare_runs: dict[Hashable, _Run] | None = None,
 ) -> ImpactResult:
     """:func:`impact` computed afresh (not kept), for many dates in a row.
 
-    ``bare_runs`` caches the licence-free evaluations by the restrictions in force:
-    they do not change on the dates where only licences start or end.
+    ``bare_runs`` caches the licence-free evaluations by the restrictions in force and their
+    parties (:attr:`~graphlib_trade.analysis.engine.Day.rules`): they do not change on the
+    dates where only licences start or end.
     """
     real, real_products = evaluate(chain, as_of, licences=not ignore_licences)
     # Without a valid licence the licence-free evaluation is the same one: skip it.
@@ -74,9 +76,10 @@ def impact_result(
     elif bare_runs is None:
         bare_run, bare_products = evaluate(chain, as_of, licences=False)
     else:
-        if real.active not in bare_runs:
-            bare_runs[real.active] = evaluate(chain, as_of, licences=False)
-        bare_run, bare_products = bare_runs[real.active]
+        rules = day_of(chain, as_of).rules
+        if rules not in bare_runs:
+            bare_runs[rules] = evaluate(chain, as_of, licences=False)
+        bare_run, bare_products = bare_runs[rules]
 
     made: dict[CauseKey, Cause] = {}  # one model per cause, however many products it reaches
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Hashable
 from typing import Any
 
 from graphlib_trade.analysis.chain import SupplyChain
@@ -15,7 +16,8 @@ _DAY = dt.timedelta(days=1)
 
 
 def window_dates(chain: SupplyChain) -> dict[dt.date, list[str]]:
-    """The dates on which a restriction or licence window starts or has just ended.
+    """The dates on which a restriction, licence, dated holding or list's affiliates-rule window
+    starts or has just ended.
 
     A window ending on D (inclusive) changes things on D + 1.
 
@@ -31,13 +33,24 @@ def window_dates(chain: SupplyChain) -> dict[dt.date, list[str]]:
      (datetime.date(2019, 5, 20), ['licence tgl starts']),
      (datetime.date(2019, 8, 20), ['licence tgl ended (last day 2019-08-19)'])]
     """
-    windows = [
+    windows: list[tuple[str, dt.date | None, dt.date | None, str]] = [
         (r.id, r.effective_from, r.effective_until, "restriction") for r in chain.restrictions.values()
     ]
     windows += [(lic.id, lic.valid_from, lic.valid_until, "licence") for lic in chain.licences.values()]
+    windows += [
+        (f"of {o.owned} by {o.owner}", o.valid_from, o.valid_until, "holding") for o in chain.dated_ownership
+    ]
+    windows += [
+        (x.id, w.start, w.until, "affiliates rule of list")
+        for x in chain.lists.values()
+        for w in x.affiliates_windows
+    ]
     dates: dict[dt.date, list[str]] = defaultdict(list)
-    for node, start, end, label in sorted(windows):
-        dates[start].append(f"{label} {node} starts")
+    for node, start, end, label in sorted(
+        windows, key=lambda w: (w[0], w[1] or dt.date.min, w[2] or dt.date.max, w[3])
+    ):
+        if start is not None:  # a holding may be open at its start
+            dates[start].append(f"{label} {node} starts")
         if end is not None:
             dates[end + _DAY].append(f"{label} {node} ended (last day {end.isoformat()})")
     return dict(dates)
@@ -92,7 +105,7 @@ def timeline(chain: SupplyChain, start: dt.date | None = None, end: dt.date | No
         end = max(dates) if dates else start
     if end < start:
         raise ValueError(f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
-    bare_runs: dict[tuple[str, ...], Any] = {}  # licence-free runs by the restrictions in force
+    bare_runs: dict[Hashable, Any] = {}  # licence-free runs by the rules in force (Day.rules)
     before = impact_result(chain, start, bare_runs=bare_runs)
     initial = before
     events = []
