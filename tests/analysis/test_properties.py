@@ -10,7 +10,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphlib_trade.analysis import SupplyChain, impact, whatif
+from graphlib_trade.analysis import SupplyChain, impact, timeline, whatif
 from graphlib_trade.models import (
     Additions,
     Dataset,
@@ -139,3 +139,40 @@ class TestNoChange:
         )
         changes, _, _ = whatif(SupplyChain.from_dataset(ds), Scenario(add=Additions(licences=again)), day)
         assert (changes.products, changes.end_users) == ((), ())
+
+
+class TestTimelineAgreesWithImpact:
+    """Every status the timeline reports, replayed event by event, is what ``impact`` computes
+    afresh on that date: no window date (a holding, a list's rule window) is missed and no
+    reused licence-free run is stale."""
+
+    #: Every date on which a drawn window starts or has just ended (tests/strategies.py: windows
+    #: start 2019-01-01 or 2019-06-01 and end 2019-05-31, 2019-06-30 or 2019-12-31), and the
+    #: days around them.
+    PROBES = tuple(
+        dt.date.fromisoformat(d)
+        for d in (
+            "2019-01-01",
+            "2019-05-31",
+            "2019-06-01",
+            "2019-06-30",
+            "2019-07-01",
+            "2019-12-31",
+            "2020-01-01",
+        )
+    )
+
+    @settings(max_examples=400, deadline=None)
+    @given(datasets)
+    def test_on_every_probe_date(self, ds: Dataset) -> None:
+        tl = timeline(SupplyChain.from_dataset(ds), dt.date(2018, 12, 1), dt.date(2020, 6, 1))
+        state = {f"product {p.id}": p.status for p in tl.initial.products}
+        state.update({f"end user {u.id}": u.status for u in tl.initial.end_users})
+        for day in self.PROBES:
+            for event in (e for e in tl.events if e.date == day):
+                state.update({f"product {c.id}": c.after for c in event.products})
+                state.update({f"end user {c.id}": c.after for c in event.end_users})
+            fresh = impact(SupplyChain.from_dataset(ds), day)
+            expected = {f"product {p.id}": p.status for p in fresh.products}
+            expected.update({f"end user {u.id}": u.status for u in fresh.end_users})
+            assert state == expected, day
