@@ -304,10 +304,23 @@ def apply_scenario(
         edit.lose_services_of(company)
     for c in add.companies:
         edit.table("companies")[c.id] = c
+    # A component's suppliers in company order, as SupplyChain.from_dataset lists them: the
+    # engine tries them in that order, so an added supply must not change the answer by where
+    # it was put.
+    position = {c: i for i, c in enumerate([*chain.companies, *(c.id for c in add.companies)])}
     for sup in add.supplies:
-        if sup.supplier not in edit.table("suppliers").get(sup.component, ()):  # type: ignore[operator]
-            edit.add_to("suppliers", sup.component, sup.supplier)
+        current: tuple[str, ...] = edit.table("suppliers").get(sup.component, ())  # type: ignore[assignment]
+        if sup.supplier not in current:
+            edit.table("suppliers")[sup.component] = tuple(
+                sorted((*current, sup.supplier), key=position.__getitem__)
+            )
             edit.add_to("supplies_of", sup.supplier, sup.component)
+            # Its own intermediaries, not those of a supply of the same pair removed above.
+            vias: dict[tuple[str, str], tuple[str, ...]] = edit.table("via")  # type: ignore[assignment]
+            if sup.via:
+                vias[(sup.supplier, sup.component)] = tuple(sup.via)
+            else:
+                vias.pop((sup.supplier, sup.component), None)
     for alt in add.alternatives:
         line = next(e for e in edit.table("bom")[alt.parent] if e.component == alt.component)  # type: ignore[attr-defined]
         edit.set_alternatives(alt.parent, alt.component, (*line.alternatives, alt.alternative))

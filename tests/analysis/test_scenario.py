@@ -21,6 +21,7 @@ from graphlib_trade.models import (
     ScenarioRestriction,
     Status,
     Supply,
+    parse_dataset,
     parse_scenario,
 )
 from graphlib_trade.sources import load_dataset, load_scenario
@@ -208,6 +209,60 @@ class TestApplyScenarioAgainstEditedData:
     @pytest.mark.parametrize("day", [dt.date(2019, 5, 16), dt.date(2019, 9, 1), dt.date(2020, 9, 15)])
     def test_every_kind_of_change(self, day: dt.date) -> None:
         assert_same_as_edited_data(load_dataset(HUAWEI), every_kind_of_change(), day)
+
+    def test_an_added_supply_is_tried_in_company_order(self) -> None:
+        # Found by hypothesis. p0 (by co0) has an optional US part c0 from co1 via co3; the
+        # what-if restricts co0 and co3, grants everything and adds co0 as c0's supplier.
+        # Without licences c0 is lost (co0 -> co0 is caught by co0's listing, co1 via co3 by both):
+        # degraded. With the grants the engine takes the first supplier that flows, in company
+        # order, co0 (under co0's grant): at risk, relying on co0's grant only, as it does when
+        # the supply is written into the data file.
+        ds = parse_dataset(
+            {
+                "companies": [{"id": f"co{i}", "name": f"Company {i}", "country": "US"} for i in range(4)],
+                "components": [{"id": "c0", "name": "Part 0", "origin": "US"}],
+                "products": [{"id": "p0", "name": "Product 0", "maker": "co0"}],
+                "supplies": [{"supplier": "co1", "component": "c0", "via": ["co3"]}],
+                "bom": [{"parent": "p0", "component": "c0", "required": False}],
+            },
+            "by hand",
+        )
+        scenario = Scenario(
+            restrict=("co0", "co3"),
+            grant=(Grant(supplier="*", component="*", recipient="*"),),
+            add=Additions(supplies=(Supply(supplier="co0", component="c0"),)),
+        )
+        day = dt.date(2019, 1, 1)
+        assert_same_as_edited_data(ds, scenario, day)
+        (p0,) = impact(apply_scenario(SupplyChain.from_dataset(ds), scenario, day), day).products
+        assert (p0.status, p0.without_licences) == (Status.AT_RISK, Status.DEGRADED)
+        assert p0.relies_on == ("whatif:grant:1:whatif:restrict:co0",)
+
+    def test_a_supply_added_back_has_its_own_intermediaries(self) -> None:
+        # Found by hypothesis. s sells the US part c to the maker m through i, which is listed:
+        # p is blocked (c's only supply passes a restricted intermediary). The what-if drops s
+        # as a supplier and adds s -> c back without intermediaries: nothing restricted is on
+        # the way, so p is ok, as it is when the data file says so.
+        ds = parse_dataset(
+            {
+                "companies": [{"id": x, "name": x, "country": "US"} for x in ("m", "s", "i")],
+                "components": [{"id": "c", "name": "Part", "origin": "US"}],
+                "products": [{"id": "p", "name": "Product", "maker": "m"}],
+                "supplies": [{"supplier": "s", "component": "c", "via": ["i"]}],
+                "bom": [{"parent": "p", "component": "c"}],
+                "restrictions": [{"id": "r", "targets": ["i"], "effective_from": "2019-01-01"}],
+            },
+            "by hand",
+        )
+        day = dt.date(2019, 3, 1)
+        (before,) = impact(SupplyChain.from_dataset(ds), day).products
+        assert before.status is Status.BLOCKED
+        scenario = Scenario(
+            drop_suppliers=("s",), add=Additions(supplies=(Supply(supplier="s", component="c"),))
+        )
+        assert_same_as_edited_data(ds, scenario, day)
+        (after,) = impact(apply_scenario(SupplyChain.from_dataset(ds), scenario, day), day).products
+        assert after.status is Status.OK
 
     @settings(max_examples=150, deadline=None)
     @given(st.data(), datasets, days)
