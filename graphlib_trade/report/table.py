@@ -128,20 +128,30 @@ def whatif_table(result: WhatIfResult, *, width: int = 140, color: bool = False)
     )
     parts: list[Any] = [head]
     for title, changes in (("Products", result.products), ("End users", result.end_users)):
-        if not changes:
-            parts.append(Text(f"{title}: no change"))
-            continue
-        table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
-        table.add_column("ID", no_wrap=True)
-        table.add_column("NAME")
-        table.add_column("BEFORE", no_wrap=True)
-        table.add_column("", no_wrap=True)
-        table.add_column("AFTER", no_wrap=True)
-        for c in sorted(changes, key=lambda c: (-c.after.rank, c.id)):
-            arrow = "worse" if c.after.worse_than(c.before) else "better"
-            table.add_row(c.id, c.name, _status_text(c.before), arrow, _status_text(c.after))
-        parts.append(table)
+        rows = [
+            (
+                c.id,
+                c.name,
+                _status_text(c.before),
+                "worse" if c.after.worse_than(c.before) else "better",
+                _status_text(c.after),
+            )
+            for c in sorted(changes, key=lambda c: (-c.after.rank, c.id))
+        ]
+        parts.append(_status_section(title, ("ID", "NAME", "BEFORE", "", "AFTER"), rows, "no change"))
     return _console_text(parts, width, color)
+
+
+def _status_section(title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], empty: str) -> Any:
+    """One titled table of a what-if or a diff (only NAME wraps), or ``<title>: <empty>``."""
+    if not rows:
+        return Text(f"{title}: {empty}")
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
+    for col in columns:
+        table.add_column(col, no_wrap=col != "NAME")
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 def explain_table(expl: Explanation, *, width: int = 140, color: bool = False) -> str:
@@ -274,16 +284,14 @@ def diff_table(diff: ScenarioDiff, *, width: int = 140, color: bool = False) -> 
         (f"Scenario A: {diff.a}\nScenario B: {diff.b}\n", "bold"), f"As of {diff.as_of.isoformat()}"
     )
     parts: list[Any] = [head]
-    for title, rows in (("Products", diff.products), ("End users", diff.end_users)):
-        if not rows:
-            parts.append(Text(f"{title}: the same under both"))
-            continue
-        table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
-        for col in ("ID", "NAME", "BASELINE", "A", "B"):
-            table.add_column(col, no_wrap=col != "NAME")
-        for r in sorted(rows, key=lambda r: (-max(r.a.rank, r.b.rank), r.id)):
-            table.add_row(r.id, r.name, _status_text(r.baseline), _status_text(r.a), _status_text(r.b))
-        parts.append(table)
+    for title, changed in (("Products", diff.products), ("End users", diff.end_users)):
+        rows = [
+            (r.id, r.name, _status_text(r.baseline), _status_text(r.a), _status_text(r.b))
+            for r in sorted(changed, key=lambda r: (-max(r.a.rank, r.b.rank), r.id))
+        ]
+        parts.append(
+            _status_section(title, ("ID", "NAME", "BASELINE", "A", "B"), rows, "the same under both")
+        )
     return _console_text(parts, width, color)
 
 
