@@ -307,7 +307,11 @@ def apply_scenario(
     # A component's suppliers in company order, as SupplyChain.from_dataset lists them: the
     # engine tries them in that order, so an added supply must not change the answer by where
     # it was put.
-    position = {c: i for i, c in enumerate([*chain.companies, *(c.id for c in add.companies)])}
+    position = (
+        {c: i for i, c in enumerate([*chain.companies, *(c.id for c in add.companies)])}
+        if add.supplies
+        else {}
+    )
     for sup in add.supplies:
         current: tuple[str, ...] = edit.table("suppliers").get(sup.component, ())  # type: ignore[assignment]
         if sup.supplier not in current:
