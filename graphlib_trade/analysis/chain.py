@@ -140,6 +140,8 @@ class SupplyChain:
     uses: Mapping[str, tuple[str, ...]]
     #: Components and products, every part before what it goes into.
     order: tuple[str, ...]
+    #: The number of items on the longest path down the bill of materials.
+    depth: int
     _kept: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ building
@@ -194,6 +196,7 @@ class SupplyChain:
         components = {c.id: c for c in dataset.components}
         products = {p.id: p for p in dataset.products}
         companies = {c.id: c for c in dataset.companies}
+        order, depth = bom_layers([*components, *products], used_in)
         return cls(
             companies=companies,
             components=components,
@@ -214,7 +217,8 @@ class SupplyChain:
             services=_tuples(services),
             lost_services=frozenset(),
             uses=_tuples(uses),
-            order=bom_order([*components, *products], used_in),
+            order=order,
+            depth=depth,
         )
 
     def changed(self, keep: Iterable[str] = (), **tables: Any) -> SupplyChain:
@@ -225,7 +229,9 @@ class SupplyChain:
         """
         new = replace(self, _kept={k: self._kept[k] for k in keep if k in self._kept}, **tables)
         if "used_in" in tables:
-            object.__setattr__(new, "order", bom_order([*new.components, *new.products], new.used_in))
+            order, depth = bom_layers([*new.components, *new.products], new.used_in)
+            object.__setattr__(new, "order", order)
+            object.__setattr__(new, "depth", depth)
         return new
 
     # ------------------------------------------------------------------ reading
@@ -489,9 +495,34 @@ def bom_order(nodes: Iterable[str], used_in: Mapping[str, Iterable[str]]) -> tup
         waiting.setdefault(part, 0)
         for parent in parents:
             waiting[parent] = waiting.get(parent, 0) + 1
+    return bom_layers(nodes, used_in)[0]
+
+
+def bom_layers(nodes: Iterable[str], used_in: Mapping[str, Iterable[str]]) -> tuple[tuple[str, ...], int]:
+    """:func:`bom_order`, and the number of items on the longest path down the bill of materials.
+
+    Kahn's algorithm visits the parts in layers: an item becomes ready while the layer of
+    its last part is visited, so it lies in the next one, and the number of layers is the
+    depth.
+
+    Examples
+    --------
+    >>> bom_layers(["phone", "soc", "wafer", "case"], {"soc": ["phone"], "wafer": ["soc"], "case": ["phone"]})
+    (('wafer', 'case', 'soc', 'phone'), 3)
+    """
+    waiting = dict.fromkeys(nodes, 0)
+    for part, parents in used_in.items():
+        waiting.setdefault(part, 0)
+        for parent in parents:
+            waiting[parent] = waiting.get(parent, 0) + 1
     order = [n for n, count in waiting.items() if count == 0]
     i = 0
+    depth = 0
+    layer_end = 0  # where the layer being visited ends in ``order``
     while i < len(order):
+        if i == layer_end:
+            depth += 1
+            layer_end = len(order)
         for parent in used_in.get(order[i], ()):
             waiting[parent] -= 1
             if waiting[parent] == 0:
@@ -499,7 +530,7 @@ def bom_order(nodes: Iterable[str], used_in: Mapping[str, Iterable[str]]) -> tup
         i += 1
     if len(order) != len(waiting):
         raise AnalysisError(_cycle_message(used_in))
-    return tuple(order)
+    return tuple(order), depth
 
 
 def _cycle_message(used_in: Mapping[str, Iterable[str]]) -> str:

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from graphlib_trade.analysis.chain import SupplyChain
-from graphlib_trade.analysis.engine import Evaluation, subject_reason, us_content_of
+from graphlib_trade.analysis.engine import Evaluation, subject_grounds, us_fractions_of
 from graphlib_trade.analysis.ownership import restricted_parties
 from graphlib_trade.analysis.scenario import new_restriction
 from graphlib_trade.models import Loss, Ranking, RankRow, Status
@@ -44,7 +44,7 @@ class _Critical:
     def __init__(self, chain: SupplyChain, as_of: dt.date) -> None:
         self.chain = chain
         self.engine = Evaluation(chain, as_of)
-        self.us_content = us_content_of(chain)
+        self.us_fractions = us_fractions_of(chain)
         #: What "a new restriction on the supplier" means: the model's defaults.
         self.new = new_restriction("rank:new-restriction", "*", as_of)
         self.tokens: list[tuple[str, str]] = []
@@ -80,8 +80,9 @@ class _Critical:
     def subject_default(self, component: str) -> bool:
         if component not in self._subject_default:
             data = self.chain.components[component]
-            us = self.us_content[component]
-            self._subject_default[component] = subject_reason(data, self.new, us) is not None
+            self._subject_default[component] = any(
+                subject_grounds(data, self.new, self.us_fractions[component])
+            )
         return self._subject_default[component]
 
     def crit(self, component: str, buyer: str) -> _Tokens | None:

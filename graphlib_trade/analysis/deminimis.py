@@ -11,18 +11,29 @@ if TYPE_CHECKING:
     from graphlib_trade.analysis.chain import SupplyChain
 
 
-def _counted_fraction(part: Component, own: UsContent) -> tuple[float, str]:
-    """How much of a part's value counts as controlled US content in whatever it goes into."""
+def counted_fraction(part: Component, own: float) -> float:
+    """How much of a part's value counts as controlled US content in whatever it goes into
+    (``own``: the part's own controlled US content)."""
     if part.publicly_available:
-        return 0.0, "publicly available: not counted"
+        return 0.0
     if part.origin == "US":
-        if part.eccn == "EAR99":
-            return 0.0, "US origin, EAR99: not counted"
-        return 1.0, "US origin, controlled"
-    if own.fraction == 0.0:
-        return 0.0, f"{part.origin} origin, no US content"
-    source = "rolled up" if own.basis == "rolled_up" else "as given"
-    return own.fraction, f"{part.origin} origin, {own.fraction:.1%} controlled US content ({source})"
+        return 0.0 if part.eccn == "EAR99" else 1.0
+    return own
+
+
+def _counted_fraction(part: Component, own: UsContent) -> tuple[float, str]:
+    """:func:`counted_fraction`, and why."""
+    fraction = counted_fraction(part, own.fraction)
+    if part.publicly_available:
+        why = "publicly available: not counted"
+    elif part.origin == "US":
+        why = "US origin, EAR99: not counted" if part.eccn == "EAR99" else "US origin, controlled"
+    elif fraction == 0.0:
+        why = f"{part.origin} origin, no US content"
+    else:
+        source = "rolled up" if own.basis == "rolled_up" else "as given"
+        why = f"{part.origin} origin, {fraction:.1%} controlled US content ({source})"
+    return fraction, why
 
 
 def us_content(chain: SupplyChain) -> dict[str, UsContent]:
@@ -110,6 +121,50 @@ def roll_up(
             denominator=denominator,
             terms=tuple(terms),
         )
+    return result
+
+
+def us_fractions(
+    components: Mapping[str, Component],
+    parts: Callable[[str], list[tuple[str, float | None]]],
+    order: Iterable[str],
+) -> dict[str, float]:
+    """The ``fraction`` of every :func:`roll_up` figure, without the terms and reasons that
+    ``explain`` shows (the engine needs only the number; same sums in the same order).
+
+    ``parts(parent)``: the (part, value) entries of ``parent``'s bill of materials.
+
+    Examples
+    --------
+    >>> us_fractions(
+    ...     {"modem": Component(id="modem", name="Modem", origin="US"),
+    ...      "board": Component(id="board", name="Board", origin="TW", value=100.0)},
+    ...     lambda parent: [("modem", 20.0)] if parent == "board" else [],
+    ...     ["modem", "board"],
+    ... )
+    {'modem': 1.0, 'board': 0.2}
+    """
+    result: dict[str, float] = {}
+    counted: dict[str, float] = {}  # what each part counts for in whatever it goes into
+    for node in order:
+        data = components.get(node)
+        if data is None:
+            continue
+        fraction = data.us_content
+        if fraction is None:
+            if data.origin == "US":
+                fraction = 1.0
+            else:
+                entries = sorted(parts(node))
+                if not entries or any(value is None for _, value in entries):
+                    fraction = 0.0
+                else:
+                    values = [float(value or 0.0) for _, value in entries]
+                    denominator = data.value or sum(values)
+                    total = sum(v * counted[child] for v, (child, _) in zip(values, entries, strict=True))
+                    fraction = total / denominator if denominator else 0.0
+        result[node] = fraction
+        counted[node] = counted_fraction(data, fraction)
     return result
 
 

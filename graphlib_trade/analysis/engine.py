@@ -42,10 +42,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
 from graphlib_trade.analysis.chain import ServiceLine, SupplyChain
-from graphlib_trade.analysis.deminimis import LazyRollUp
+from graphlib_trade.analysis.deminimis import LazyRollUp, us_fractions
 from graphlib_trade.analysis.ownership import restricted_parties
 from graphlib_trade.models import Cause, Component, Licence, Restriction, Status, UsContent, eccn_in_scope
 
@@ -92,6 +92,8 @@ def unclassified(restriction: Restriction, eccns: Iterable[str | None]) -> bool:
 
 Causes = frozenset[CauseKey]
 NO_CAUSES: Causes = frozenset()
+#: Not worked out yet (None is an answer: available, or can build).
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,8 @@ US_CONTENT = "us content"
 
 
 def us_content_of(chain: SupplyChain) -> Mapping[str, UsContent]:
-    """The chain's de minimis roll-up of every item, each rolled up when first asked for (kept)."""
+    """The chain's de minimis roll-up of every item, with its terms, each rolled up when first
+    asked for (kept; what ``explain`` shows)."""
 
     def build(c: SupplyChain) -> LazyRollUp:
         bom = c.bom
@@ -146,33 +149,44 @@ def us_content_of(chain: SupplyChain) -> Mapping[str, UsContent]:
     return chain.kept(US_CONTENT, build)
 
 
-def subject_grounds(
-    item: Component, restriction: Restriction, us: UsContent
-) -> tuple[str | None, str | None]:
-    """Why an item is subject to a restriction: (by origin or de minimis, by the FDPR), each None
-    when it is not (rule 2, the item's side)."""
-    if item.publicly_available or not eccn_in_scope(item.eccn, restriction.items):
-        return None, None
-    by_origin: str | None = None
-    origins = restriction.origins
-    if item.origin in origins:
-        by_origin = f"{item.origin} origin"
-    elif "US" in origins and us.fraction > restriction.de_minimis:
-        how = "rolled up" if us.basis == "rolled_up" else "given"
-        by_origin = (
-            f"US content {us.fraction:.1%} ({how}) above the de minimis level {restriction.de_minimis:.0%}"
+def us_fractions_of(chain: SupplyChain) -> Mapping[str, float]:
+    """The controlled US content of every item, the number only (kept; what the rules need)."""
+
+    def build(c: SupplyChain) -> dict[str, float]:
+        bom = c.bom
+        return us_fractions(
+            c.items, lambda node: [(e.component, e.value) for e in bom.get(node, ())], c.order
         )
-    by_fdpr: str | None = None
-    rule = restriction.fdpr_rule
-    if rule is not None and item.us_direct_product and eccn_in_scope(item.eccn, restriction.fdpr_items):
-        by_fdpr = "direct product of US technology (Foreign Direct Product Rule)"
+
+    return chain.kept("us fractions", build)
+
+
+def subject_grounds(item: Component, restriction: Restriction, us_fraction: float) -> tuple[bool, bool]:
+    """Whether an item is subject to a restriction: (by origin or de minimis, by the FDPR)
+    (rule 2, the item's side; ``us_fraction``: its controlled US content)."""
+    if item.publicly_available or not eccn_in_scope(item.eccn, restriction.items):
+        return False, False
+    origins = restriction.origins
+    by_origin = item.origin in origins or ("US" in origins and us_fraction > restriction.de_minimis)
+    by_fdpr = (
+        restriction.fdpr_rule is not None
+        and item.us_direct_product
+        and eccn_in_scope(item.eccn, restriction.fdpr_items)
+    )
     return by_origin, by_fdpr
 
 
 def subject_reason(item: Component, restriction: Restriction, us: UsContent) -> str | None:
     """Why an item is subject to a restriction (rule 2), or None when it is not."""
-    by_origin, by_fdpr = subject_grounds(item, restriction, us)
-    return by_origin or by_fdpr
+    by_origin, by_fdpr = subject_grounds(item, restriction, us.fraction)
+    if by_origin:
+        if item.origin in restriction.origins:
+            return f"{item.origin} origin"
+        how = "rolled up" if us.basis == "rolled_up" else "given"
+        return f"US content {us.fraction:.1%} ({how}) above the de minimis level {restriction.de_minimis:.0%}"
+    if by_fdpr:
+        return "direct product of US technology (Foreign Direct Product Rule)"
+    return None
 
 
 def service_subject(line: ServiceLine, country: str, restriction: Restriction) -> bool:
@@ -212,6 +226,19 @@ def touched(chain: SupplyChain, parties: Iterable[str], extra: Iterable[str] = (
         seeds += chain.makes.get(company, ())
     seeds += [c for c in chain.components if not chain.suppliers.get(c)]
     seeds += [product for _, product in chain.lost_services]
+    return above(chain, seeds)
+
+
+def above(chain: SupplyChain, items: Iterable[str]) -> set[str]:
+    """``items`` and everything they go into, at any depth, as a part or an alternative.
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> sorted(above(listing_example(), ["chip"]))
+    ['chip', 'phone']
+    """
+    seeds = list(items)
     seen = set(seeds)
     used_in = chain.used_in
     while seeds:
@@ -383,6 +410,10 @@ class Evaluation:
     within : collection of str, optional
         Evaluate only these components and products (a product's own sub-BOM);
         default: everything the restricted parties can touch.
+    reuse : tuple of (Evaluation, collection of str), optional
+        An evaluation of the same chain and date, and the items whose supplies may be
+        caught or licensed differently here: what they go into is evaluated again, the
+        rest is taken from it.
     """
 
     def __init__(
@@ -393,11 +424,12 @@ class Evaluation:
         licences: bool = True,
         lifted: Causes = NO_CAUSES,
         within: Collection[str] | None = None,
+        reuse: tuple[Evaluation, Collection[str]] | None = None,
     ) -> None:
         self.chain = chain
         self.as_of = as_of
         self.lifted = lifted
-        self.us_content = us_content_of(chain)
+        self.us_fractions = us_fractions_of(chain)
         day = day_of(chain, as_of)
         #: The restrictions in force, sorted by id.
         self.active = day.active
@@ -426,19 +458,40 @@ class Evaluation:
         # Whether an item is subject to a restriction does not depend on the date: kept per chain.
         self._grounds: dict[tuple[str, str], tuple[bool, bool]] = chain.kept("grounds", lambda _: {})
         self._can_build: dict[tuple[str, str], Causes | None] = {}
-        self._avail: dict[tuple[str, str | None, tuple[str, ...]], Causes | None] = {}
-        components = chain.components
+        #: (component, buyer, purpose), or the component alone for an ordinary buyer -> available?
+        self._avail: dict[str | tuple[str, str, tuple[str, ...]], Causes | None] = {}
+        #: The components whose suppliers may be unable to build them; the rest can.
+        self._inside: Collection[str] = self.touched
+        if within is not None:  # a product's own sub-BOM (explain's trials)
+            self._inside = {n for n in within if n in self.touched}
+        #: With ``reuse``: the items evaluated again (the rest was taken from the other evaluation).
+        self.redo: set[str] | None = None
+        if reuse is not None:
+            self._reuse(*reuse, within)
+        if chain.depth > EAGER_DEPTH:
+            # Whether a supplier can build a part is worked out when first needed, which
+            # recurses down the bill of materials; a deep one is worked out bottom up instead.
+            for node in chain.order:
+                if node in self._inside and node in chain.components:
+                    for s in chain.suppliers.get(node, ()):
+                        self.can_build(s, node)
+
+    def _reuse(self, base: Evaluation, changed: Collection[str], within: Collection[str] | None) -> None:
+        """Take ``base``'s results for what ``changed`` does not reach."""
+        assert base.chain is self.chain and base.as_of == self.as_of
+        redo = self.redo = above(self.chain, changed)
         if within is None:
-            inside = [n for n in chain.order if n in self.touched and n in components]
-        else:  # a product's own sub-BOM (explain's trials): sorted by BOM order, without a full scan
-            position = chain.kept("order position", lambda c: {n: i for i, n in enumerate(c.order)})
-            inside = sorted(
-                (n for n in within if n in self.touched and n in components), key=position.__getitem__
-            )
-        for node in inside:
-            for s in chain.suppliers.get(node, ()):
-                causes, lost_required, _, _ = self._missing(node, s)
-                self._can_build[(s, node)] = frozenset(causes) if lost_required else None
+            self._can_build = {k: v for k, v in base._can_build.items() if k[1] not in redo}
+            self._avail = {
+                k: v for k, v in base._avail.items() if (k if isinstance(k, str) else k[0]) not in redo
+            }
+        else:  # a sub-BOM: copy by its nodes rather than scan the base's whole tables
+            known = base._can_build
+            for node in within:
+                if node not in redo:
+                    for s in self.chain.suppliers.get(node, ()):
+                        if (s, node) in known:
+                            self._can_build[(s, node)] = known[(s, node)]
 
     # -- rule 2
     def grounds(self, restriction: str, item: str) -> tuple[bool, bool]:
@@ -447,10 +500,9 @@ class Evaluation:
         key = (restriction, item)
         found = self._grounds.get(key)
         if found is None:
-            by_origin, by_fdpr = subject_grounds(
-                self.chain.items[item], self.chain.restrictions[restriction], self.us_content[item]
+            found = self._grounds[key] = subject_grounds(
+                self.chain.items[item], self.chain.restrictions[restriction], self.us_fractions[item]
             )
-            found = self._grounds[key] = (by_origin is not None, by_fdpr is not None)
         return found
 
     def subject(self, restriction: str, item: str) -> bool:
@@ -516,7 +568,15 @@ class Evaluation:
     # -- rule 4
     def can_build(self, supplier: str, component: str) -> Causes | None:
         """None when ``supplier`` can build ``component``, else the causes that stop it."""
-        return self._can_build.get((supplier, component))
+        key = (supplier, component)
+        if key in self._can_build:
+            return self._can_build[key]
+        found: Causes | None = None
+        if component in self._inside:
+            causes, lost_required, _, _ = self._missing(component, supplier)
+            found = frozenset(causes) if lost_required else None
+        self._can_build[key] = found
+        return found
 
     def purpose(self, parent: str) -> tuple[str, ...]:
         """The restrictions whose FDPR catches what goes into ``parent`` (built for a restricted party)."""
@@ -526,14 +586,19 @@ class Evaluation:
         """None when ``component`` is available to ``buyer`` (building it into something caught
         for ``purpose``), else the causes."""
         special = buyer in self.restricting or component in self._seller_caught or purpose
-        key = (component, buyer if special else None, purpose)
-        if key in self._avail:
-            return self._avail[key]
+        # Most questions are about a buyer that is no restricted party, for no FDPR purpose:
+        # the same answer whoever asks, kept by the component alone.
+        key: str | tuple[str, str, tuple[str, ...]] = (component, buyer, purpose) if special else component
+        found = self._avail.get(key, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found  # type: ignore[return-value]
         causes: set[CauseKey] = set()
         result: Causes | None = None
+        builds = self._can_build
         for s in self.chain.suppliers.get(component, ()):
             blocked = self.supply_blocks(s, component, buyer, purpose) if special else NO_CAUSES
-            cannot = self._can_build.get((s, component))
+            known = builds.get((s, component), _UNKNOWN)
+            cannot = self.can_build(s, component) if known is _UNKNOWN else cast("Causes | None", known)
             if not blocked and cannot is None:
                 break
             causes |= blocked
@@ -556,17 +621,20 @@ class Evaluation:
         lost_opt: list[str] = []
         substituted: list[str] = []
         purpose = self.purpose(parent) if self.wanted else ()
+        available = self.available
         for entry in self.chain.bom.get(parent, ()):
             if per_entry is None and not entry.required:
                 continue
-            entry_causes: set[CauseKey] = set()
+            missing = available(entry.component, buyer, purpose)
+            if missing is None:  # the part itself (no alternative needed)
+                continue
+            entry_causes = set(missing)
             filled = False
-            for i, option in enumerate(entry.options):
-                missing = self.available(option, buyer, purpose)
+            for option in entry.alternatives:
+                missing = available(option, buyer, purpose)
                 if missing is None:
                     filled = True
-                    if i > 0:
-                        substituted.append(entry.component)
+                    substituted.append(entry.component)
                     break
                 entry_causes |= missing
             if not filled:
@@ -649,6 +717,10 @@ class Evaluation:
         return EndUserEvaluation(max(via.values(), key=lambda s: s.rank), per_product, via)
 
 
+#: Bills of materials deeper than this are evaluated bottom up (see :class:`Evaluation`).
+EAGER_DEPTH = 100
+
+
 #: The evaluation of an end user that loses nothing by itself.
 NOTHING_LOST = EndUserEvaluation()
 
@@ -669,3 +741,31 @@ def evaluate(
     run = Evaluation(chain, as_of, licences=licences)
     inside = run.touched
     return run, {pid: run.product(pid) if pid in inside else UNTOUCHED for pid in chain.products}
+
+
+def evaluate_without_licences(
+    run: Evaluation, products: Mapping[str, ProductEvaluation]
+) -> tuple[Evaluation, dict[str, ProductEvaluation]]:
+    """``evaluate(chain, as_of, licences=False)`` from ``evaluate(chain, as_of)``'s answer: only
+    what goes into an item a licence lifted a cause of is evaluated again (all of it when a
+    licence lifted a cause everywhere).
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
+    >>> run, products = evaluate(chain, dt.date(2019, 6, 1))
+    >>> bare, bare_products = evaluate_without_licences(run, products)
+    >>> bare is run, bare_products["phone"].status.value  # no licence: the same evaluation
+    (True, 'blocked')
+    """
+    if not any(run.licences.values()):  # no licence valid: the same evaluation
+        return run, dict(products)
+    assert not run.lifted and run.redo is None, "from a whole evaluation with its licences"
+    changed = {cause.item for cause in run.used_licences}
+    bare = Evaluation(run.chain, run.as_of, licences=False, reuse=(run, changed))
+    redo = bare.redo or set()
+    return bare, {
+        pid: bare.product(pid) if pid in redo and pid in bare.touched else found
+        for pid, found in products.items()
+    }

@@ -13,6 +13,7 @@ from graphlib_trade.analysis.engine import (
     Evaluation,
     ProductEvaluation,
     evaluate,
+    evaluate_without_licences,
     licence_covers,
     subject_reason,
     us_content_of,
@@ -108,7 +109,7 @@ class _Context:
         self.chain, self.as_of = chain, as_of
         self.us_content = us_content_of(chain)
         self.real, self.real_products = evaluate(chain, as_of, licences=True)
-        self.bare, self.bare_products = evaluate(chain, as_of, licences=False)
+        self.bare, self.bare_products = evaluate_without_licences(self.real, self.real_products)
         self.used_in: dict[str, list[str]] = defaultdict(list)  # part -> parents (required entries)
         for parent, entries in chain.bom.items():
             for entry in entries:
@@ -285,7 +286,8 @@ class _Context:
             return None
 
         def ok_with(lifted: Causes) -> bool:
-            run = Evaluation(self.chain, self.as_of, lifted=lifted, within=below)
+            changed = {cause.item for cause in lifted}
+            run = Evaluation(self.chain, self.as_of, lifted=lifted, within=below, reuse=(self.real, changed))
             return run.product(pid).status is Status.OK
 
         keep = set(causes)

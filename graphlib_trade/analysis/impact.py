@@ -11,7 +11,14 @@ import datetime as dt
 from collections.abc import Hashable
 
 from graphlib_trade.analysis.chain import SupplyChain
-from graphlib_trade.analysis.engine import CauseKey, Evaluation, ProductEvaluation, day_of, evaluate
+from graphlib_trade.analysis.engine import (
+    CauseKey,
+    Evaluation,
+    ProductEvaluation,
+    day_of,
+    evaluate,
+    evaluate_without_licences,
+)
 from graphlib_trade.models import Cause, EndUserImpact, ImpactResult, ProductImpact, Status, worst
 
 #: Impact results a chain keeps (a what-if's "before" is the impact the analyst has just seen).
@@ -70,15 +77,12 @@ def impact_result(
     dates where only licences start or end.
     """
     real, real_products = evaluate(chain, as_of, licences=not ignore_licences)
-    # Without a valid licence the licence-free evaluation is the same one: skip it.
-    if not any(real.licences.values()):
-        bare_run, bare_products = real, real_products
-    elif bare_runs is None:
-        bare_run, bare_products = evaluate(chain, as_of, licences=False)
+    if bare_runs is None:
+        bare_run, bare_products = evaluate_without_licences(real, real_products)
     else:
         rules = day_of(chain, as_of).rules
         if rules not in bare_runs:
-            bare_runs[rules] = evaluate(chain, as_of, licences=False)
+            bare_runs[rules] = evaluate_without_licences(real, real_products)
         bare_run, bare_products = bare_runs[rules]
 
     made: dict[CauseKey, Cause] = {}  # one model per cause, however many products it reaches

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 
 from graphlib_trade.analysis import SupplyChain, apply_scenario, bom_order
-from graphlib_trade.analysis.chain import BomLine
+from graphlib_trade.analysis.chain import BomLine, bom_layers
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import Dataset, Scenario
 from graphlib_trade.sources import load_dataset
@@ -161,3 +161,33 @@ class TestToNetworkx:
         # What the restricted maker cn's phone depends on, upstream: chip, and us that supplies it.
         G = graph(**basic()).to_networkx()
         assert nx.ancestors(G, "phone") >= {"chip", "us", "cn"}
+
+
+class TestBomLayers:
+    def test_the_longest_path_not_the_shortest(self) -> None:
+        # phone <- soc <- wafer, and phone <- case: the longest path is phone, soc, wafer (3).
+        order, depth = bom_layers(
+            ["phone", "soc", "wafer", "case"], {"soc": ["phone"], "wafer": ["soc"], "case": ["phone"]}
+        )
+        assert depth == 3 and order.index("wafer") < order.index("soc") < order.index("phone")
+
+    def test_a_late_long_branch(self) -> None:
+        # top <- a (a leaf), and top <- b <- c <- d: depth 4 (top, b, c, d), although top's
+        # first part is a leaf.
+        assert (
+            bom_layers(["top", "a", "b", "c", "d"], {"a": ["top"], "b": ["top"], "c": ["b"], "d": ["c"]})[1]
+            == 4
+        )
+
+    def test_no_items(self) -> None:
+        assert bom_layers([], {}) == ((), 0)
+
+    @settings(max_examples=100, deadline=None)
+    @given(datasets)
+    def test_depth_is_networkx_longest_path(self, ds: Dataset) -> None:
+        chain = SupplyChain.from_dataset(ds)
+        B = nx.DiGraph()
+        B.add_nodes_from(chain.order)
+        B.add_edges_from((part, parent) for part, parents in chain.used_in.items() for parent in parents)
+        expected = nx.dag_longest_path_length(B) + 1 if len(B) else 0
+        assert chain.depth == expected

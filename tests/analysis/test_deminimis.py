@@ -6,11 +6,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
 
 from graphlib_trade.analysis import SupplyChain, us_content
+from graphlib_trade.analysis.engine import us_content_of, us_fractions_of
 from graphlib_trade.errors import DataError
+from graphlib_trade.models import Dataset
 from graphlib_trade.sources import load_dataset
 from tests.helpers import bom, company, component, dataset, graph, product, restriction, status_of, supply
+from tests.strategies import datasets
 
 
 def content(**sections: list[dict[str, Any]]) -> dict[str, Any]:
@@ -104,6 +108,45 @@ class TestUsContent:
         G = SupplyChain.from_dataset(load_dataset("fixtures/huawei_2019.yaml"))
         c = us_content(G)["kirin-990"]
         assert (c.basis, c.denominator, c.fraction) == ("rolled_up", 40.0, pytest.approx(0.10))
+
+
+class TestUsFractions:
+    """The numbers the rules use: the full roll-up's fractions, without its terms."""
+
+    def test_fixture_by_hand(self) -> None:
+        # Same figures as TestUsContent.test_fixture_by_hand (fixtures/small/de_minimis.yaml).
+        G = SupplyChain.from_dataset(load_dataset("fixtures/small/de_minimis.yaml"))
+        f = us_fractions_of(G)
+        assert {k: round(f[k], 6) for k in ("tw-chip", "module-a", "module-b", "module-c")} == {
+            "tw-chip": 0.30,
+            "module-a": 0.20,
+            "module-b": 0.35,
+            "module-c": 0.25,
+        }
+
+    def test_ear99_published_and_given(self) -> None:
+        # cable (US, EAR99) and sdk (published) count 0; dsp (US) counts whole: 20 / (50+50+20).
+        sections = board(
+            bom("board", "cable", value=50.0),
+            bom("board", "sdk", value=50.0),
+            bom("board", "dsp", value=20.0),
+        )
+        sections["components"] = [
+            component("cable", eccn="EAR99"),
+            component("sdk", publicly_available=True),
+            component("dsp"),
+            component("board", "TW"),
+        ]
+        f = us_fractions_of(graph(**sections))
+        assert f["board"] == pytest.approx(20 / 120)
+        assert (f["cable"], f["sdk"], f["dsp"]) == (1.0, 1.0, 1.0)  # their own content: US origin
+
+    @settings(max_examples=60, deadline=None)
+    @given(ds=datasets)
+    def test_equals_the_full_roll_up(self, ds: Dataset) -> None:
+        G = SupplyChain.from_dataset(ds)
+        full = us_content_of(G)
+        assert us_fractions_of(G) == {item: full[item].fraction for item in G.items}
 
 
 class TestRollUpDecidesSubjection:

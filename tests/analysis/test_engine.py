@@ -14,11 +14,11 @@ from unittest import mock
 import pytest
 from hypothesis import given, settings
 
-from graphlib_trade.analysis import Evaluation, SupplyChain, evaluate, impact, whatif
-from graphlib_trade.analysis.engine import CauseKey
+from graphlib_trade.analysis import Evaluation, SupplyChain, evaluate, explain, impact, whatif
+from graphlib_trade.analysis.engine import CauseKey, evaluate_without_licences
 from graphlib_trade.models import Dataset, Scenario, Status
 from graphlib_trade.sources import load_dataset
-from tests.helpers import LATER, basic, company, graph, licence, supply
+from tests.helpers import LATER, basic, bom, company, component, graph, licence, product, supply
 from tests.strategies import datasets, days
 
 HUAWEI = Path(__file__).resolve().parents[2] / "fixtures" / "huawei_2019.yaml"
@@ -77,6 +77,90 @@ class TestEvaluation:
         run, products = evaluate(graph(**sections), LATER)
         assert "tablet" not in run.touched and products["tablet"].status is Status.OK
         assert products["phone"].status is Status.BLOCKED
+
+
+def no_reuse(self: Evaluation, base: Evaluation, changed: object, within: object) -> None:
+    """Evaluation._reuse switched off: everything evaluated again, nothing taken from ``base``."""
+    self.redo = set(self.chain.items)
+
+
+class TestEvaluateWithoutLicences:
+    def test_only_what_a_licence_lifted_is_evaluated_again(self) -> None:
+        # basic() plus a US case bought by cn for its tablet; licence l covers the chip only.
+        # With licences: phone ok (l lifts us->chip->cn), tablet blocked (case).  Without: both
+        # blocked.  Only chip and what it goes into (phone) need evaluating again.
+        sections = basic(
+            components=[component("case")],
+            supplies=[supply("us", "case")],
+            products=[product("tablet", "cn")],
+            bom=[bom("tablet", "case")],
+            licences=[licence("l", "el", components=["chip"])],
+        )
+        chain = graph(**sections)
+        run, products = evaluate(chain, LATER)
+        assert (products["phone"].status, products["tablet"].status) == (Status.OK, Status.BLOCKED)
+        bare, bare_products = evaluate_without_licences(run, products)
+        assert bare.redo == {"chip", "phone"}
+        assert bare_products["phone"].causes == {CauseKey("el", "us", "chip", "cn", "supply")}
+        assert bare_products["tablet"] is products["tablet"]  # taken as it was
+
+    def test_no_valid_licence_is_the_same_evaluation(self) -> None:
+        # The licence starts after LATER: nothing to take away.
+        sections = basic(licences=[licence("l", "el", valid_from="2099-01-01", components=["chip"])])
+        run, products = evaluate(graph(**sections), LATER)
+        assert evaluate_without_licences(run, products)[0] is run
+
+    @settings(max_examples=150, deadline=None)
+    @given(datasets, days)
+    def test_equals_a_fresh_licence_free_evaluation(self, ds: Dataset, day: dt.date) -> None:
+        chain = SupplyChain.from_dataset(ds)
+        bare, products = evaluate_without_licences(*evaluate(chain, day))
+        fresh, fresh_products = evaluate(chain.changed(), day, licences=False)
+        assert products == fresh_products
+        assert {u: bare.end_user(u) for u in chain.end_users} == {
+            u: fresh.end_user(u) for u in chain.end_users
+        }
+
+    @settings(max_examples=100, deadline=None)
+    @given(datasets, days)
+    def test_impact_and_explain_equal_without_reuse(self, ds: Dataset, day: dt.date) -> None:
+        chain = SupplyChain.from_dataset(ds)
+        fast = impact(chain, day)
+        fast_explained = [explain(chain, p, day) for p in sorted(chain.products)]
+        slow_chain = chain.changed()
+        with mock.patch.object(Evaluation, "_reuse", no_reuse):
+            assert impact(slow_chain, day) == fast
+            assert [explain(slow_chain, p, day) for p in sorted(chain.products)] == fast_explained
+
+
+class TestBottomUp:
+    """Whether a supplier can build a part is worked out when first needed, or bottom up for a
+    deep bill of materials: the same answers either way."""
+
+    @settings(max_examples=100, deadline=None)
+    @given(datasets, days)
+    def test_same_impact_either_way(self, ds: Dataset, day: dt.date) -> None:
+        chain = SupplyChain.from_dataset(ds)
+        when_needed = impact(chain, day)
+        with mock.patch.object(engine_module, "EAGER_DEPTH", 0):
+            assert impact(chain.changed(), day) == when_needed
+
+    def test_a_bom_deeper_than_the_recursion_limit(self) -> None:
+        # cn builds p1 from p0, p2 from p1, ... p1500 from p1499, and the phone from p1500; p0
+        # is the US chip it cannot get: the phone is blocked through all 1,501 levels.
+        depth = 1500
+        parts = [component(f"p{i}", "CN") for i in range(1, depth + 1)]
+        sections = basic(
+            components=parts,
+            supplies=[supply("cn", p["id"]) for p in parts],
+            bom=[bom(f"p{i}", "chip" if i == 1 else f"p{i - 1}") for i in range(1, depth + 1)],
+        )
+        sections["bom"] = [bom("phone", f"p{depth}"), *sections["bom"][1:]]
+        chain = graph(**sections)
+        assert chain.depth == depth + 2  # phone, p1500 ... p1, chip
+        phone = next(p for p in impact(chain, LATER).products if p.id == "phone")
+        assert phone.status is Status.BLOCKED
+        assert [c.item for c in phone.causes] == ["chip"]
 
 
 class TestTouched:
