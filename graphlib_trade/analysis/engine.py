@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Container, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, cast
 
@@ -229,8 +229,9 @@ def touched(chain: SupplyChain, parties: Iterable[str], extra: Iterable[str] = (
     return above(chain, seeds)
 
 
-def above(chain: SupplyChain, items: Iterable[str]) -> set[str]:
-    """``items`` and everything they go into, at any depth, as a part or an alternative.
+def above(chain: SupplyChain, items: Iterable[str], within: Container[str] | None = None) -> set[str]:
+    """``items`` and everything they go into, at any depth, as a part or an alternative
+    (only inside ``within`` when given).
 
     Examples
     --------
@@ -243,7 +244,7 @@ def above(chain: SupplyChain, items: Iterable[str]) -> set[str]:
     used_in = chain.used_in
     while seeds:
         for parent in used_in.get(seeds.pop(), ()):
-            if parent not in seen:
+            if parent not in seen and (within is None or parent in within):
                 seen.add(parent)
                 seeds.append(parent)
     return seen
@@ -460,38 +461,29 @@ class Evaluation:
         self._can_build: dict[tuple[str, str], Causes | None] = {}
         #: (component, buyer, purpose), or the component alone for an ordinary buyer -> available?
         self._avail: dict[str | tuple[str, str, tuple[str, ...]], Causes | None] = {}
-        #: The components whose suppliers may be unable to build them; the rest can.
-        self._inside: Collection[str] = self.touched
-        if within is not None:  # a product's own sub-BOM (explain's trials)
-            self._inside = {n for n in within if n in self.touched}
-        #: With ``reuse``: the items evaluated again (the rest was taken from the other evaluation).
+        #: A product's own sub-BOM (explain's trials): nothing outside is evaluated.
+        self._within = within
+        #: With ``reuse``: the other evaluation, and the items evaluated again here (what the
+        #: changed items go into); the rest is taken from the other evaluation when it has it.
+        self._base: Evaluation | None = None
         self.redo: set[str] | None = None
         if reuse is not None:
-            self._reuse(*reuse, within)
+            base, changed = reuse
+            assert base.chain is chain and base.as_of == as_of and base._base is None
+            self._base, self.redo = base, above(chain, changed, within)
         if chain.depth > EAGER_DEPTH:
             # Whether a supplier can build a part is worked out when first needed, which
             # recurses down the bill of materials; a deep one is worked out bottom up instead.
             for node in chain.order:
-                if node in self._inside and node in chain.components:
+                if node in chain.components:
                     for s in chain.suppliers.get(node, ()):
                         self.can_build(s, node)
 
-    def _reuse(self, base: Evaluation, changed: Collection[str], within: Collection[str] | None) -> None:
-        """Take ``base``'s results for what ``changed`` does not reach."""
-        assert base.chain is self.chain and base.as_of == self.as_of
-        redo = self.redo = above(self.chain, changed)
-        if within is None:
-            self._can_build = {k: v for k, v in base._can_build.items() if k[1] not in redo}
-            self._avail = {
-                k: v for k, v in base._avail.items() if (k if isinstance(k, str) else k[0]) not in redo
-            }
-        else:  # a sub-BOM: copy by its nodes rather than scan the base's whole tables
-            known = base._can_build
-            for node in within:
-                if node not in redo:
-                    for s in self.chain.suppliers.get(node, ()):
-                        if (s, node) in known:
-                            self._can_build[(s, node)] = known[(s, node)]
+    def _reused(self, table: str, component: str, key: Hashable) -> object:
+        """The other evaluation's answer to ``key`` in ``table`` when it holds here too, else _UNKNOWN."""
+        if self._base is None or self.redo is None or component in self.redo:
+            return _UNKNOWN
+        return getattr(self._base, table).get(key, _UNKNOWN)
 
     # -- rule 2
     def grounds(self, restriction: str, item: str) -> tuple[bool, bool]:
@@ -571,10 +563,14 @@ class Evaluation:
         key = (supplier, component)
         if key in self._can_build:
             return self._can_build[key]
-        found: Causes | None = None
-        if component in self._inside:
+        reused = self._reused("_can_build", component, key)
+        if reused is not _UNKNOWN:
+            found = cast("Causes | None", reused)
+        elif component in self.touched and (self._within is None or component in self._within):
             causes, lost_required, _, _ = self._missing(component, supplier)
             found = frozenset(causes) if lost_required else None
+        else:  # nothing restricted reaches it: every supplier can build it
+            found = None
         self._can_build[key] = found
         return found
 
@@ -590,8 +586,11 @@ class Evaluation:
         # the same answer whoever asks, kept by the component alone.
         key: str | tuple[str, str, tuple[str, ...]] = (component, buyer, purpose) if special else component
         found = self._avail.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._reused("_avail", component, key)
         if found is not _UNKNOWN:
-            return found  # type: ignore[return-value]
+            self._avail[key] = cast("Causes | None", found)
+            return cast("Causes | None", found)
         causes: set[CauseKey] = set()
         result: Causes | None = None
         builds = self._can_build
@@ -747,8 +746,7 @@ def evaluate_without_licences(
     run: Evaluation, products: Mapping[str, ProductEvaluation]
 ) -> tuple[Evaluation, dict[str, ProductEvaluation]]:
     """``evaluate(chain, as_of, licences=False)`` from ``evaluate(chain, as_of)``'s answer: only
-    what goes into an item a licence lifted a cause of is evaluated again (all of it when a
-    licence lifted a cause everywhere).
+    what goes into an item a licence lifted a cause of is evaluated again.
 
     Examples
     --------
@@ -761,7 +759,6 @@ def evaluate_without_licences(
     """
     if not any(run.licences.values()):  # no licence valid: the same evaluation
         return run, dict(products)
-    assert not run.lifted and run.redo is None, "from a whole evaluation with its licences"
     changed = {cause.item for cause in run.used_licences}
     bare = Evaluation(run.chain, run.as_of, licences=False, reuse=(run, changed))
     redo = bare.redo or set()

@@ -8,6 +8,7 @@ from collections.abc import Hashable
 from typing import Any
 
 from graphlib_trade.analysis.chain import SupplyChain
+from graphlib_trade.analysis.engine import day_of
 from graphlib_trade.analysis.impact import impact_result
 from graphlib_trade.analysis.scenario import compare
 from graphlib_trade.models import Event, Expiry, ImpactResult, Scenario, Status, Timeline
@@ -69,6 +70,12 @@ def expiries(result: ImpactResult, chain: SupplyChain) -> tuple[Expiry, ...]:
     return tuple(sorted(found, key=lambda e: (e.days_left is None, e.days_left or 0, e.product, e.licence)))
 
 
+def _state(chain: SupplyChain, day: dt.date) -> Hashable:
+    """What an evaluation on ``day`` depends on: the rules in force with their parties, and the
+    valid licences (a holding or a list's window may change nothing)."""
+    return day_of(chain, day).rules, tuple(lic for lic, data in chain.licences.items() if data.valid_on(day))
+
+
 def timeline(chain: SupplyChain, start: dt.date | None = None, end: dt.date | None = None) -> Timeline:
     """Statuses on ``start``, then each window date up to ``end`` on which a status changes.
 
@@ -110,7 +117,11 @@ def timeline(chain: SupplyChain, start: dt.date | None = None, end: dt.date | No
     initial = before
     events = []
     nothing = Scenario()
+    state = _state(chain, start)
     for day in sorted(d for d in dates if start < d <= end):
+        if _state(chain, day) == state:
+            continue  # the same rules, parties and licences: no status can change
+        state = _state(chain, day)
         after = impact_result(chain, day, bare_runs=bare_runs)
         changes = compare(before, after, nothing)
         if changes.products or changes.end_users:

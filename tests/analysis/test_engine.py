@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -79,9 +80,16 @@ class TestEvaluation:
         assert products["phone"].status is Status.BLOCKED
 
 
-def no_reuse(self: Evaluation, base: Evaluation, changed: object, within: object) -> None:
-    """Evaluation._reuse switched off: everything evaluated again, nothing taken from ``base``."""
-    self.redo = set(self.chain.items)
+_evaluation_init = Evaluation.__init__
+
+
+def no_reuse(
+    self: Evaluation, chain: SupplyChain, as_of: dt.date, *, reuse: object = None, **kw: Any
+) -> None:
+    """An Evaluation that takes nothing from another: everything is evaluated again."""
+    _evaluation_init(self, chain, as_of, **kw)
+    if reuse is not None:
+        self.redo = set(chain.items)
 
 
 class TestEvaluateWithoutLicences:
@@ -128,7 +136,7 @@ class TestEvaluateWithoutLicences:
         fast = impact(chain, day)
         fast_explained = [explain(chain, p, day) for p in sorted(chain.products)]
         slow_chain = chain.changed()
-        with mock.patch.object(Evaluation, "_reuse", no_reuse):
+        with mock.patch.object(Evaluation, "__init__", no_reuse):
             assert impact(slow_chain, day) == fast
             assert [explain(slow_chain, p, day) for p in sorted(chain.products)] == fast_explained
 
