@@ -72,6 +72,14 @@ def _known(section: str) -> frozenset[str]:
     return frozenset(name for name, _ in schema(section))
 
 
+@functools.cache
+def _flattened(section: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each nested field of ``section``'s entries with its sub-fields (stored as ``name_sub``)."""
+    return tuple(
+        (name, tuple(nested.model_fields)) for name, _, nested in _layout(entry_model(section)) if nested
+    )
+
+
 def schema(section: str, leave_out: Collection[str] = ()) -> tuple[Property, ...]:
     """The flat properties of ``section``'s entries, in field order.
 
@@ -137,9 +145,8 @@ def from_properties(section: str, props: Mapping[str, Any]) -> dict[str, Any]:
     for name in _NULL_AS_ZERO & raw.keys():
         if raw[name] in (0, "0", "0.0"):
             raw[name] = None
-    for name, _, nested in _layout(entry_model(section)):
-        if nested is not None:
-            inner = {sub: raw.pop(f"{name}_{sub}") for sub in nested.model_fields if f"{name}_{sub}" in raw}
-            if inner:
-                raw[name] = inner
+    for name, subs in _flattened(section):
+        inner = {sub: raw.pop(f"{name}_{sub}") for sub in subs if f"{name}_{sub}" in raw}
+        if inner:
+            raw[name] = inner
     return raw

@@ -258,34 +258,36 @@ def _quoted_rows(text: str) -> Iterator[tuple[int, list[tuple[str, bool]]]]:
 
 def _records(
     folder: Path, file: str, keep_quotes: bool = False
-) -> Iterator[tuple[int, dict[str, tuple[str, bool]]]]:
-    """(line, {header: (text, was quoted)}) per record of ``folder/file``; none if it is absent.
+) -> Iterator[tuple[int, list[str], list[bool] | None]]:
+    """(line, cells, which were quoted) per row of ``folder/file``, the header first; none if
+    it is absent.
 
     With ``keep_quotes`` a quoted empty field (an empty list) is told from an empty one
-    (absent); otherwise both read as absent.
+    (absent); otherwise both read as absent (and ``None`` stands for "none quoted").
     """
     path = folder / file
     if not path.exists():
         return
     text = read_text(path)
-    rows: Iterator[tuple[int, list[tuple[str, bool]]]]
+    rows: Iterator[tuple[int, list[str], list[bool] | None]]
     if keep_quotes:
-        rows = _quoted_rows(text)
+        rows = (
+            (line, [cell for cell, _ in row], [quoted for _, quoted in row]) for line, row in _quoted_rows(text)
+        )
     else:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        rows = ((reader.line_num, [(cell, False) for cell in row]) for row in reader)
+        rows = ((reader.line_num, row, None) for row in reader)
     try:
-        header: list[str] | None = None
-        for line, row in rows:
-            if header is None:
-                header = [cell for cell, _ in row]
+        width: int | None = None
+        for line, cells, quoted in rows:
+            if width is None:
+                width = len(cells)
+            elif not cells or (cells == [""] and not (quoted and quoted[0])):
                 continue
-            if not row or row == [("", False)]:
-                continue
-            if len(row) != len(header):
-                problem = f"line {line}: {len(row)} fields where the header has {len(header)}"
+            elif len(cells) != width:
+                problem = f"line {line}: {len(cells)} fields where the header has {width}"
                 raise DataError(str(path), [problem])
-            yield line, dict(zip(header, row, strict=True))
+            yield line, cells, quoted
     except (csv.Error, ValueError) as exc:
         raise DataError(str(path), [f"not valid CSV: {exc}"]) from None
 
@@ -312,17 +314,23 @@ def _columns(path: Path, header: Iterable[str], expected: Mapping[str, str]) -> 
 def _read_table(
     folder: Path, file: str, expected: Mapping[str, str], required: frozenset[str], keep_quotes: bool = False
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    columns: dict[str, tuple[str, str]] | None = None
-    for line, record in _records(folder, file, keep_quotes):
-        if columns is None:
-            columns = _columns(folder / file, record.keys(), expected)
+    # Per column, worked out from the header once: (position, field, a list?, required?).
+    plan: list[tuple[int, str, bool, bool]] | None = None
+    for line, cells, quoted in _records(folder, file, keep_quotes):
+        if plan is None:
+            columns = _columns(folder / file, cells, expected)
+            plan = [
+                (i, key, kind == "string[]", key in required)
+                for i, (key, kind) in enumerate(columns[cell] for cell in cells)
+            ]
+            continue
         entry: dict[str, Any] = {}
-        for cell, (text, quoted) in record.items():
-            key, kind = columns[cell]
-            if kind == "string[]":
-                if text or quoted:
+        for i, key, is_list, needed in plan:
+            text = cells[i]
+            if is_list:
+                if text or (quoted is not None and quoted[i]):
                     entry[key] = text.split(ARRAY_DELIMITER) if text else []
-            elif text or key in required:
+            elif text or needed:
                 entry[key] = text
         yield line, entry
 
