@@ -272,7 +272,8 @@ def _records(
     rows: Iterator[tuple[int, list[str], list[bool] | None]]
     if keep_quotes:
         rows = (
-            (line, [cell for cell, _ in row], [quoted for _, quoted in row]) for line, row in _quoted_rows(text)
+            (line, [cell for cell, _ in row], [quoted for _, quoted in row])
+            for line, row in _quoted_rows(text)
         )
     else:
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
