@@ -13,7 +13,7 @@ import gc
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from typing import Any, TypeVar
@@ -47,7 +47,7 @@ from graphlib_trade.models import (
     common_day,
     parse_dataset,
 )
-from graphlib_trade.sources import FORMS, dump_dataset, form_of, load_dataset, load_scenario, write_dataset
+from graphlib_trade.sources import FORMS, dump_dataset, form_of, load_datasets, load_scenario, write_dataset
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,10 +95,11 @@ def _about(source: str) -> Iterator[None]:
         raise AnalysisError(f"{source}: {exc}") from None
 
 
-def _checked_file(path: str) -> Dataset:
-    """A data file validated in full, BOM cycles included, before anything uses it."""
-    dataset = load_dataset(path)
-    with _about(path):
+def _checked_file(paths: Sequence[str]) -> Dataset:
+    """Data files validated in full (merged when several), BOM cycles included, before anything
+    uses them."""
+    dataset = load_datasets(paths)
+    with _about(" + ".join(paths)):
         SupplyChain.from_dataset(dataset)
     return dataset
 
@@ -119,15 +120,15 @@ def _open_store() -> Any:
     return Store(connection_from_env(), notice=_notice)
 
 
-def _source(data: str | None, allow_partial: bool = False) -> tuple[Dataset, str]:
-    """The dataset and a name for it: the file, or the Neo4j store when no file is given."""
-    if data is not None:
-        return load_dataset(data), data
+def _source(data: Sequence[str], allow_partial: bool = False) -> tuple[Dataset, str]:
+    """The dataset and a name for it: the files (merged), or the Neo4j store when none is given."""
+    if data:
+        return load_datasets(data), " + ".join(data)
     with _open_store() as store:
         return store.pull(allow_partial=allow_partial), store.source
 
 
-def _chain(data: str | None, allow_partial: bool = False) -> tuple[SupplyChain, str]:
+def _chain(data: Sequence[str], allow_partial: bool = False) -> tuple[SupplyChain, str]:
     """The supply chain and a name for its source."""
     dataset, source = _source(data, allow_partial)
     with _about(source):
@@ -159,7 +160,9 @@ data_option = click.option(
     "--data",
     "data",
     type=click.Path(dir_okay=True),
-    help="Data file (YAML or JSON) or CSV folder.  Without it, the graph is read from Neo4j.",
+    multiple=True,
+    help="Data file (YAML or JSON) or CSV folder; repeat it to merge several (references may "
+    "cross files).  Without it, the graph is read from Neo4j.",
 )
 as_of_option = click.option(
     "--as-of",
@@ -214,7 +217,7 @@ def cli() -> None:
 )
 @_fail_cleanly
 def impact_cmd(
-    data: str | None,
+    data: tuple[str, ...],
     as_of: dt.date | None,
     ignore_licences: bool,
     fmt: str,
@@ -275,7 +278,7 @@ def _write_back(result: ImpactResult) -> None:
 @allow_partial_option
 @_fail_cleanly
 def whatif_cmd(
-    data: str | None,
+    data: tuple[str, ...],
     as_of: dt.date | None,
     scenario_path: str | None,
     restrict: tuple[str, ...],
@@ -320,7 +323,12 @@ def whatif_cmd(
 @output_option
 @_fail_cleanly
 def diff_cmd(
-    scenario_a: str, scenario_b: str, data: str | None, as_of: dt.date | None, fmt: str, output: str | None
+    scenario_a: str,
+    scenario_b: str,
+    data: tuple[str, ...],
+    as_of: dt.date | None,
+    fmt: str,
+    output: str | None,
 ) -> None:
     """Compare two scenario files: the products and end users whose status differs.
 
@@ -346,7 +354,9 @@ def diff_cmd(
 @format_option(Explanation)
 @output_option
 @_fail_cleanly
-def explain_cmd(item: str, data: str | None, as_of: dt.date | None, fmt: str, output: str | None) -> None:
+def explain_cmd(
+    item: str, data: tuple[str, ...], as_of: dt.date | None, fmt: str, output: str | None
+) -> None:
     """Why a product or end user has its status: each chain from restriction to ITEM.
 
     Restriction -> restricted party (and the ownership that made it one) -> blocked
@@ -368,7 +378,7 @@ def explain_cmd(item: str, data: str | None, as_of: dt.date | None, fmt: str, ou
 @output_option
 @_fail_cleanly
 def rank_cmd(
-    kind: str, data: str | None, as_of: dt.date | None, top: int, fmt: str, output: str | None
+    kind: str, data: tuple[str, ...], as_of: dt.date | None, top: int, fmt: str, output: str | None
 ) -> None:
     """Who matters most: what would be lost without each supplier, component or country of origin.
 
@@ -398,7 +408,7 @@ def rank_cmd(
 @output_option
 @_fail_cleanly
 def timeline_cmd(
-    data: str | None, start: dt.date | None, end: dt.date | None, fmt: str, output: str | None
+    data: tuple[str, ...], start: dt.date | None, end: dt.date | None, fmt: str, output: str | None
 ) -> None:
     """Every date on which some status changes, what changes then, and licence expiry warnings."""
     if start is not None and end is not None and end < start:
@@ -410,17 +420,17 @@ def timeline_cmd(
 
 
 @cli.command("validate")
-@click.argument("path", type=click.Path(dir_okay=True))
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @_fail_cleanly
-def validate_cmd(path: str) -> None:
-    """Check a data file and say what it holds."""
-    ds = _checked_file(path)
+def validate_cmd(paths: tuple[str, ...]) -> None:
+    """Check data files (merged when several) and say what they hold."""
+    ds = _checked_file(paths)
     counts = ", ".join(f"{len(getattr(ds, s))} {s.replace('_', ' ')}" for s in SECTIONS)
-    click.echo(f"{path}: ok ({counts})")
+    click.echo(f"{' + '.join(paths)}: ok ({counts})")
 
 
 @cli.command("load")
-@click.argument("path", type=click.Path(dir_okay=True))
+@click.argument("paths", metavar="PATH...", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--replace", is_flag=True, help="Also delete what the file no longer holds.")
 @click.option(
     "--bulk",
@@ -434,14 +444,16 @@ def validate_cmd(path: str) -> None:
     help="Refuse, writing nothing, unless the database is empty (for a database not only yours).",
 )
 @_fail_cleanly
-def load_cmd(path: str, replace: bool, bulk: bool, batch_size: int, empty_only: bool) -> None:
-    """Load a data file or CSV folder into Neo4j (idempotent; safe to re-run after a crash).
+def load_cmd(paths: tuple[str, ...], replace: bool, bulk: bool, batch_size: int, empty_only: bool) -> None:
+    """Load data files or CSV folders (merged when several) into Neo4j (idempotent; safe to
+    re-run after a crash).
 
-    The whole file is validated first: a bad file writes nothing.
+    The whole data is validated first: a bad file writes nothing.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    dataset = _checked_file(path)
+    dataset = _checked_file(paths)
+    path = " + ".join(paths)
     if bulk:
         _bulk_load(path, dataset, replace)
         return

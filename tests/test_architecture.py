@@ -24,7 +24,10 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"errors", "models"},
     "store": {"errors", "files", "models", "sources", "cypher"},
     "generate": {"errors", "models"},
-    "cli": {"errors", "files", "models", "sources", "analysis", "report", "store", "generate"},
+    # Importers read foreign formats into data-file sections (they may match names as screening does).
+    "imports": {"errors", "files", "models", "analysis"},
+    "api": {"errors", "files", "models", "sources", "analysis", "imports", "store"},
+    "cli": {"errors", "files", "models", "sources", "analysis", "report", "store", "generate", "imports", "api"},
     "__main__": {"cli"},
 }
 

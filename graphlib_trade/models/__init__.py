@@ -36,6 +36,7 @@ from graphlib_trade.models.data import (
     eccn_in_scope,
     entry_model,
 )
+from graphlib_trade.models.merge import merge_sections, relabel
 from graphlib_trade.models.results import (
     Cause,
     Chain,
@@ -136,8 +137,10 @@ __all__ = [
     "describe_entry",
     "eccn_in_scope",
     "entry_model",
+    "merge_sections",
     "parse_dataset",
     "parse_scenario",
     "reference_problems",
+    "relabel",
     "worst",
 ]

@@ -10,12 +10,15 @@ other source, is :mod:`graphlib_trade.store`.  Every reader returns a validated
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from graphlib_trade.errors import DataError
 from graphlib_trade.files import write_text_atomic
-from graphlib_trade.models import Dataset
-from graphlib_trade.sources.csvfolder import load_csv_folder, write_csv_folder
+from graphlib_trade.models import Dataset, merge_sections, parse_dataset, relabel
+from graphlib_trade.models.merge import Part
+from graphlib_trade.sources.csvfolder import load_csv_folder, read_csv_folder_located, write_csv_folder
 from graphlib_trade.sources.datafile import dump_dataset, load_data_file, load_scenario, read_raw
 
 #: Output forms of a data file, by name (``--format``) and by the suffix of the path.
@@ -28,6 +31,38 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     if Path(path).is_dir():
         return load_csv_folder(path)
     return load_data_file(path)
+
+
+def load_datasets(paths: Sequence[str | os.PathLike[str]]) -> Dataset:
+    """Read several data files and CSV folders as one validated dataset.
+
+    References may cross files; the same id in two files must be the same entry
+    (:func:`~graphlib_trade.models.merge_sections`), and every problem names the file (and
+    the line, for a CSV folder) of the entry it is about.
+    """
+    if len(paths) == 1:
+        return load_dataset(paths[0])
+    parts = [_part(path) for path in paths]
+    source = " + ".join(str(p) for p in paths)
+    merged, where = merge_sections(parts)
+    try:
+        return parse_dataset(merged, source)
+    except DataError as exc:
+        raise DataError(source, relabel(exc.problems, where)) from None
+
+
+def _part(path: str | os.PathLike[str]) -> Part:
+    """One file's sections for :func:`merge_sections`, with where each entry is."""
+    name = str(path)
+    if Path(path).is_dir():
+        raw, where = read_csv_folder_located(path)
+        return name, raw, lambda section, index: where[section][index]
+    data: Any = read_raw(path)
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise DataError(name, [f"the top level must be a mapping of sections, got {type(data).__name__}"])
+    return name, data, lambda section, index: f"{name} {section}[{index}]"
 
 
 def form_of(path: str | os.PathLike[str]) -> str:
@@ -55,6 +90,7 @@ __all__ = [
     "form_of",
     "load_csv_folder",
     "load_dataset",
+    "load_datasets",
     "load_scenario",
     "read_raw",
     "write_csv_folder",

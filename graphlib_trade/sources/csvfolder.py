@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -29,7 +28,15 @@ from typing import Any
 
 from graphlib_trade.errors import DataError, OutputError
 from graphlib_trade.files import read_text
-from graphlib_trade.models import ID_SECTIONS, LINKS, RELATIONSHIPS, Dataset, entry_model, parse_dataset
+from graphlib_trade.models import (
+    ID_SECTIONS,
+    LINKS,
+    RELATIONSHIPS,
+    Dataset,
+    entry_model,
+    parse_dataset,
+    relabel,
+)
 from graphlib_trade.models.properties import Property, from_properties, schema, to_properties
 
 ARRAY_DELIMITER = ";"
@@ -338,23 +345,27 @@ def _read_table(
 
 def load_csv_folder(path: str | os.PathLike[str]) -> Dataset:
     """Read and validate a CSV folder; problems name the file and line of each entry."""
-    raw, lines = _read_folder(Path(path))
+    raw, where = read_csv_folder_located(path, with_folder=False)
     try:
         return parse_dataset(raw, str(path))
     except DataError as exc:
-        files = {s: spec[0] for s, spec in NODE_FILES.items()} | {s: spec[0] for s, spec in REL_FILES.items()}
-
-        def where(match: re.Match[str]) -> str:
-            section, index = match.group(1), int(match.group(2))
-            if section in files and index < len(lines.get(section, ())):
-                return f"{files[section]} line {lines[section][index]}"
-            return match.group(0)
-
-        problems = [_ENTRY.sub(where, p, count=1) for p in exc.problems]
-        raise DataError(exc.source, problems) from None
+        raise DataError(exc.source, relabel(exc.problems, where)) from None
 
 
-_ENTRY = re.compile(r"^(\w+)\[(\d+)\]")
+def read_csv_folder_located(
+    path: str | os.PathLike[str], with_folder: bool = True
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[str]]]:
+    """Raw sections from a CSV folder, and where each entry is (``companies.csv line 7``,
+    after the folder's path unless ``with_folder`` is false)."""
+    raw, lines = _read_folder(Path(path))
+    files = {s: spec[0] for s, spec in NODE_FILES.items()} | {s: spec[0] for s, spec in REL_FILES.items()}
+    prefix = f"{path}/" if with_folder else ""
+    where = {
+        section: [f"{prefix}{files[section]} line {line}" for line in at]
+        for section, at in lines.items()
+        if section in files
+    }
+    return raw, where
 
 
 def read_csv_folder(path: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]]]:
