@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -28,11 +29,16 @@ from graphlib_trade.analysis import (
     explain,
     impact,
     rank,
+    screen,
     timeline,
     whatif,
 )
-from graphlib_trade.errors import AnalysisError, GraphlibTradeError, ScenarioError
+from graphlib_trade.analysis.screening import same_company
+from graphlib_trade.errors import AnalysisError, DataError, GraphlibTradeError, ScenarioError
 from graphlib_trade.files import write_text_atomic
+from graphlib_trade.imports import Imported
+from graphlib_trade.imports.csl import csl_sections, read_confirmed, read_screening_list
+from graphlib_trade.imports.ftm import read_ftm
 from graphlib_trade.models import (
     SECTIONS,
     Dataset,
@@ -42,10 +48,13 @@ from graphlib_trade.models import (
     Ranking,
     Scenario,
     ScenarioDiff,
+    ScreeningResult,
     Timeline,
     WhatIfReport,
     common_day,
+    merge_sections,
     parse_dataset,
+    relabel,
 )
 from graphlib_trade.sources import FORMS, dump_dataset, form_of, load_datasets, load_scenario, write_dataset
 
@@ -555,6 +564,132 @@ def generate_cmd(nodes: int, seed: int, out: str, fmt: str | None) -> None:
     dataset = parse_dataset(generate(nodes, seed=seed), f"generate --nodes {nodes} --seed {seed}")
     write_dataset(dataset, fmt or form_of(out), out)
     click.echo(f"Wrote {out}", err=True)
+
+
+# --------------------------------------------------------------------------- real data in
+
+threshold_option = click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.9,
+    show_default=True,
+    help="The least name similarity reported (0..1, after normalising case, accents, punctuation "
+    "and legal forms).",
+)
+
+
+@cli.command("screen")
+@click.argument("list_file", metavar="LIST_FILE", type=click.Path(dir_okay=False))
+@data_option
+@threshold_option
+@format_option(ScreeningResult)
+@output_option
+@_fail_cleanly
+def screen_cmd(list_file: str, data: tuple[str, ...], threshold: float, fmt: str, output: str | None) -> None:
+    """Which companies and end users are on a screening list (the US Consolidated Screening List,
+    JSON or CSV): each match with the names that matched.  Exit 0 whatever it finds."""
+    dataset, _ = _source(data)
+    result = screen(dataset, read_screening_list(list_file), threshold)
+    _render(fmt, result, output)
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Write a data file from a format an analyst already holds (merge it with --data)."""
+
+
+out_option = click.option(
+    "--out",
+    "out",
+    type=click.Path(),
+    required=True,
+    help="A .yaml/.yml or .json file, or a folder for a CSV folder.",
+)
+force_option = click.option("--force", is_flag=True, help="Replace --out if it exists.")
+
+
+def _write_import(imported: Imported, out: str, force: bool, data: Sequence[str], what: str) -> None:
+    """Check the imported sections (with the analyst's data, when given) and write them whole;
+    warnings go to stderr, one line each.  Nothing is written when the check fails."""
+    if Path(out).exists() and not force:
+        raise click.UsageError(f"{out} exists: pass --force to replace it")
+    parts = []
+    if data:
+        parts.append(("--data", load_datasets(data).to_raw(), lambda s, i: f"--data {s}[{i}]"))
+    parts.append((out, imported.sections, lambda s, i: f"{what} {s}[{i}]"))
+    merged, where = merge_sections(parts)
+    source = " + ".join([*data, out])
+    try:
+        parse_dataset(merged, source)
+    except DataError as exc:
+        raise DataError(source, relabel(exc.problems, where)) from None
+    for line in imported.warnings:
+        click.echo(f"graphlib-trade: warning: {line}", err=True)
+    written = Dataset.model_validate(imported.sections)
+    write_dataset(written, form_of(out), out)
+    counts = ", ".join(f"{len(v)} {k.replace('_', ' ')}" for k, v in imported.sections.items() if v)
+    click.echo(f"Wrote {out} ({counts or 'nothing'}; {len(imported.warnings)} warnings)", err=True)
+
+
+@import_group.command("csl")
+@click.argument("list_file", metavar="LIST_FILE", type=click.Path(dir_okay=False))
+@data_option
+@out_option
+@click.option(
+    "--confirm",
+    "confirm",
+    type=click.Path(dir_okay=False),
+    help="The matches file `screen` wrote (JSON or CSV), with `confirmed` marked yes where a fuzzy "
+    "match is the listed party.",
+)
+@threshold_option
+@force_option
+@_fail_cleanly
+def import_csl_cmd(
+    list_file: str, data: tuple[str, ...], out: str, confirm: str | None, threshold: float, force: bool
+) -> None:
+    """Lists and restrictions for the screening-list entries that match your companies and end users.
+
+    Exact matches (same normalised name, same country) and confirmed ones are imported; the
+    other candidates are reported, never imported silently.
+    """
+    if not data:
+        raise click.UsageError("import csl matches the list against your data: give it with --data")
+    dataset = load_datasets(data)
+    entries = read_screening_list(list_file)
+    found = screen(dataset, entries, threshold)
+    confirmed = read_confirmed(confirm) if confirm else set()
+    _write_import(csl_sections(entries, found.matches, confirmed), out, force, data, list_file)
+
+
+@import_group.command("ftm")
+@click.argument("entities", metavar="ENTITIES.jsonl", type=click.Path(dir_okay=False))
+@data_option
+@out_option
+@force_option
+@_fail_cleanly
+def import_ftm_cmd(entities: str, data: tuple[str, ...], out: str, force: bool) -> None:
+    """Companies and dated ownership from FollowTheMoney entities (OpenSanctions, a company register).
+
+    With --data, a company already in your data (same name once normalised, same country)
+    keeps your id.
+    """
+    match = same_company(load_datasets(data)) if data else None
+    _write_import(read_ftm(entities, match), out, force, data, entities)
+
+
+@import_group.command("cyclonedx")
+@click.argument("bom_file", metavar="BOM_FILE", type=click.Path(dir_okay=False))
+@data_option
+@out_option
+@force_option
+@_fail_cleanly
+def import_cyclonedx_cmd(bom_file: str, data: tuple[str, ...], out: str, force: bool) -> None:
+    """A product, its components, suppliers and bill of materials from a CycloneDX BOM (1.4-1.6,
+    JSON or XML).  Components without a supplier are reported: merge with --data to complete them."""
+    from graphlib_trade.imports.cyclonedx import read_cyclonedx  # its library takes a while to import
+
+    _write_import(read_cyclonedx(bom_file), out, force, data, bom_file)
 
 
 @cli.group("server")

@@ -17,6 +17,7 @@ from graphlib_trade.analysis.impact import impact
 from graphlib_trade.analysis.ownership import restricted_parties
 from graphlib_trade.analysis.reach import reach
 from graphlib_trade.analysis.scenario import apply_scenario, check_scenario, compare, diff_scenarios, whatif
+from graphlib_trade.analysis.screening import normalise, screen
 from graphlib_trade.analysis.timeline import timeline
 
 __all__ = [
@@ -31,9 +32,11 @@ __all__ = [
     "evaluate",
     "explain",
     "impact",
+    "normalise",
     "rank",
     "reach",
     "restricted_parties",
+    "screen",
     "timeline",
     "us_content",
     "whatif",

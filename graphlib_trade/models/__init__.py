@@ -76,6 +76,7 @@ from graphlib_trade.models.scenario import (
     common_day,
     parse_scenario,
 )
+from graphlib_trade.models.screening import ListedParty, ScreeningMatch, ScreeningResult
 from graphlib_trade.models.validation import describe_entry, parse_dataset, reference_problems
 
 __all__ = [
@@ -107,6 +108,7 @@ __all__ = [
     "Items",
     "Licence",
     "LicenceRef",
+    "ListedParty",
     "Loss",
     "Ownership",
     "OwnershipLink",
@@ -123,6 +125,8 @@ __all__ = [
     "ScenarioDiff",
     "ScenarioLicence",
     "ScenarioRestriction",
+    "ScreeningMatch",
+    "ScreeningResult",
     "Service",
     "Status",
     "Supply",

@@ -6,7 +6,15 @@ import csv
 import io
 from collections.abc import Iterable
 
-from graphlib_trade.models import ImpactResult, Ranking, ScenarioDiff, Timeline, WhatIfReport, WhatIfResult
+from graphlib_trade.models import (
+    ImpactResult,
+    Ranking,
+    ScenarioDiff,
+    ScreeningResult,
+    Timeline,
+    WhatIfReport,
+    WhatIfResult,
+)
 from graphlib_trade.report.base import Format
 
 IMPACT_CSV_COLUMNS = (
@@ -132,6 +140,43 @@ def diff_csv(diff: ScenarioDiff) -> str:
     return _csv(rows, ("type", "id", "name", "baseline", "a", "b"))
 
 
+#: The columns of a screening CSV; the analyst marks ``confirmed`` (yes) for ``import csl --confirm``.
+SCREENING_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "entry",
+    "listed_name",
+    "source",
+    "score",
+    "exact",
+    "country_match",
+    "matched_on",
+    "confirmed",
+)
+
+
+def screening_csv(result: ScreeningResult) -> str:
+    """One row per match, best first, with an empty ``confirmed`` column to fill in."""
+    rows = [
+        {
+            "id": m.id,
+            "name": m.name,
+            "kind": m.kind,
+            "entry": m.entry,
+            "listed_name": m.listed_name,
+            "source": m.source,
+            "score": f"{m.score:.4g}",
+            "exact": "true" if m.exact else "false",
+            "country_match": {True: "true", False: "false", None: ""}[m.country_match],
+            "matched_on": m.matched_on,
+            "confirmed": "",
+        }
+        for m in result.matches
+    ]
+    return _csv(rows, SCREENING_COLUMNS)
+
+
 class CsvFormat(Format):
     """Comma-separated rows; lists joined with ``;``."""
 
@@ -143,5 +188,6 @@ class CsvFormat(Format):
                 Ranking: rank_csv,
                 Timeline: timeline_csv,
                 ScenarioDiff: diff_csv,
+                ScreeningResult: screening_csv,
             }
         )

@@ -16,6 +16,7 @@ from graphlib_trade.models import (
     Loss,
     Ranking,
     ScenarioDiff,
+    ScreeningResult,
     Status,
     Timeline,
     WhatIfReport,
@@ -295,6 +296,42 @@ def diff_table(diff: ScenarioDiff, *, width: int = 140, color: bool = False) -> 
     return _console_text(parts, width, color)
 
 
+def screening_table(result: ScreeningResult, *, width: int = 140, color: bool = False) -> str:
+    """Each match with the names that matched (as given and as compared), best first."""
+    exact = sum(1 for m in result.matches if m.exact)
+    head = Text.assemble(
+        (f"Screening: {len(result.matches)} matches at or above {result.threshold:.2f}", "bold"),
+        f"\n{exact} exact (same name once normalised, same country); the others need a look before "
+        f"`import csl --confirm`.  {result.unmatched_entries} of {result.entries} list entries match "
+        f"none of the {result.parties} companies and end users.",
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("SCORE", justify="right", no_wrap=True)
+    table.add_column("", no_wrap=True)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("NAME", ratio=2, overflow="fold")
+    table.add_column("MATCHED", ratio=2, overflow="fold")
+    table.add_column("ENTRY", no_wrap=True)
+    table.add_column("LIST", ratio=1, overflow="fold")
+    table.add_column("COUNTRY", no_wrap=True)
+    for m in result.matches:
+        listed = (
+            m.matched_on if m.matched_on == m.listed_name else f"{m.matched_on} (alt name of {m.listed_name})"
+        )
+        compared = "" if m.normalised == m.listed_normalised else f" [{m.normalised} ~ {m.listed_normalised}]"
+        table.add_row(
+            f"{m.score:.2f}",
+            Text("exact", style="bold red") if m.exact else Text("check", style="yellow"),
+            m.id,
+            m.name,
+            listed + compared,
+            m.entry,
+            m.source,
+            {True: "agrees", False: "differs", None: "unknown"}[m.country_match],
+        )
+    return _console_text([head, table], width, color)
+
+
 class TableFormat(Format):
     """Aligned, coloured text (colour only on a terminal)."""
 
@@ -307,6 +344,7 @@ class TableFormat(Format):
                 Ranking: rank_table,
                 Timeline: timeline_table,
                 ScenarioDiff: diff_table,
+                ScreeningResult: screening_table,
             },
             takes_layout=True,
         )
