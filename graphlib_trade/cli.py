@@ -25,6 +25,7 @@ from graphlib_trade import __version__, report
 from graphlib_trade.analysis import (
     SupplyChain,
     apply_scenario,
+    data_changes,
     diff_scenarios,
     explain,
     impact,
@@ -41,6 +42,7 @@ from graphlib_trade.imports.csl import csl_sections, read_confirmed, read_screen
 from graphlib_trade.imports.ftm import read_ftm
 from graphlib_trade.models import (
     SECTIONS,
+    DataChanges,
     Dataset,
     Explanation,
     Grant,
@@ -564,6 +566,52 @@ def generate_cmd(nodes: int, seed: int, out: str, fmt: str | None) -> None:
     dataset = parse_dataset(generate(nodes, seed=seed), f"generate --nodes {nodes} --seed {seed}")
     write_dataset(dataset, fmt or form_of(out), out)
     click.echo(f"Wrote {out}", err=True)
+
+
+@cli.command("changes")
+@click.option(
+    "--before",
+    "before",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=True),
+    help="The data before the update (repeat for several files).",
+)
+@click.option(
+    "--after",
+    "after",
+    multiple=True,
+    required=True,
+    type=click.Path(dir_okay=True),
+    help="The data after the update (repeat for several files).",
+)
+@as_of_option
+@format_option(DataChanges)
+@output_option
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["worse"]),
+    help="Exit 1 when anything got worse (a status, or a new restricted party): for a scheduled job.",
+)
+@_fail_cleanly
+def changes_cmd(
+    before: tuple[str, ...],
+    after: tuple[str, ...],
+    as_of: dt.date | None,
+    fmt: str,
+    output: str | None,
+    fail_on: str | None,
+) -> None:
+    """What a data update (a new list version, a new BOM) changes: restrictions and restricted
+    parties added or removed, and every product and end user whose status moves."""
+    old, old_source = _chain(before)
+    new, new_source = _chain(after)
+    with _about(f"{old_source} -> {new_source}"):
+        found = data_changes(old, new, as_of or dt.date.today())
+    _render(fmt, found, output)
+    if fail_on == "worse" and found.worse:
+        sys.exit(1)
 
 
 # --------------------------------------------------------------------------- real data in

@@ -9,6 +9,7 @@ questions with it.  ``SupplyChain.to_networkx`` hands the same chain to networkx
 from __future__ import annotations
 
 from graphlib_trade.analysis.chain import SupplyChain, bom_order
+from graphlib_trade.analysis.changes import data_changes
 from graphlib_trade.analysis.criticality import rank
 from graphlib_trade.analysis.deminimis import us_content
 from graphlib_trade.analysis.engine import Evaluation, ProductEvaluation, evaluate
@@ -28,6 +29,7 @@ __all__ = [
     "bom_order",
     "check_scenario",
     "compare",
+    "data_changes",
     "diff_scenarios",
     "evaluate",
     "explain",

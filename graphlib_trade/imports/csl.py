@@ -44,7 +44,7 @@ from pydantic import ValidationError
 from graphlib_trade.errors import DataError
 from graphlib_trade.files import read_text
 from graphlib_trade.imports import Imported
-from graphlib_trade.models import ListedParty, ScreeningMatch
+from graphlib_trade.models import ListedParty, ScreeningMatch, source_code
 
 #: The lists of the Consolidated Screening List this tool reads, by the code in ``source``.
 _AFFILIATES_RULE: dict[str, Any] = {
@@ -74,19 +74,8 @@ LISTS: dict[str, dict[str, Any]] = {
 }
 #: Lists whose entries carry no licence text of their own (the order or the sanction says it all).
 _NO_TEXT_NEEDED = frozenset({"DPL", "SDN"})
-_CODE = re.compile(r"\(([A-Z]{2,5})\)")
 _ECCN = re.compile(r"\b\d[A-E]\d{3}(?:\.[a-z0-9]+)*\b")
 _LIST_FIELDS = ("alt_names", "programs")
-
-
-def source_code(source: str) -> str | None:
-    """The list's code in a CSL ``source``: ``EL`` for "Entity List (EL) - Bureau of ...".
-
-    >>> source_code("Entity List (EL) - Bureau of Industry and Security"), source_code("Other")
-    ('EL', None)
-    """
-    found = _CODE.search(source)
-    return found.group(1) if found else None
 
 
 # --------------------------------------------------------------------------- reading
@@ -126,7 +115,24 @@ def read_screening_list(path: str | os.PathLike[str]) -> tuple[ListedParty, ...]
             problems.append(f"{label}: {_reason(exc)}")
     if problems:
         raise DataError(source, problems)
-    return tuple(entries)
+    return _unique_ids(entries)
+
+
+def _unique_ids(entries: list[ListedParty]) -> tuple[ListedParty, ...]:
+    """The entries, an id repeated across lists (OFAC writes one number on several of its lists)
+    made unique by its list's code: ``17018`` and ``17018-SSI``."""
+    seen: set[str] = set()
+    out = []
+    for entry in entries:
+        if entry.id in seen:
+            entry = entry.model_copy(update={"id": f"{entry.id}-{source_code(entry.source) or 'dup'}"})
+        n = 2
+        while entry.id in seen:
+            entry = entry.model_copy(update={"id": f"{entry.id.rsplit('~', 1)[0]}~{n}"})
+            n += 1
+        seen.add(entry.id)
+        out.append(entry)
+    return tuple(out)
 
 
 def _reason(exc: Exception) -> str:

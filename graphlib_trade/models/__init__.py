@@ -41,6 +41,7 @@ from graphlib_trade.models.results import (
     Cause,
     Chain,
     Change,
+    DataChanges,
     DiffRow,
     EndUserImpact,
     Event,
@@ -50,6 +51,7 @@ from graphlib_trade.models.results import (
     LicenceRef,
     Loss,
     OwnershipLink,
+    PartyChange,
     ProductExplanation,
     ProductImpact,
     Ranking,
@@ -57,6 +59,7 @@ from graphlib_trade.models.results import (
     Reason,
     ScenarioDiff,
     Status,
+    StatusChange,
     Timeline,
     UsContent,
     UsContentTerm,
@@ -76,7 +79,7 @@ from graphlib_trade.models.scenario import (
     common_day,
     parse_scenario,
 )
-from graphlib_trade.models.screening import ListedParty, ScreeningMatch, ScreeningResult
+from graphlib_trade.models.screening import ListedParty, ScreeningMatch, ScreeningResult, source_code
 from graphlib_trade.models.validation import describe_entry, parse_dataset, reference_problems
 
 __all__ = [
@@ -95,6 +98,7 @@ __all__ = [
     "Change",
     "Company",
     "Component",
+    "DataChanges",
     "Dataset",
     "DiffRow",
     "EndUser",
@@ -112,6 +116,7 @@ __all__ = [
     "Loss",
     "Ownership",
     "OwnershipLink",
+    "PartyChange",
     "Product",
     "ProductExplanation",
     "ProductImpact",
@@ -129,6 +134,7 @@ __all__ = [
     "ScreeningResult",
     "Service",
     "Status",
+    "StatusChange",
     "Supply",
     "Timeline",
     "UsContent",
@@ -146,5 +152,6 @@ __all__ = [
     "parse_scenario",
     "reference_problems",
     "relabel",
+    "source_code",
     "worst",
 ]

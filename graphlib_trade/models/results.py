@@ -332,3 +332,41 @@ class ScenarioDiff(Frozen):
     b: str
     products: tuple[DiffRow, ...] = ()
     end_users: tuple[DiffRow, ...] = ()
+
+
+class PartyChange(Frozen):
+    """A company or end user that became (or stopped being) a restricted party of a restriction."""
+
+    restriction: str
+    party: str
+
+
+class StatusChange(Frozen):
+    """A product or end user whose status differs after a data update (None: not in that data)."""
+
+    id: str
+    name: str
+    before: Status | None
+    after: Status | None
+    #: Causes after the update that were not there before.
+    new_causes: tuple[Cause, ...] = ()
+
+    @property
+    def worse(self) -> bool:
+        """Worse after than before (a new entry counts from ``ok``)."""
+        return (self.after or Status.OK).worse_than(self.before or Status.OK)
+
+
+class DataChanges(Frozen):
+    """What a data update (a new list version, a new BOM) changes on one date."""
+
+    as_of: dt.date
+    restrictions_added: tuple[str, ...] = ()
+    restrictions_removed: tuple[str, ...] = ()
+    #: Restricted parties on ``as_of`` (named, located or affiliates) added or removed.
+    parties_added: tuple[PartyChange, ...] = ()
+    parties_removed: tuple[PartyChange, ...] = ()
+    products: tuple[StatusChange, ...] = ()
+    end_users: tuple[StatusChange, ...] = ()
+    #: A status got worse, or a company or end user became a restricted party.
+    worse: bool = False

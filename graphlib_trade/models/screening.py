@@ -4,10 +4,23 @@ Screening List, and the matches of a data file's companies and end users against
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from pydantic import Field
 
 from graphlib_trade.models.base import Frozen
+
+_CODE = re.compile(r"\(([A-Z]{2,5})\)")
+
+
+def source_code(source: str) -> str | None:
+    """The list's code in a screening list's ``source``: ``EL`` for "Entity List (EL) - Bureau of ...".
+
+    >>> source_code("Entity List (EL) - Bureau of Industry and Security"), source_code("Other")
+    ('EL', None)
+    """
+    found = _CODE.search(source)
+    return found.group(1) if found else None
 
 
 class ListedParty(Frozen):

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 
 from graphlib_trade.models import (
+    DataChanges,
     ImpactResult,
     Ranking,
     ScenarioDiff,
@@ -177,6 +178,33 @@ def screening_csv(result: ScreeningResult) -> str:
     return _csv(rows, SCREENING_COLUMNS)
 
 
+def changes_csv(found: DataChanges) -> str:
+    """One row per change: a restriction or party added or removed, or a status that moved."""
+    rows: list[dict[str, str]] = []
+    rows += [{"change": "restriction added", "id": r} for r in found.restrictions_added]
+    rows += [{"change": "restriction removed", "id": r} for r in found.restrictions_removed]
+    rows += [
+        {"change": "party added", "id": p.party, "restriction": p.restriction} for p in found.parties_added
+    ]
+    rows += [
+        {"change": "party removed", "id": p.party, "restriction": p.restriction}
+        for p in found.parties_removed
+    ]
+    for kind, changes in (("product", found.products), ("end user", found.end_users)):
+        for c in changes:
+            rows.append(
+                {
+                    "change": f"{kind} status",
+                    "id": c.id,
+                    "name": c.name,
+                    "before": c.before.value if c.before else "",
+                    "after": c.after.value if c.after else "",
+                    "restriction": ";".join(dict.fromkeys(x.restriction for x in c.new_causes)),
+                }
+            )
+    return _csv(rows, ("change", "id", "name", "restriction", "before", "after"))
+
+
 class CsvFormat(Format):
     """Comma-separated rows; lists joined with ``;``."""
 
@@ -189,5 +217,6 @@ class CsvFormat(Format):
                 Timeline: timeline_csv,
                 ScenarioDiff: diff_csv,
                 ScreeningResult: screening_csv,
+                DataChanges: changes_csv,
             }
         )

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from graphlib_trade.models import (
+    DataChanges,
     Explanation,
     ImpactResult,
     Loss,
@@ -21,6 +22,7 @@ from graphlib_trade.models import (
     Timeline,
     WhatIfReport,
     WhatIfResult,
+    source_code,
 )
 from graphlib_trade.report.base import Format
 from graphlib_trade.report.text import (
@@ -312,7 +314,7 @@ def screening_table(result: ScreeningResult, *, width: int = 140, color: bool = 
     table.add_column("NAME", ratio=2, overflow="fold")
     table.add_column("MATCHED", ratio=2, overflow="fold")
     table.add_column("ENTRY", no_wrap=True)
-    table.add_column("LIST", ratio=1, overflow="fold")
+    table.add_column("LIST", no_wrap=True)
     table.add_column("COUNTRY", no_wrap=True)
     for m in result.matches:
         listed = (
@@ -325,11 +327,52 @@ def screening_table(result: ScreeningResult, *, width: int = 140, color: bool = 
             m.id,
             m.name,
             listed + compared,
-            m.entry,
-            m.source,
+            m.entry if len(m.entry) <= 12 else m.entry[:11] + "…",
+            source_code(m.source) or m.source,
             {True: "agrees", False: "differs", None: "unknown"}[m.country_match],
         )
     return _console_text([head, table], width, color)
+
+
+def changes_table(found: DataChanges, *, width: int = 140, color: bool = False) -> str:
+    """Restrictions and restricted parties added and removed, then every status that moved."""
+
+    def listed(values: tuple[str, ...]) -> str:
+        return join(values) or "none"
+
+    added = tuple(f"{p.party} ({p.restriction})" for p in found.parties_added)
+    removed = tuple(f"{p.party} ({p.restriction})" for p in found.parties_removed)
+    head = Text.assemble(
+        (f"Changes as of {found.as_of.isoformat()}", "bold"),
+        ("  WORSE" if found.worse else "  nothing worse", "bold red" if found.worse else "green"),
+        f"\nRestrictions added: {listed(found.restrictions_added)}; "
+        f"removed: {listed(found.restrictions_removed)}.",
+        f"\nRestricted parties added: {listed(added)}; removed: {listed(removed)}.",
+    )
+    parts: list[Any] = [head]
+    for title, rows in (("Products", found.products), ("End users", found.end_users)):
+        if not rows:
+            parts.append(Text(f"{title}: no status changes."))
+            continue
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("ID", no_wrap=True)
+        table.add_column("NAME", ratio=1, overflow="fold")
+        table.add_column("BEFORE", no_wrap=True)
+        table.add_column("AFTER", no_wrap=True)
+        table.add_column("NEW CAUSES", ratio=2, overflow="fold")
+        for c in rows:
+            causes = join(
+                (f"{x.restriction}: {x.supplier} -> {x.item} -> {x.buyer}" for x in c.new_causes), 3
+            )
+            table.add_row(
+                c.id,
+                c.name,
+                _status_text(c.before) if c.before else Text("(new)"),
+                _status_text(c.after) if c.after else Text("(gone)"),
+                causes,
+            )
+        parts.append(table)
+    return _console_text(parts, width, color)
 
 
 class TableFormat(Format):
@@ -345,6 +388,7 @@ class TableFormat(Format):
                 Timeline: timeline_table,
                 ScenarioDiff: diff_table,
                 ScreeningResult: screening_table,
+                DataChanges: changes_table,
             },
             takes_layout=True,
         )
