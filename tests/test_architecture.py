@@ -26,7 +26,7 @@ ALLOWED: dict[str, set[str]] = {
     "generate": {"errors", "models"},
     # Importers read foreign formats into data-file sections (they may match names as screening does).
     "imports": {"errors", "files", "models", "analysis"},
-    "api": {"errors", "files", "models", "sources", "analysis", "imports", "store"},
+    "api": {"errors", "files", "models", "sources", "analysis", "imports", "store", "report"},
     "cli": {"errors", "files", "models", "sources", "analysis", "report", "store", "generate", "imports", "api"},
     "__main__": {"cli"},
 }

@@ -41,6 +41,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from graphlib_trade.analysis.screening import normalise
 from graphlib_trade.errors import DataError
 from graphlib_trade.files import read_text
 from graphlib_trade.imports import Imported
@@ -285,7 +286,7 @@ def csl_sections(
 
     A match counts when it is ``exact`` or confirmed (``(party id, entry id)`` in
     ``confirmed``); other matches are reported in the warnings, never imported.  Each
-    entry becomes one restriction (``csl-<entry id>``) targeting every party matched to it.
+    entry becomes one restriction (:func:`restriction_id`) targeting every party matched to it.
     """
     accepted = set(confirmed)
     by_id = {e.id: e for e in entries}
@@ -304,6 +305,7 @@ def csl_sections(
             )
     lists: dict[str, dict[str, Any]] = {}
     restrictions: list[dict[str, Any]] = []
+    ids: set[str] = set()
     for entry_id, parties in targets.items():
         entry = by_id[entry_id]
         code = source_code(entry.source)
@@ -322,7 +324,7 @@ def csl_sections(
                 f"entry {entry.id} {entry.name!r}: no start_date: in force from 1900-01-01 assumed"
             )
         restriction: dict[str, Any] = {
-            "id": f"csl-{entry.id}",
+            "id": restriction_id(entry, ids),
             "name": entry.name,
             "authority": entry.source,
             "list": spec["id"],
@@ -341,6 +343,23 @@ def csl_sections(
         restrictions.append(restriction)
     sections: dict[str, list[dict[str, Any]]] = {"lists": list(lists.values()), "restrictions": restrictions}
     return Imported(sections=sections, warnings=tuple(warnings))
+
+
+def restriction_id(entry: ListedParty, taken: set[str]) -> str:
+    """A readable id for the restriction of a list entry: its list's code and its name
+    normalised (``el-huawei-technologies``), numbered when two entries would share it; the
+    entry's own id goes into the note.
+
+    >>> huawei = ListedParty(id="x", source="Entity List (EL)", name="Huawei Technologies Co., Ltd.")
+    >>> restriction_id(huawei, set()), restriction_id(huawei, {"el-huawei-technologies"})
+    ('el-huawei-technologies', 'el-huawei-technologies-2')
+    """
+    base = f"{(source_code(entry.source) or 'csl').lower()}-{normalise(entry.name).replace(' ', '-')}"[:60]
+    found, n = base, 2
+    while found in taken:
+        found, n = f"{base}-{n}", n + 1
+    taken.add(found)
+    return found
 
 
 def _agreement(country_match: bool | None) -> str:

@@ -174,16 +174,21 @@ class TestCslSections:
         by_id = {r["id"]: r for r in imported.sections["restrictions"]}
         # hw, zte, rostec and uvl match exactly (same name once normalised, same country);
         # smic matches e4's alt name SMIC exactly too.  uvl's list (UVL) is not read: warned.
-        assert sorted(by_id) == ["csl-e1", "csl-e2", "csl-e3", "csl-e4"]
-        assert by_id["csl-e1"] == {
-            "id": "csl-e1", "name": "Huawei Technologies Co., Ltd.", "authority": EL, "list": "entity-list",
+        assert sorted(by_id) == [
+            "dpl-zte", "el-huawei-technologies", "el-semiconductor-manufacturing-international", "sdn-rostec"
+        ]  # fmt: skip
+        assert by_id["el-huawei-technologies"] == {
+            "id": "el-huawei-technologies", "name": "Huawei Technologies Co., Ltd.", "authority": EL,
+            "list": "entity-list",
             "targets": ["hw"], "items": "all", "effective_from": "2019-05-16", "review_policy": "denial",
             "note": "84 FR 22961; CSL entry e1",
         }  # fmt: skip
-        assert by_id["csl-e2"]["denial"] is True and by_id["csl-e2"]["list"] == "denied-persons"
-        assert by_id["csl-e2"]["effective_until"] == "2018-07-13"
-        assert by_id["csl-e3"]["list"] == "sdn"
-        assert by_id["csl-e4"]["review_policy"] == "denial"  # mixed policy: strictest
+        assert by_id["dpl-zte"]["denial"] is True and by_id["dpl-zte"]["list"] == "denied-persons"
+        assert by_id["dpl-zte"]["effective_until"] == "2018-07-13"
+        assert by_id["sdn-rostec"]["list"] == "sdn"
+        assert (
+            by_id["el-semiconductor-manufacturing-international"]["review_policy"] == "denial"
+        )  # mixed policy: strictest
         lists = {x["id"]: x for x in imported.sections["lists"]}
         assert sorted(lists) == ["denied-persons", "entity-list", "sdn"]
         assert lists["entity-list"]["affiliates_windows"] == [
@@ -194,13 +199,14 @@ class TestCslSections:
         assert any("entry e4" in w and "license_policy" in w for w in imported.warnings)
 
     def test_merged_with_the_master_the_listing_blocks_the_phone(self) -> None:
-        # hw (the phone's maker) is listed by csl-e1 from 2019-05-16: the US chip to hw is caught.
+        # hw (the phone's maker) is listed by el-huawei-technologies from 2019-05-16: the US chip
+        # to hw is caught.
         ds = parse_dataset(MASTER, "master")
         imported = csl_sections(entries(), screen(ds, entries()).matches)
         merged = parse_dataset({**MASTER, **imported.sections}, "merged")
         result = impact(SupplyChain.from_dataset(merged), __import__("datetime").date(2019, 6, 1))
         assert [(p.id, p.status.value, [c.restriction for c in p.causes]) for p in result.products] == [
-            ("phone", "blocked", ["csl-e1"])
+            ("phone", "blocked", ["el-huawei-technologies"])
         ]
 
     def test_a_fuzzy_candidate_is_reported_not_imported_unless_confirmed(self) -> None:
@@ -258,7 +264,9 @@ class TestCommands:
         assert r.exit_code == 0, r.output
         assert "warning: entry e5" in r.output  # UVL
         ds = load_datasets([master, out])
-        assert sorted(x.id for x in ds.restrictions) == ["csl-e1", "csl-e2", "csl-e3", "csl-e4"]
+        assert sorted(x.id for x in ds.restrictions) == [
+            "dpl-zte", "el-huawei-technologies", "el-semiconductor-manufacturing-international", "sdn-rostec"
+        ]  # fmt: skip
         r = CliRunner().invoke(cli, ["import", "csl", csl, "--data", master, "--out", out])
         assert r.exit_code == 2 and "exists: pass --force" in r.output  # nothing replaced unasked
 

@@ -50,11 +50,15 @@ class TestScreenTheSample:
     def test_imported_what_the_listings_do_and_do_not_stop(self) -> None:
         # As of 2021-01-01 every imported restriction is in force (SMIC's from 2020-12-18; ZTE's
         # stale denial order has no end date).  An Entity List listing restricts what is sold
-        # *to* the listed party: HiSilicon buys SMIC (CN) and TSMC (TW) wafers with no US content,
-        # neither subject, so it still builds the camera SoC and sells it to Example Imaging (GB),
-        # which is not restricted.  The cameras are GB items with no US content (no BOM values):
-        # their deliveries to the listed end users (AVIC Xi'an, ZTE, Sberbank, MMZ) are not
-        # subject either.  So every product and end user stays ok, while 6 parties are restricted.
+        # *to* the listed party:
+        # - HiSilicon buys TI's ADC (US origin, 3A991, not EAR99): caught, no licence, so
+        #   HiSilicon cannot build the camera SoC, its only source: SC-1 loses a required part,
+        #   blocked, and its users ZTE, Sberbank and Deutsche Telekom are blocked through it.
+        #   (The SMIC and TSMC wafers HiSilicon also buys are CN/TW with no US content: not
+        #   subject.)
+        # - AV-2 (photodiode and the EAR99 PMIC from unlisted suppliers; GB with no US content,
+        #   so its deliveries to the listed AVIC Xi'an and MMZ are not subject) stays ok, and so
+        #   do its users.
         ds = master()
         entries = read_screening_list(HERE / "consolidated.json")
         imported = csl_sections(entries, screen(ds, entries).matches)  # type: ignore[arg-type]
@@ -77,6 +81,19 @@ class TestScreenTheSample:
         ]
         merged, _ = merge_sections(parts)
         result = impact(SupplyChain.from_dataset(parse_dataset(merged, "merged")), dt.date(2021, 1, 1))
+        products = {p.id: p for p in result.products}
+        assert {k: p.status.value for k, p in products.items()} == {"sc-1": "blocked", "av-2": "ok"}
+        assert products["sc-1"].lost_required == ("cam-soc",)
+        hisilicon = next(r["id"] for r in imported.sections["restrictions"] if r["targets"] == ["hisilicon"])
+        assert [(c.restriction, c.supplier, c.item, c.buyer) for c in products["sc-1"].causes] == [
+            (hisilicon, "ti", "ti-adc", "hisilicon")
+        ]
+        assert {u.id: u.status.value for u in result.end_users} == {
+            "avic-xian": "ok", "mmz": "ok", "united-aircraft-us": "ok",
+            "zte": "blocked", "sberbank": "blocked", "deutsche-telekom": "blocked",
+        }  # fmt: skip
+
+    def test_before_the_import_nothing_is_restricted(self) -> None:
+        # The master alone holds no restriction: everything ok.
+        result = impact(SupplyChain.from_dataset(master()), dt.date(2021, 1, 1))  # type: ignore[arg-type]
         assert {p.status.value for p in result.products} == {"ok"}
-        assert {u.status.value for u in result.end_users} == {"ok"}
-        assert len(result.active_restrictions) == 7
