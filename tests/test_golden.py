@@ -29,7 +29,9 @@ from tests.golden_api import chain_of, timeline_under
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 #: The fixtures recorded before the change (the cases of real controls came after; tests/test_cases.py).
-DATA = sorted(p for p in (ROOT / "fixtures").rglob("*.yaml") if not {"scenarios", "cases"} & set(p.parts))
+DATA = sorted(
+    p for p in (ROOT / "fixtures").rglob("*.yaml") if not {"scenarios", "cases", "imports"} & set(p.parts)
+)
 SCENARIOS = sorted((ROOT / "fixtures" / "scenarios").glob("*.yaml"))
 #: The dates the analysis tests use, whatever the fixture.
 TEST_DATES = (

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.neo4j
 
 ROOT = Path(__file__).parent.parent.parent
 # Data files only: fixtures/scenarios holds scenario files, not data.
-FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.yaml") if "scenarios" not in p.parts)
+FIXTURES = sorted(
+    p for p in (ROOT / "fixtures").rglob("*.yaml") if not {"scenarios", "imports"} & set(p.parts)
+)
 DATES = [dt.date(2019, 5, 15), dt.date(2019, 5, 20), dt.date(2019, 7, 1), dt.date(2020, 9, 15)]
 
 
