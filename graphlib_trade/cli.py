@@ -35,7 +35,7 @@ from graphlib_trade.analysis import (
     whatif,
 )
 from graphlib_trade.analysis.screening import same_company
-from graphlib_trade.errors import AnalysisError, DataError, GraphlibTradeError, ScenarioError
+from graphlib_trade.errors import AnalysisError, GraphlibTradeError, ScenarioError
 from graphlib_trade.files import write_text_atomic
 from graphlib_trade.imports import Imported
 from graphlib_trade.imports.csl import csl_sections, read_confirmed, read_screening_list
@@ -54,11 +54,18 @@ from graphlib_trade.models import (
     Timeline,
     WhatIfReport,
     common_day,
-    merge_sections,
     parse_dataset,
-    relabel,
 )
-from graphlib_trade.sources import FORMS, dump_dataset, form_of, load_datasets, load_scenario, write_dataset
+from graphlib_trade.sources import (
+    FORMS,
+    dump_dataset,
+    form_of,
+    load_datasets,
+    load_scenario,
+    parse_merged,
+    parts_of,
+    write_dataset,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -661,16 +668,8 @@ def _write_import(imported: Imported, out: str, force: bool, data: Sequence[str]
     warnings go to stderr, one line each.  Nothing is written when the check fails."""
     if Path(out).exists() and not force:
         raise click.UsageError(f"{out} exists: pass --force to replace it")
-    parts = []
-    if data:
-        parts.append(("--data", load_datasets(data).to_raw(), lambda s, i: f"--data {s}[{i}]"))
-    parts.append((out, imported.sections, lambda s, i: f"{what} {s}[{i}]"))
-    merged, where = merge_sections(parts)
-    source = " + ".join([*data, out])
-    try:
-        parse_dataset(merged, source)
-    except DataError as exc:
-        raise DataError(source, relabel(exc.problems, where)) from None
+    # The import's own entries are named as they will be in --out.
+    parse_merged([*parts_of(data), (out, imported.sections, lambda s, i: f"{what} -> {out} {s}[{i}]")])
     for line in imported.warnings:
         click.echo(f"graphlib-trade: warning: {line}", err=True)
     written = Dataset.model_validate(imported.sections)

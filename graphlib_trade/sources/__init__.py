@@ -42,8 +42,17 @@ def load_datasets(paths: Sequence[str | os.PathLike[str]]) -> Dataset:
     """
     if len(paths) == 1:
         return load_dataset(paths[0])
-    parts = [_part(path) for path in paths]
-    source = " + ".join(str(p) for p in paths)
+    return parse_merged(parts_of(paths))
+
+
+def parts_of(paths: Sequence[str | os.PathLike[str]]) -> list[Part]:
+    """Each file's sections, with where each entry is, for :func:`parse_merged`."""
+    return [_part(path) for path in paths]
+
+
+def parse_merged(parts: Sequence[Part]) -> Dataset:
+    """Several files' sections merged and validated as one; problems name each entry's file."""
+    source = " + ".join(name for name, _, _ in parts)
     merged, where = merge_sections(parts)
     try:
         return parse_dataset(merged, source)
@@ -92,6 +101,8 @@ __all__ = [
     "load_dataset",
     "load_datasets",
     "load_scenario",
+    "parse_merged",
+    "parts_of",
     "read_raw",
     "write_csv_folder",
     "write_dataset",
