@@ -35,9 +35,8 @@ class TestImportFtm:
         ds = load_datasets([str(data), str(out)])
         assert "hw-tech" not in {c.id for c in ds.companies}
         assert ("huawei", "hisilicon") in {(o.owner, o.owned) for o in ds.ownership}
-        honor = sorted(
-            (o.owner, str(o.valid_from), str(o.valid_until)) for o in ds.ownership if o.owned == "honor-device"
-        )
+        held = [o for o in ds.ownership if o.owned == "honor-device"]
+        honor = sorted((o.owner, str(o.valid_from), str(o.valid_until)) for o in held)
         assert honor == [("hw-holding", "None", "2020-11-16"), ("zhixin", "2020-11-17", "None")]
 
     def test_a_collision_with_the_data_names_both_files(self, tmp_path: Path) -> None:
