@@ -27,7 +27,18 @@ ALLOWED: dict[str, set[str]] = {
     # Importers read foreign formats into data-file sections (they may match names as screening does).
     "imports": {"errors", "files", "models", "analysis"},
     "api": {"errors", "files", "models", "sources", "analysis", "imports", "store", "report"},
-    "cli": {"errors", "files", "models", "sources", "analysis", "report", "store", "generate", "imports", "api"},
+    "cli": {
+        "errors",
+        "files",
+        "models",
+        "sources",
+        "analysis",
+        "report",
+        "store",
+        "generate",
+        "imports",
+        "api",
+    },
     "__main__": {"cli"},
 }
 

@@ -134,7 +134,8 @@ def read_cyclonedx(path: str | os.PathLike[str]) -> Imported:
     ------
     DataError
         Naming the file: it cannot be read, is not JSON or XML, not a CycloneDX 1.4-1.6 BOM,
-        the library cannot read an entry (named), or a ``graphlib-trade:`` property has a bad
+        fails the library's schema check (where and what), the library cannot read an entry
+        (named), or a ``graphlib-trade:`` property has a bad
         value (the component and the value named).
 
     Examples
@@ -192,6 +193,7 @@ def _load_json(source: str, text: str) -> Bom:
         raise DataError(source, [f"is not a CycloneDX BOM: {got}, expected 'CycloneDX'"])
     version = raw.get("specVersion")
     _check_version(source, version, "specVersion")
+    _check_schema(source, str(version), text, xml=False)
     return _through_library(source, str(version), lambda: _from_json(Bom, raw), lambda: _locate_json(raw))
 
 
@@ -215,6 +217,7 @@ def _load_xml(source: str, text: str) -> Bom:
         )
     version = match.group(1)
     _check_version(source, version, "the namespace's version")
+    _check_schema(source, version, text, xml=True)
     namespace = f"http://cyclonedx.org/schema/bom/{version}"
     return _through_library(
         source,
@@ -222,6 +225,41 @@ def _load_xml(source: str, text: str) -> Bom:
         lambda: _from_xml(Bom, root),
         lambda: _locate_xml(root, namespace),
     )
+
+
+def _check_schema(source: str, version: str, text: str, *, xml: bool) -> None:
+    """The library's schema check (strict for JSON, as the library's own tests use it): the first
+    problem, naming where in the BOM and the value."""
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+    from cyclonedx.validation.xml import XmlValidator
+
+    schema = SchemaVersion.from_version(version)
+    validator = XmlValidator(schema) if xml else JsonStrictValidator(schema)
+    try:
+        with _quiet():
+            error = validator.validate_str(text)
+    except RecursionError:
+        raise DataError(source, ["is nested too deeply to be read"]) from None
+    except Exception as exc:  # lxml's own limits (depth, size): one line, no traceback
+        if "depth" in str(exc).lower():
+            raise DataError(source, ["is nested too deeply to be read"]) from None
+        raise DataError(
+            source, [f"cannot be checked against the CycloneDX {version} schema: {exc}"]
+        ) from None
+    if error is None:
+        return
+    data: Any = error.data
+    if xml:
+        where, message = f"line {getattr(data, 'line', '?')}", str(getattr(data, "message", data))
+    else:
+        path = "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in getattr(data, "absolute_path", ())
+        )
+        where, message = (path.lstrip(".") or "the top level"), str(getattr(data, "message", data))
+    if len(message) > 200:
+        message = message[:200] + "..."
+    raise DataError(source, [f"fails the CycloneDX {version} schema at {where}: {message}"])
 
 
 def _from_json(model: type[Any], data: Any) -> Any:
