@@ -42,7 +42,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Container, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple, cast
+from typing import Literal, NamedTuple
 
 from graphlib_trade.analysis.chain import ServiceLine, SupplyChain
 from graphlib_trade.analysis.deminimis import LazyRollUp, us_fractions
@@ -461,6 +461,7 @@ class Evaluation:
         self._can_build: dict[tuple[str, str], Causes | None] = {}
         #: (component, buyer, purpose), or the component alone for an ordinary buyer -> available?
         self._avail: dict[str | tuple[str, str, tuple[str, ...]], Causes | None] = {}
+        self._purposes: dict[str, tuple[str, ...]] = {}
         #: A product's own sub-BOM (explain's trials): nothing outside is evaluated.
         self._within = within
         #: With ``reuse``: the other evaluation, and the items evaluated again here (what the
@@ -563,9 +564,9 @@ class Evaluation:
         key = (supplier, component)
         if key in self._can_build:
             return self._can_build[key]
-        reused = self._reused("_can_build", component, key)
+        reused = _UNKNOWN if self._base is None else self._reused("_can_build", component, key)
         if reused is not _UNKNOWN:
-            found = cast("Causes | None", reused)
+            found: Causes | None = reused  # type: ignore[assignment]
         elif component in self.touched and (self._within is None or component in self._within):
             causes, lost_required, _, _ = self._missing(component, supplier)
             found = frozenset(causes) if lost_required else None
@@ -576,7 +577,10 @@ class Evaluation:
 
     def purpose(self, parent: str) -> tuple[str, ...]:
         """The restrictions whose FDPR catches what goes into ``parent`` (built for a restricted party)."""
-        return tuple(r for r, wanted in self.wanted.items() if parent in wanted)
+        found = self._purposes.get(parent)
+        if found is None:
+            found = self._purposes[parent] = tuple(r for r, wanted in self.wanted.items() if parent in wanted)
+        return found
 
     def available(self, component: str, buyer: str, purpose: tuple[str, ...] = ()) -> Causes | None:
         """None when ``component`` is available to ``buyer`` (building it into something caught
@@ -586,22 +590,24 @@ class Evaluation:
         # the same answer whoever asks, kept by the component alone.
         key: str | tuple[str, str, tuple[str, ...]] = (component, buyer, purpose) if special else component
         found = self._avail.get(key, _UNKNOWN)
-        if found is _UNKNOWN:
+        if found is _UNKNOWN and self._base is not None:
             found = self._reused("_avail", component, key)
+            if found is not _UNKNOWN:
+                self._avail[key] = found  # type: ignore[assignment]
         if found is not _UNKNOWN:
-            self._avail[key] = cast("Causes | None", found)
-            return cast("Causes | None", found)
+            return found  # type: ignore[return-value]
         causes: set[CauseKey] = set()
         result: Causes | None = None
         builds = self._can_build
         for s in self.chain.suppliers.get(component, ()):
             blocked = self.supply_blocks(s, component, buyer, purpose) if special else NO_CAUSES
-            known = builds.get((s, component), _UNKNOWN)
-            cannot = self.can_build(s, component) if known is _UNKNOWN else cast("Causes | None", known)
+            cannot = builds.get((s, component), _UNKNOWN)
+            if cannot is _UNKNOWN:
+                cannot = self.can_build(s, component)
             if not blocked and cannot is None:
                 break
             causes |= blocked
-            causes |= cannot or NO_CAUSES
+            causes |= cannot or NO_CAUSES  # type: ignore[arg-type]
         else:
             result = frozenset(causes)
         self._avail[key] = result
