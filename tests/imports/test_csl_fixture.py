@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import yaml
+
 from graphlib_trade.analysis import SupplyChain, impact, screen
 from graphlib_trade.imports.csl import csl_sections, read_screening_list
 from graphlib_trade.models import merge_sections, parse_dataset
@@ -97,3 +99,31 @@ class TestScreenTheSample:
         # The master alone holds no restriction: everything ok.
         result = impact(SupplyChain.from_dataset(master()), dt.date(2021, 1, 1))  # type: ignore[arg-type]
         assert {p.status.value for p in result.products} == {"ok"}
+
+
+class TestCandidates:
+    def test_a_candidate_is_imported_only_when_confirmed(self) -> None:
+        # The analyst's file also holds "HiSilicon Technology Co., Ltd." (CN): normalised
+        # "hisilicon technology" (20 characters) against the listed "hisilicon technologies" (22):
+        # 19 characters in common ("hisilicon technolog"), 2 x 19 / 42 = 0.9048, above 0.9 but not
+        # equal: a candidate, not exact.
+        raw = yaml.safe_load((HERE / "master.yaml").read_text())
+        raw["companies"].append(
+            {"id": "hisilicon-2", "name": "HiSilicon Technology Co., Ltd.", "country": "CN"}
+        )
+        ds = parse_dataset(raw, "master + a duplicate record")
+        entries = read_screening_list(HERE / "consolidated.json")
+        found = screen(ds, entries)
+        (candidate,) = [m for m in found.matches if m.id == "hisilicon-2"]
+        assert (candidate.score, candidate.exact, candidate.listed_name) == (
+            0.9048,
+            False,
+            "HiSilicon Technologies Co., Ltd.",
+        )
+        plain = csl_sections(entries, found.matches)
+        listed = next(r for r in plain.sections["restrictions"] if r["name"].startswith("HiSilicon"))
+        assert listed["targets"] == ["hisilicon"]
+        assert any(w.startswith("not imported: company 'hisilicon-2'") for w in plain.warnings)
+        confirmed = csl_sections(entries, found.matches, {("hisilicon-2", candidate.entry)})
+        listed = next(r for r in confirmed.sections["restrictions"] if r["name"].startswith("HiSilicon"))
+        assert listed["targets"] == ["hisilicon", "hisilicon-2"]
