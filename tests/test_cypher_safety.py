@@ -132,7 +132,11 @@ class TestPullColumns:
     @pytest.mark.parametrize("section", SECTIONS)
     def test_columns_are_the_model_fields(self, section: str) -> None:
         text = query(f"pull/{section}")
-        columns = re.findall(r"\bAS\s+(\w+)", text)
+        projection, _, collected = text.rpartition("RETURN collect(")
+        columns = re.findall(r"\bAS\s+(\w+)\s*(?:,|$)", projection, re.M)
+        # The one wide record collects every column, each under its own name.
+        assert re.findall(r"(\w+): (\w+)", collected) == [(c, c) for c in columns]
+        assert collected.rstrip().endswith(") AS rows")
         fields = list(dict(schema(section)))
         if "props" in columns:
             links = [c for c in columns if c != "props"]

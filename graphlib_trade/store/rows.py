@@ -90,7 +90,13 @@ def load_rows(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+#: Pulled values that are already plain Python (most of them): kept as they are, without a call.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _native(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, neo4j.time.Date):
         return value.to_native()
     if isinstance(value, neo4j.time.DateTime):
@@ -110,7 +116,9 @@ def raw_from_records(records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict
         entries = []
         for row in rows:
             flat = {**(row.get("props") or {}), **{k: v for k, v in row.items() if k != "props"}}
-            entries.append(from_properties(section, {k: _native(v) for k, v in flat.items()}))
+            entries.append(
+                from_properties(section, {k: v if type(v) in _PLAIN else _native(v) for k, v in flat.items()})
+            )
         out[section] = entries
     return out
 

@@ -80,8 +80,10 @@ class Store:
             records, _, _ = self._driver.execute_query(
                 query(name), params, routing_=RoutingControl.READ, database_=self.conn.database
             )
-            # dict(record) skips data()'s recursive transform: pulled values are plain already (2x faster).
-            return [dict(r) for r in records]
+            # dict(zip(keys, record)) skips data()'s recursive transform (pulled values are plain
+            # already) and the record's per-key lookups.
+            keys = records[0].keys() if records else []
+            return [dict(zip(keys, r, strict=True)) for r in records]
 
         return retrying(self.conn, f"running {name}", work, notice=self._notice)
 
@@ -253,7 +255,8 @@ class Store:
         """Every section as data-file rows, read while no load is writing (see :meth:`load`)."""
 
         def read() -> dict[str, list[dict[str, Any]]]:
-            return {section: self._read(f"pull/{section}") for section in SECTIONS}
+            # Each pull returns one wide record: its rows as maps (see cypher/pull/).
+            return {section: self._read(f"pull/{section}")[0]["rows"] for section in SECTIONS}
 
         return raw_from_records(self._between_loads(read, wait))
 
