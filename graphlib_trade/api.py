@@ -38,6 +38,7 @@ from graphlib_trade.models import (
     ScreeningResult,
     WhatIfResult,
 )
+from graphlib_trade.snapshot import chain_of
 from graphlib_trade.sources import load_datasets, load_scenario
 
 Source = str | os.PathLike[str]
@@ -52,9 +53,10 @@ def _day(value: Day) -> dt.date:
 
 def load(*sources: Source) -> SupplyChain:
     """The supply chain of one or several data files and CSV folders (merged, as ``--data``
-    repeated); with none, the Neo4j graph (``NEO4J_URI``, ... or the local server)."""
+    repeated; through their snapshot, as the CLI); with none, the Neo4j graph (``NEO4J_URI``,
+    ... or the local server)."""
     if sources:
-        return SupplyChain.from_dataset(load_datasets(sources))
+        return chain_of(sources)
     from graphlib_trade.store import Store, connection_from_env
 
     with Store(connection_from_env()) as store:

@@ -56,6 +56,7 @@ from graphlib_trade.models import (
     common_day,
     parse_dataset,
 )
+from graphlib_trade.snapshot import chain_of
 from graphlib_trade.sources import (
     FORMS,
     dump_dataset,
@@ -147,10 +148,24 @@ def _source(data: Sequence[str], allow_partial: bool = False) -> tuple[Dataset, 
 
 
 def _chain(data: Sequence[str], allow_partial: bool = False) -> tuple[SupplyChain, str]:
-    """The supply chain and a name for its source."""
+    """The supply chain and a name for its source (files: through their snapshot)."""
+    notice = _notice if _verbose() else None
+    if data:
+        source = " + ".join(data)
+        with _about(source):
+            # The command line (main) ends with the command: its snapshot is written as it ends.
+            return chain_of(data, notice, later=_WHOLE_PROCESS), source
     dataset, source = _source(data, allow_partial)
+    if notice is not None:
+        notice(f"read the graph from {source}")
     with _about(source):
         return SupplyChain.from_dataset(dataset), source
+
+
+def _verbose() -> bool:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return bool(isinstance(obj, dict) and obj.get("verbose"))
 
 
 def _render(fmt: str, result: Any, output: str | None = None) -> None:
@@ -213,12 +228,21 @@ allow_partial_option = click.option(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphlib-trade")
-def cli() -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Say on stderr how the data was read (a snapshot of files seen before, the files, Neo4j).",
+)
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
     """Which products and end users does an export restriction or a licence affect, and why.
 
     Reads a data file (--data) or the Neo4j graph (NEO4J_URI / NEO4J_USER /
     NEO4J_PASSWORD, else the local server started by `graphlib-trade server start`).
+    Files seen before are read from a snapshot (GRAPHLIB_TRADE_SNAPSHOTS=0 turns that off).
     """
+    ctx.obj = {"verbose": verbose}
 
 
 @cli.command("impact")
@@ -778,10 +802,16 @@ def server_install() -> None:
     click.echo(f"Neo4j jars in {server.lib}")
 
 
+#: Whether this process runs one command and ends (``main``), rather than a caller's (tests, an API).
+_WHOLE_PROCESS = False
+
+
 def main() -> None:
     # One command per process, over millions of dicts, tuples and models that form no
     # reference cycles: reference counting frees them, and the cyclic collector would
     # only walk them again and again (measured: 35% of `impact` end to end at 100k
     # nodes).  The process ends with the command.
     gc.disable()
+    global _WHOLE_PROCESS
+    _WHOLE_PROCESS = True
     cli(prog_name="graphlib-trade")

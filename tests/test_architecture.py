@@ -26,7 +26,9 @@ ALLOWED: dict[str, set[str]] = {
     "generate": {"errors", "models"},
     # Importers read foreign formats into data-file sections (they may match names as screening does).
     "imports": {"errors", "files", "models", "analysis"},
-    "api": {"errors", "files", "models", "sources", "analysis", "imports", "store", "report"},
+    # Snapshots of chains built from files, in the user's cache folder.
+    "snapshot": {"errors", "files", "models", "sources", "analysis"},
+    "api": {"errors", "files", "models", "sources", "analysis", "imports", "store", "report", "snapshot"},
     "cli": {
         "errors",
         "files",

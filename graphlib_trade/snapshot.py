@@ -1,0 +1,156 @@
+"""Snapshots: a supply chain built once from a set of files, kept for the next command.
+
+Parsing, validating and building the chain is most of a command's time on a big graph; the
+chain itself loads five times faster from a snapshot (2.35 s against 0.42 s at 100k nodes).
+A snapshot is keyed by the content digest of the input files (every byte of each file, or of
+each CSV file of a folder, in order) and of the code that shapes the chain (the models and
+``analysis/chain.py``): a changed file or a changed tool is a different key, so a stale
+snapshot is never served.  Snapshots live in the user's cache folder
+(``$GRAPHLIB_TRADE_CACHE``, else platformdirs' user cache folder), written whole, the
+oldest dropped beyond :data:`KEEP`; ``GRAPHLIB_TRADE_SNAPSHOTS=0`` turns them off.
+
+They are Python pickles: read only from the user's own cache folder, which only they can
+write (created with mode 0700).
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import platformdirs
+
+from graphlib_trade.analysis import SupplyChain
+from graphlib_trade.sources import load_datasets
+
+#: Snapshots kept; the least recently used go first.
+KEEP = 8
+_FORMAT = b"graphlib-trade snapshot 1"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_folder() -> Path:
+    """``$GRAPHLIB_TRADE_CACHE``, else ``snapshots`` in the user's cache folder."""
+    given = os.environ.get("GRAPHLIB_TRADE_CACHE")
+    return Path(given) if given else platformdirs.user_cache_path("graphlib-trade") / "snapshots"
+
+
+def enabled() -> bool:
+    return os.environ.get("GRAPHLIB_TRADE_SNAPSHOTS", "1") != "0"
+
+
+def digest(paths: Sequence[str | os.PathLike[str]]) -> str:
+    """The key of a set of input files: their bytes (a folder's CSV files by name), in order,
+    and the source of the code that shapes a chain.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "a.yaml").write_text("companies: []")
+    13
+    >>> key = digest([folder / "a.yaml"])
+    >>> (folder / "a.yaml").write_text("companies: [] ")
+    14
+    >>> digest([folder / "a.yaml"]) == key
+    False
+    """
+    h = hashlib.sha256(_FORMAT)
+    for source in [*sorted((_PACKAGE / "models").glob("*.py")), _PACKAGE / "analysis" / "chain.py"]:
+        h.update(source.read_bytes())
+    for path in paths:
+        p = Path(path)
+        files = sorted(p.glob("*.csv")) if p.is_dir() else [p]
+        h.update(b"\0input\0" + str(len(files)).encode())
+        for f in files:
+            h.update(b"\0" + f.name.encode() + b"\0")
+            with f.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    h.update(block)
+    return h.hexdigest()
+
+
+def chain_of(
+    paths: Sequence[str | os.PathLike[str]],
+    notice: Callable[[str], None] | None = None,
+    *,
+    later: bool = False,
+) -> SupplyChain:
+    """The supply chain of ``paths`` (merged as ``--data`` repeated): from its snapshot when one
+    exists, else built from the files and kept as a snapshot.  ``notice`` hears which path was
+    taken.  With ``later`` (a command line), the snapshot is written when the process ends, by a
+    forked child, so the answer does not wait for it (where ``os.fork`` exists)."""
+    say = notice or (lambda _: None)
+    if not enabled():
+        return SupplyChain.from_dataset(load_datasets(paths))
+    try:
+        key = digest(paths)
+    except OSError:  # a file that cannot be read: let the loader say so
+        return SupplyChain.from_dataset(load_datasets(paths))
+    snapshot = cache_folder() / f"{key}.pickle"
+    chain = _read(snapshot)
+    if chain is not None:
+        say(f"snapshot {snapshot.name[:12]}: the data seen before, read from the snapshot")
+        return chain
+    chain = SupplyChain.from_dataset(load_datasets(paths))
+    fresh = chain.changed()  # nothing computed yet: what the snapshot keeps
+    if later and hasattr(os, "fork"):
+        atexit.register(_write_in_a_child, snapshot, fresh)
+        say(f"snapshot {snapshot.name[:12]}: parsed the files, keeping a snapshot for next time")
+    elif _write(snapshot, fresh):
+        say(f"snapshot {snapshot.name[:12]}: parsed the files, kept a snapshot for next time")
+    return chain
+
+
+def _write_in_a_child(snapshot: Path, chain: SupplyChain) -> None:
+    """:func:`_write` in a forked child, so that the parent exits at once."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        pid = os.fork()
+    except OSError:
+        _write(snapshot, chain)
+        return
+    if pid == 0:  # the child: write, and leave without running the parent's exit handlers
+        try:
+            _write(snapshot, chain)
+        finally:
+            os._exit(0)
+
+
+def _read(snapshot: Path) -> SupplyChain | None:
+    try:
+        with snapshot.open("rb") as handle:
+            chain = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None  # none yet, or unreadable: build afresh
+    if not isinstance(chain, SupplyChain):
+        return None
+    os.utime(snapshot)  # recently used
+    return chain
+
+
+def _write(snapshot: Path, chain: SupplyChain) -> bool:
+    """Keep ``chain`` (nothing it has computed) whole under ``snapshot``; False when the cache
+    folder cannot be written (the command goes on without)."""
+    folder = snapshot.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=".snapshot.", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(chain.changed(), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, snapshot)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        kept = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True

@@ -1,0 +1,135 @@
+"""Snapshots: the chain of files seen before read back whole, never a stale one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from graphlib_trade import snapshot
+from graphlib_trade.analysis import SupplyChain, impact
+from graphlib_trade.cli import cli
+from graphlib_trade.errors import DataError
+from graphlib_trade.sources import load_dataset, write_csv_folder
+from tests.helpers import LATER, basic, dataset
+
+HUAWEI = Path(__file__).resolve().parents[1] / "fixtures" / "huawei_2019.yaml"
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GRAPHLIB_TRADE_CACHE", str(folder))
+    return folder
+
+
+def said(paths: list[str]) -> tuple[SupplyChain, list[str]]:
+    heard: list[str] = []
+    return snapshot.chain_of(paths, heard.append), heard
+
+
+class TestChainOf:
+    def test_the_second_read_is_the_snapshot_and_gives_the_same_answers(self, cache: Path) -> None:
+        first, heard = said([str(HUAWEI)])
+        assert len(heard) == 1 and "parsed the files, kept a snapshot" in heard[0]
+        assert len(list(cache.glob("*.pickle"))) == 1
+        again, heard = said([str(HUAWEI)])
+        assert len(heard) == 1 and "read from the snapshot" in heard[0]
+        day = dt.date(2019, 9, 1)
+        assert impact(again, day) == impact(SupplyChain.from_dataset(load_dataset(HUAWEI)), day)
+        assert again is not first
+
+    def test_a_changed_file_is_parsed_again(self, cache: Path, tmp_path: Path) -> None:
+        path = tmp_path / "d.yaml"
+        path.write_text(yaml.safe_dump(basic()))
+        said([str(path)])
+        changed = basic()
+        changed["restrictions"] = []
+        path.write_text(yaml.safe_dump(changed))
+        chain, heard = said([str(path)])
+        assert "parsed the files" in heard[0]
+        assert chain.restrictions == {}  # the new content, not the old snapshot
+        assert len(list(cache.glob("*.pickle"))) == 2
+
+    def test_a_csv_folder_is_keyed_by_its_files(self, cache: Path, tmp_path: Path) -> None:
+        folder = tmp_path / "csv"
+        write_csv_folder(dataset(**basic()), folder)
+        key = snapshot.digest([folder])
+        companies = folder / "companies.csv"
+        text = companies.read_text()
+        assert "US" in text
+        companies.write_text(text.replace("US", "DE"))  # us is German now: another key
+        assert snapshot.digest([folder]) != key
+
+    def test_a_damaged_snapshot_is_ignored(self, cache: Path) -> None:
+        said([str(HUAWEI)])
+        (only,) = cache.glob("*.pickle")
+        only.write_bytes(b"not a pickle")
+        chain, heard = said([str(HUAWEI)])
+        assert "parsed the files" in heard[0] and "p30-pro" in chain.products
+
+    def test_turned_off(self, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("GRAPHLIB_TRADE_SNAPSHOTS", "0")
+        _, heard = said([str(HUAWEI)])
+        assert heard == [] and not cache.exists()
+
+    def test_only_the_last_few_are_kept(self, cache: Path, tmp_path: Path) -> None:
+        for i in range(snapshot.KEEP + 2):
+            path = tmp_path / f"d{i}.yaml"
+            sections = basic()
+            sections["companies"][0]["name"] = f"US Co {i}"
+            path.write_text(yaml.safe_dump(sections))
+            said([str(path)])
+        assert len(list(cache.glob("*.pickle"))) == snapshot.KEEP
+
+    def test_bad_data_writes_no_snapshot(self, cache: Path, tmp_path: Path) -> None:
+        path = tmp_path / "bad.yaml"
+        path.write_text("companies: [{id: x}]\n")
+        with pytest.raises(DataError, match=r"bad\.yaml"):
+            said([str(path)])
+        assert not cache.exists() or not list(cache.glob("*.pickle"))
+
+
+class TestVerbose:
+    def test_says_which_way(self, cache: Path) -> None:
+        args = ["-v", "impact", "--data", str(HUAWEI), "--as-of", LATER.isoformat(), "--format", "json"]
+        first = CliRunner().invoke(cli, args)
+        second = CliRunner().invoke(cli, args)
+        assert first.exit_code == second.exit_code == 0
+        assert "kept a snapshot" in first.output and "read from the snapshot" in second.output
+        quiet = CliRunner().invoke(cli, args[1:])
+        assert "snapshot" not in quiet.output
+
+
+class TestFromTheCommandLine:
+    def test_written_after_the_answer_then_read(self, cache: Path, tmp_path: Path) -> None:
+        # A command line writes its snapshot in a child as the process ends: the next command
+        # (once the child is done) reads it.
+        import os
+        import subprocess
+        import sys
+        import time
+
+        args = [
+            sys.executable,
+            "-m",
+            "graphlib_trade",
+            "-v",
+            "impact",
+            "--data",
+            str(HUAWEI),
+            "--as-of",
+            "2019-09-01",
+        ]
+        env = {**os.environ, "GRAPHLIB_TRADE_CACHE": str(cache)}
+        first = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+        assert "keeping a snapshot for next time" in first.stderr
+        deadline = time.monotonic() + 60
+        while not list(cache.glob("*.pickle")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        second = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
+        assert "read from the snapshot" in second.stderr
+        assert second.stdout == first.stdout
