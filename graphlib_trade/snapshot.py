@@ -3,9 +3,8 @@
 Parsing, validating and building the chain is most of a command's time on a big graph; the
 chain itself loads five times faster from a snapshot (2.35 s against 0.42 s at 100k nodes).
 A snapshot is keyed by the content digest of the input files (every byte of each file, or of
-each CSV file of a folder, in order) and of the code that shapes the chain (the models and
-``analysis/chain.py``): a changed file or a changed tool is a different key, so a stale
-snapshot is never served.  Snapshots live in the user's cache folder
+each CSV file of a folder, in order) and of the tool's own source: a changed file or a changed
+tool is a different key, so a stale snapshot is never served.  Snapshots live in the user's cache folder
 (``$GRAPHLIB_TRADE_CACHE``, else platformdirs' user cache folder), written whole, the
 oldest dropped beyond :data:`KEEP`; ``GRAPHLIB_TRADE_SNAPSHOTS=0`` turns them off.
 
@@ -47,7 +46,7 @@ def enabled() -> bool:
 
 def digest(paths: Sequence[str | os.PathLike[str]]) -> str:
     """The key of a set of input files: their bytes (a folder's CSV files by name), in order,
-    and the source of the code that shapes a chain.
+    and the tool's own source.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -60,7 +59,7 @@ def digest(paths: Sequence[str | os.PathLike[str]]) -> str:
     False
     """
     h = hashlib.sha256(_FORMAT)
-    for source in [*sorted((_PACKAGE / "models").glob("*.py")), _PACKAGE / "analysis" / "chain.py"]:
+    for source in sorted(_PACKAGE.rglob("*.py")):  # any change of the tool is a new key
         h.update(source.read_bytes())
     for path in paths:
         p = Path(path)
