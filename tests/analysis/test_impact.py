@@ -374,3 +374,36 @@ class TestBomOrder:
         }
         with pytest.raises(AnalysisError, match="cycle"):
             impact(graph(**sections), LATER)
+
+
+class TestReliesOn:
+    def test_the_licences_of_the_path_taken(self) -> None:
+        # s1 and s2 (both listed by el) build the CN board from the US chip; m's phone needs the
+        # board.  L1 covers the chip to s1, L2 (ending 2019-09-30) the chip to s2.  With the
+        # licences the phone is ok, without them blocked: at_risk.  It relies on the licences of
+        # the path the rules take: the board's suppliers are tried in company order and s1 can
+        # build it with L1, so s2 (and L2) is a second source the phone does not need today:
+        # relies_on is (L1,), and L2's end changes nothing for it.
+        from tests.helpers import company, component, graph, licence, product, restriction, supply
+
+        chain = graph(
+            companies=[company("us"), company("s1", "CN"), company("s2", "CN"), company("m", "CN")],
+            components=[component("chip"), component("board", "CN")],
+            supplies=[supply("us", "chip"), supply("s1", "board"), supply("s2", "board")],
+            products=[product("phone", "m")],
+            bom=[{"parent": "board", "component": "chip"}, {"parent": "phone", "component": "board"}],
+            restrictions=[restriction("el", ["s1", "s2"])],
+            licences=[
+                licence("L1", "el", recipients=["s1"], components=["chip"]),
+                licence("L2", "el", recipients=["s2"], components=["chip"], valid_until="2019-09-30"),
+            ],
+        )
+        (phone,) = impact(chain, LATER).products
+        assert (phone.status, phone.without_licences, phone.relies_on) == (
+            Status.AT_RISK,
+            Status.BLOCKED,
+            ("L1",),
+        )
+        # After L2 ends the phone is still at_risk on L1 alone: nothing moves.
+        (later,) = impact(chain, dt.date(2019, 10, 1)).products
+        assert (later.status, later.relies_on) == (Status.AT_RISK, ("L1",))
