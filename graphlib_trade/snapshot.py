@@ -8,8 +8,9 @@ tool is a different key, so a stale snapshot is never served.  Snapshots live in
 (``$GRAPHLIB_TRADE_CACHE``, else platformdirs' user cache folder), written whole, the
 oldest dropped beyond :data:`KEEP`; ``GRAPHLIB_TRADE_SNAPSHOTS=0`` turns them off.
 
-They are Python pickles: read only from the user's own cache folder, which only they can
-write (created with mode 0700).
+They are Python pickles: read only from a folder the user owns and nobody else can write
+(created with mode 0700; a folder others can write turns snapshots off), and a file that
+changes while it is read leaves no snapshot.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import platformdirs
+import pydantic
+import yaml
 
 from graphlib_trade.analysis import SupplyChain
 from graphlib_trade.sources import load_datasets
@@ -31,6 +34,8 @@ from graphlib_trade.sources import load_datasets
 #: Snapshots kept; the least recently used go first.
 KEEP = 8
 _FORMAT = b"graphlib-trade snapshot 1"
+#: What else shapes a pickled chain: Python and the libraries its models come from.
+_LIBRARIES = f"python {sys.version}; pydantic {pydantic.VERSION}; pyyaml {yaml.__version__}"
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -59,6 +64,7 @@ def digest(paths: Sequence[str | os.PathLike[str]]) -> str:
     False
     """
     h = hashlib.sha256(_FORMAT)
+    h.update(_LIBRARIES.encode())
     for source in sorted(_PACKAGE.rglob("*.py")):  # any change of the tool is a new key
         h.update(source.read_bytes())
     for path in paths:
@@ -90,12 +96,23 @@ def chain_of(
         key = digest(paths)
     except OSError:  # a file that cannot be read: let the loader say so
         return SupplyChain.from_dataset(load_datasets(paths))
-    snapshot = cache_folder() / f"{key}.pickle"
+    folder = cache_folder()
+    if not _private(folder):
+        say(f"snapshots off: {folder} is not a folder only you can write")
+        return SupplyChain.from_dataset(load_datasets(paths))
+    snapshot = folder / f"{key}.pickle"
     chain = _read(snapshot)
     if chain is not None:
         say(f"snapshot {snapshot.name[:12]}: the data seen before, read from the snapshot")
         return chain
     chain = SupplyChain.from_dataset(load_datasets(paths))
+    try:
+        unchanged = digest(paths) == key
+    except OSError:
+        unchanged = False
+    if not unchanged:  # a file changed while it was read: keep no snapshot of a mixture
+        say("a file changed while it was read: no snapshot kept")
+        return chain
     fresh = chain.changed()  # nothing computed yet: what the snapshot keeps
     if later and hasattr(os, "fork"):
         atexit.register(_write_in_a_child, snapshot, fresh)
@@ -119,6 +136,20 @@ def _write_in_a_child(snapshot: Path, chain: SupplyChain) -> None:
             _write(snapshot, chain)
         finally:
             os._exit(0)
+
+
+def _private(folder: Path) -> bool:
+    """Whether ``folder`` (or, before it exists, its nearest existing parent, which must then be
+    the user's cache folder's) can be written by the user alone: pickles are read only from there."""
+    if not hasattr(os, "getuid"):
+        return True  # no POSIX owners here (Windows): the user's own profile folder
+    try:
+        info = folder.stat()
+    except FileNotFoundError:
+        return True  # created below with mode 0700
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def _read(snapshot: Path) -> SupplyChain | None:

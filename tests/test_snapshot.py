@@ -133,3 +133,36 @@ class TestFromTheCommandLine:
         second = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
         assert "read from the snapshot" in second.stderr
         assert second.stdout == first.stdout
+
+
+class TestSafety:
+    def test_a_folder_others_can_write_is_not_used(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        shared = tmp_path / "shared"
+        shared.mkdir(mode=0o777)
+        shared.chmod(0o777)
+        monkeypatch.setenv("GRAPHLIB_TRADE_CACHE", str(shared))
+        chain, heard = said([str(HUAWEI)])
+        assert "p30-pro" in chain.products
+        assert heard == [f"snapshots off: {shared} is not a folder only you can write"]
+        assert not list(shared.iterdir())
+
+    def test_a_file_changed_while_read_leaves_no_snapshot(
+        self, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The file is rewritten between the key and the parse (as an editor saving it would).
+        path = tmp_path / "d.yaml"
+        path.write_text(yaml.safe_dump(basic()))
+        real = snapshot.load_datasets
+
+        def edited(paths: object) -> object:
+            changed = basic()
+            changed["restrictions"] = []
+            path.write_text(yaml.safe_dump(changed))
+            return real(paths)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(snapshot, "load_datasets", edited)
+        _, heard = said([str(path)])
+        assert heard == ["a file changed while it was read: no snapshot kept"]
+        assert not cache.exists() or not list(cache.glob("*.pickle"))
