@@ -79,14 +79,38 @@ LEGAL_FORMS: tuple[str, ...] = (
     "oao",
     "zao",
 )
-_PHRASES = [f.split() for f in LEGAL_FORMS if " " in f]
-_WORDS = frozenset(f for f in LEGAL_FORMS if " " not in f)
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+#: Legal forms that also open a name ("PJSC Sberbank", "Joint Stock Company Kalashnikov
+#: Concern"); every other one is left out only at the end, so "Spa Holdings" keeps its "Spa".
+LEADING_FORMS: frozenset[str] = frozenset(
+    {
+        "public joint stock company",
+        "open joint stock company",
+        "closed joint stock company",
+        "joint stock company",
+        "limited liability company",
+        "jsc",
+        "pjsc",
+        "ojsc",
+        "cjsc",
+        "ooo",
+        "ao",
+        "oao",
+        "zao",
+    }
+)
+_FORMS = [f.split() for f in LEGAL_FORMS]
+_LEADING = [f.split() for f in LEGAL_FORMS if f in LEADING_FORMS]
+#: Latin letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "\u0131": "i"}
+)
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def normalise(name: str) -> str:
     """``name`` as screening compares it: no accents, lower case, punctuation as spaces, legal
-    forms left out (unless nothing else is left).
+    forms left out at the end (and the few that open names, at the start), unless nothing else
+    is left.  Letters of every script are kept.
 
     Examples
     --------
@@ -94,29 +118,39 @@ def normalise(name: str) -> str:
     'huawei technologies'
     >>> normalise("SEMICONDUCTOR MANUFACTURING INTERNATIONAL CORP.")
     'semiconductor manufacturing international'
-    >>> normalise("Société Générale S.A."), normalise("Inc.")
-    ('societe generale', 'inc')
+    >>> normalise("Société Générale S.A."), normalise("Inc."), normalise("Ørsted A/S")
+    ('societe generale', 'inc', 'orsted')
+    >>> normalise("Spa Holdings"), normalise("PJSC Sberbank"), normalise("华为技术有限公司")
+    ('spa holdings', 'sberbank', '华为技术有限公司')
     """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold().replace("&", " and ")
+    text = unicodedata.normalize("NFKD", name.casefold().translate(_LETTERS))
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("&", " and ")
     words = _NOT_WORD.sub(" ", text).split()
     kept = _without_legal_forms(words)
     return " ".join(kept or words)
 
 
 def _without_legal_forms(words: list[str]) -> list[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(words):
-        for phrase in _PHRASES:
-            if words[i : i + len(phrase)] == phrase:
-                i += len(phrase)
+    """``words`` without the legal forms at its end (any number of them: "Co., Ltd.") and
+    the leading ones at its start."""
+    start, end = 0, len(words)
+    removed = True
+    while removed and start < end:
+        removed = False
+        for form in _FORMS:
+            if end - start > len(form) and words[end - len(form) : end] == form:
+                end -= len(form)
+                removed = True
                 break
-        else:
-            if words[i] not in _WORDS:
-                out.append(words[i])
-            i += 1
-    return out
+    removed = True
+    while removed and start < end:
+        removed = False
+        for form in _LEADING:
+            if end - start > len(form) and words[start : start + len(form)] == form:
+                start += len(form)
+                removed = True
+                break
+    return words[start:end]
 
 
 def similarity(a: str, b: str) -> float:

@@ -241,8 +241,8 @@ def licence_terms(entry: ListedParty) -> tuple[Any, str | None, list[str]]:
         items = "all"
         if code not in _NO_TEXT_NEEDED:
             warnings.append(f"{label}: no license_requirement: all items subject to the EAR assumed")
-    elif "all items subject to the ear" in requirement and not eccns and "except" not in requirement:
-        items = "all"
+    elif "all items subject to the ear" in requirement and "except" not in requirement:
+        items = "all"  # ECCNs it also names ("including 3A090") narrow nothing
     elif eccns and "except" not in requirement:
         items = eccns
     elif ("commerce control list" in requirement or "ccl" in requirement) and "except" not in requirement:

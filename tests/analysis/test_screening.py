@@ -36,10 +36,33 @@ class TestNormalise:
             ("Škoda Auto a.s.", "skoda auto"),  # accent gone; "a s" is the legal form "as" split
             ("AT&T Inc.", "at and t"),
             ("Ltd.", "ltd"),  # nothing but a legal form: kept as it is
+            ("Spa Holdings", "spa holdings"),  # "Spa" opens the name: not a legal form there
+            ("Holdings Ltd", "holdings"),
+            ("Ørsted A/S", "orsted"),  # Ø does not decompose: mapped to o
+            ("华为技术有限公司", "华为技术有限公司"),  # other scripts kept
+            ("A.S. Watson Group", "a s watson group"),  # "a s" only at the end
         ],
     )
     def test_cases(self, name: str, expected: str) -> None:
         assert normalise(name) == expected
+
+
+class TestNoFalseExact:
+    def test_review_cases(self) -> None:
+        # "Spa Holdings" (CN) is not the listed "Holdings Ltd" (CN): "spa holdings" vs "holdings";
+        # a Chinese name matches the same Chinese listed name exactly.
+        ds = parse_dataset(
+            {
+                "companies": [
+                    {"id": "spa", "name": "Spa Holdings", "country": "CN"},
+                    {"id": "hw", "name": "华为技术有限公司", "country": "CN"},
+                ]
+            },
+            "t",
+        )
+        listed = (party("e-h", "Holdings Ltd"), party("e-hw", "Huawei", "华为技术有限公司"))
+        found = screen(ds, listed)
+        assert [(m.id, m.entry, m.exact) for m in found.matches] == [("hw", "e-hw", True)]
 
 
 class TestSimilarity:

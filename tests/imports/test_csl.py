@@ -146,6 +146,8 @@ class TestLicenceTerms:
             (ALL, "Presumption of approval.", ("all", "approval"), False),
             ("For all items on the Commerce Control List (CCL).", "", ("ccl", None), False),
             ("For ECCNs 3A090 and 4A090.", DENIAL, (["3A090", "4A090"], "denial"), False),
+            # All items, naming some: still all items (nothing narrows).
+            ("For all items subject to the EAR, incl. 3A090, 4A090.", DENIAL, ("all", "denial"), False),
             # SMIC's mixed policy: the strictest reading, and a warning.
             (ALL, "Presumption of denial for 10 nm; case-by-case otherwise.", ("all", "denial"), True),
             # An exception the reader does not model: all items (the strictest), and a warning.
