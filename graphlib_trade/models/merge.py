@@ -29,6 +29,12 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "uses": ("user", "product"),
 }
 
+#: Fields that hold sets: two files may list them in any order.
+_UNORDERED: dict[str, tuple[str, ...]] = {
+    "restrictions": ("targets", "destinations", "origins"),
+    "licences": ("recipients", "suppliers", "components"),
+}
+
 #: One file: its name, its sections, and a label per entry for messages (``a.yaml companies[2]``,
 #: ``folder/companies.csv line 3``).
 Part = tuple[str, Mapping[str, Any], Callable[[str, int], str]]
@@ -58,17 +64,20 @@ def merge_sections(parts: Sequence[Part]) -> tuple[dict[str, list[Any]], dict[st
     for section in SECTIONS:
         entries: list[Any] = []
         labels: list[str] = []
-        seen: dict[Any, int] = {}  # key -> position in ``entries``
-        for _, raw, label in parts:
+        seen: dict[Any, tuple[int, int]] = {}  # key -> (file, position in ``entries``)
+        for part, (_, raw, label) in enumerate(parts):
             for index, entry in enumerate(raw.get(section) or ()):
                 key = _key(section, entry)
-                first = seen.get(key) if key is not None else None
-                if first is None:
-                    if key is not None:
-                        seen[key] = len(entries)
+                found = seen.get(key) if key is not None else None
+                if found is None or found[0] == part:
+                    # New, or repeated inside one file: as for that file alone, parse_dataset
+                    # reports the repeat.
+                    if key is not None and found is None:
+                        seen[key] = (part, len(entries))
                     entries.append(entry)
                     labels.append(label(section, index))
                     continue
+                first = found[1]
                 difference = _difference(section, entry, entries[first])
                 if difference is None:
                     continue  # the same entry again: kept once
@@ -111,6 +120,10 @@ def _difference(section: str, a: Mapping[str, Any], b: Mapping[str, Any]) -> str
         first, second = model.model_validate(a).model_dump(), model.model_validate(b).model_dump()
     except ValidationError:
         first, second = dict(a), dict(b)  # parse_dataset reports the malformed one
+    for name in _UNORDERED.get(section, ()):  # sets written as lists: their order means nothing
+        for entry in (first, second):
+            if isinstance(entry.get(name), (list, tuple)):
+                entry[name] = sorted(entry[name], key=str)
     for name in dict.fromkeys([*first, *second]):
         if first.get(name) != second.get(name):
             return f"{name}: {_shown(first.get(name))} vs {_shown(second.get(name))}"

@@ -138,3 +138,22 @@ class TestCommandsTakeSeveral:
         r = CliRunner().invoke(cli, ["validate", a, b, c])
         assert r.exit_code == 2
         assert "which differs (country: 'HK' vs 'CN')" in r.output and "Traceback" not in r.output
+
+
+class TestMergeRules:
+    def test_a_repeat_inside_one_file_is_still_an_error(self, tmp_path: Path) -> None:
+        # a.yaml holds company x twice (identical): a duplicate id, alone or merged.
+        a = write(tmp_path / "a.yaml", companies=[company("x"), company("x")])
+        b = write(tmp_path / "b.yaml", components=[component("chip")])
+        with pytest.raises(DataError, match="duplicate id 'x'"):
+            load_datasets([a, b])
+
+    def test_targets_in_another_order_are_the_same_restriction(self, tmp_path: Path) -> None:
+        # The analyst's file lists el's targets as [us, cn]; a Neo4j export sorts them [cn, us].
+        s = basic()
+        again = {"restrictions": [{**s["restrictions"][0], "targets": ["us", "cn"]}]}
+        s["restrictions"][0]["targets"] = ["cn", "us"]
+        a = write(tmp_path / "a.yaml", **s)
+        b = write(tmp_path / "b.yaml", **again)
+        merged = load_datasets([a, b])
+        assert [set(r.targets) for r in merged.restrictions] == [{"us", "cn"}]
