@@ -40,6 +40,7 @@ ALLOWED: dict[str, set[str]] = {
         "generate",
         "imports",
         "api",
+        "snapshot",
     },
     "__main__": {"cli"},
 }
