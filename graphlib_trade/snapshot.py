@@ -133,6 +133,11 @@ def _write_in_a_child(snapshot: Path, chain: SupplyChain) -> None:
         return
     if pid == 0:  # the child: write, and leave without running the parent's exit handlers
         try:
+            # Let go of the parent's stdin, stdout and stderr at once: whoever reads them (a pipe,
+            # a test harness) sees the end of the command's output without waiting for this.
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
             _write(snapshot, chain)
         finally:
             os._exit(0)
