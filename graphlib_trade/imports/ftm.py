@@ -25,9 +25,10 @@ How each value is read (the choices, once):
 - **Percentage** (``share``): ``"51%"`` and ``"51"`` are percent; a number at most 1 written
   with a decimal point (``"0.51"``, ``"1.0"``, ``".5"``) is a fraction, so ``"1.0"`` is
   100% and ``"1"`` is 1%; a ``%`` always means percent (``"0.5%"`` is 0.005).  A range
-  (``"50-75%"``, ``"0.25-0.5"``) keeps its lower bound, with a warning.  A missing or
-  unreadable percentage (``"51,5%"``, ``"150%"``, ``"majority"``) leaves the row out, with
-  a warning.
+  (``"50-75%"``, ``"0.25-0.5"``) keeps its lower bound, with a warning.  A missing
+  percentage leaves the row out, with a warning; one that is not a share (``"51,5%"``,
+  ``"150%"``, ``"majority"``) is bad input: a :class:`DataError` naming the line, and nothing
+  is imported.
 - **Dates**: ``startDate`` is the first day the holding counts (``valid_from``);
   ``endDate`` is the day it ended, so ``valid_until`` (the last day held, inclusive) is the
   day before: Huawei sold Honor on 2020-11-17, its holding's last day is 2020-11-16 and the
@@ -252,11 +253,14 @@ def read_ftm(path: str | os.PathLike[str], match: Match | None = None) -> Import
             others[e.id] = e.schema
             skipped[e.schema] += 1
 
+    problems: list[str] = []
     for e in entities:
         if e.schema == "Ownership":
-            row = _ownership(e, ids, left_out, others, warnings)
+            row = _ownership(e, ids, left_out, others, warnings, problems)
             if row is not None:
                 ownership.append(row)
+    if problems:  # a share that is not a number is bad input: nothing is imported
+        raise DataError(source, problems)
 
     if skipped:
         counts = ", ".join(f"{schema} {count}" for schema, count in sorted(skipped.items()))
@@ -310,6 +314,7 @@ def _ownership(
     left_out: set[str],
     others: dict[str, str],
     warnings: list[str],
+    problems: list[str],
 ) -> dict[str, Any] | None:
     ends: dict[str, str] = {}
     for field, prop in (("owner", "owner"), ("owned", "asset")):
@@ -330,9 +335,11 @@ def _ownership(
 
     raw_share = _one(e, "percentage", warnings)
     share = read_share(raw_share) if raw_share is not None else None
+    if raw_share is None:
+        warnings.append(f"{e.label}: no percentage; left out")
+        return None
     if share is None:
-        got = "no percentage" if raw_share is None else f"percentage {raw_share!r} is unreadable"
-        warnings.append(f"{e.label}: {got}; left out")
+        problems.append(f"{e.label}: percentage {raw_share!r} is not a share (such as '51%', '51' or '0.51')")
         return None
     value, ranged = share
     if ranged:

@@ -184,20 +184,21 @@ class TestOwnership:
             "line 5: Ownership 'o5': percentage '50-75%' is a range; its lower bound 0.5 is kept",
         )
 
-    def test_missing_or_unreadable_percentage_leaves_the_row_out(self, tmp_path: Path) -> None:
-        path = write(
-            tmp_path,
-            entity("o1", "Ownership", owner=["p"], asset=["a"]),
-            owns("o2", "p", "b", "majority"),
-            owns("o3", "p", "c", "150%"),
-        )
+    def test_a_missing_percentage_leaves_the_row_out(self, tmp_path: Path) -> None:
+        path = write(tmp_path, entity("o1", "Ownership", owner=["p"], asset=["a"]))
         got = read_ftm(path)
         assert got.sections["ownership"] == []
-        assert got.warnings == (
-            "line 1: Ownership 'o1': no percentage; left out",
-            "line 2: Ownership 'o2': percentage 'majority' is unreadable; left out",
-            "line 3: Ownership 'o3': percentage '150%' is unreadable; left out",
-        )
+        assert got.warnings == ("line 1: Ownership 'o1': no percentage; left out",)
+
+    def test_a_percentage_that_is_no_share_is_bad_input(self, tmp_path: Path) -> None:
+        # 'majority' is no number; '150%' is more than the whole: each named, nothing imported.
+        path = write(tmp_path, owns("o2", "p", "b", "majority"), owns("o3", "p", "c", "150%"))
+        with pytest.raises(DataError) as exc:
+            read_ftm(path)
+        assert exc.value.problems == [
+            "line 1: Ownership 'o2': percentage 'majority' is not a share (such as '51%', '51' or '0.51')",
+            "line 2: Ownership 'o3': percentage '150%' is not a share (such as '51%', '51' or '0.51')",
+        ]
 
     def test_no_owner_or_asset(self, tmp_path: Path) -> None:
         path = write(
