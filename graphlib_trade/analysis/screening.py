@@ -20,56 +20,14 @@ from rapidfuzz import fuzz, process
 
 from graphlib_trade.models import Dataset, ListedParty, ScreeningMatch, ScreeningResult
 
-#: Legal forms left out of a name before comparing: several words first, then single ones.
-LEGAL_FORMS: tuple[str, ...] = (
+#: Legal forms that also open a name ("PJSC Sberbank", "Joint Stock Company Kalashnikov
+#: Concern"); every other one is left out only at the end, so "Spa Holdings" keeps its "Spa".
+LEADING_FORMS: tuple[str, ...] = (
     "public joint stock company",
     "open joint stock company",
     "closed joint stock company",
     "joint stock company",
     "limited liability company",
-    "limited liability partnership",
-    "public limited company",
-    "company limited",
-    "co ltd",
-    # Dotted abbreviations, split into letters by the punctuation: S.A., A/S, a.s., N.V., ...
-    "s a r l",
-    "s a s",
-    "s p a",
-    "s r l",
-    "l l c",
-    "s a",
-    "a s",
-    "a g",
-    "b v",
-    "n v",
-    "co",
-    "company",
-    "corp",
-    "corporation",
-    "inc",
-    "incorporated",
-    "ltd",
-    "limited",
-    "llc",
-    "llp",
-    "lp",
-    "plc",
-    "gmbh",
-    "ag",
-    "kg",
-    "sa",
-    "sas",
-    "sarl",
-    "srl",
-    "spa",
-    "bv",
-    "nv",
-    "ab",
-    "oy",
-    "as",
-    "kk",
-    "pte",
-    "pty",
     "jsc",
     "pjsc",
     "ojsc",
@@ -79,24 +37,58 @@ LEGAL_FORMS: tuple[str, ...] = (
     "oao",
     "zao",
 )
-#: Legal forms that also open a name ("PJSC Sberbank", "Joint Stock Company Kalashnikov
-#: Concern"); every other one is left out only at the end, so "Spa Holdings" keeps its "Spa".
-LEADING_FORMS: frozenset[str] = frozenset(
-    {
-        "public joint stock company",
-        "open joint stock company",
-        "closed joint stock company",
-        "joint stock company",
-        "limited liability company",
-        "jsc",
-        "pjsc",
-        "ojsc",
-        "cjsc",
-        "ooo",
-        "ao",
-        "oao",
-        "zao",
-    }
+#: Legal forms left out of a name before comparing (at its end; the leading ones at its start too).
+LEGAL_FORMS: tuple[str, ...] = tuple(
+    sorted(
+        (
+            *LEADING_FORMS,
+            *(
+                "limited liability partnership",
+                "public limited company",
+                "company limited",
+                "co ltd",
+                "s a r l",
+                "s a s",
+                "s p a",
+                "s r l",
+                "l l c",
+                "s a",
+                "a s",
+                "a g",
+                "b v",
+                "n v",
+                "co",
+                "company",
+                "corp",
+                "corporation",
+                "inc",
+                "incorporated",
+                "ltd",
+                "limited",
+                "llc",
+                "llp",
+                "lp",
+                "plc",
+                "gmbh",
+                "ag",
+                "kg",
+                "sa",
+                "sas",
+                "sarl",
+                "srl",
+                "spa",
+                "bv",
+                "nv",
+                "ab",
+                "oy",
+                "as",
+                "kk",
+                "pte",
+                "pty",
+            ),
+        ),
+        key=lambda form: -len(form.split()),  # longer phrases first
+    )
 )
 _FORMS = [f.split() for f in LEGAL_FORMS]
 _LEADING = [f.split() for f in LEGAL_FORMS if f in LEADING_FORMS]
