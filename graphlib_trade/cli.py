@@ -692,10 +692,11 @@ def _write_import(imported: Imported, out: str, force: bool, data: Sequence[str]
     warnings go to stderr, one line each.  Nothing is written when the check fails."""
     if Path(out).exists() and not force:
         raise click.UsageError(f"{out} exists: pass --force to replace it")
-    # The import's own entries are named as they will be in --out.
-    parse_merged([*parts_of(data), (out, imported.sections, lambda s, i: f"{what} -> {out} {s}[{i}]")])
+    # The warnings first: they say why an entry the check then misses was left out.
     for line in imported.warnings:
         click.echo(f"graphlib-trade: warning: {line}", err=True)
+    # The import's own entries are named as they will be in --out.
+    parse_merged([*parts_of(data), (out, imported.sections, lambda s, i: f"{what} -> {out} {s}[{i}]")])
     written = Dataset.model_validate(imported.sections)
     write_dataset(written, form_of(out), out)
     counts = ", ".join(f"{len(v)} {k.replace('_', ' ')}" for k, v in imported.sections.items() if v)
