@@ -63,3 +63,16 @@ class TestImportFtm:
         code, output = run("import", "ftm", str(bad), "--out", str(tmp_path / "o.yaml"))
         assert code == 2 and f"{bad}: line 2" in output and "Traceback" not in output
         assert not (tmp_path / "o.yaml").exists()
+
+
+class TestImportCyclonedx:
+    def test_what_was_left_out_is_said_before_the_check_fails(self, tmp_path: Path) -> None:
+        # The library's valid-bom-1.6.json names software components without origin or supplier
+        # country: they are left out (warned), so the BOM entries naming them fail the check.
+        bom = Path(__file__).resolve().parents[2] / "fixtures/imports/cyclonedx/upstream/valid-bom-1.6.json"
+        out = tmp_path / "bom.yaml"
+        code, output = run("import", "cyclonedx", str(bom), "--out", str(out))
+        assert code == 2 and not out.exists()
+        warned = output.index("warning: component 'myframework@1.0.0'")
+        failed = output.index("error:")
+        assert warned < failed and "unknown component" in output[failed:]
