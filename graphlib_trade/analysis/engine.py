@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Container, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Container, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -138,27 +138,21 @@ class EndUserEvaluation:
 US_CONTENT = "us content"
 
 
+def _parts(chain: SupplyChain) -> Callable[[str], list[tuple[str, float | None]]]:
+    """``parts(parent)``: the (part, value) entries of ``parent``'s BOM, as the roll-ups read them."""
+    bom = chain.bom
+    return lambda node: [(e.component, e.value) for e in bom.get(node, ())]
+
+
 def us_content_of(chain: SupplyChain) -> Mapping[str, UsContent]:
     """The chain's de minimis roll-up of every item, with its terms, each rolled up when first
     asked for (kept; what ``explain`` shows)."""
-
-    def build(c: SupplyChain) -> LazyRollUp:
-        bom = c.bom
-        return LazyRollUp(c.items, lambda node: [(e.component, e.value) for e in bom.get(node, ())])
-
-    return chain.kept(US_CONTENT, build)
+    return chain.kept(US_CONTENT, lambda c: LazyRollUp(c.items, _parts(c)))
 
 
 def us_fractions_of(chain: SupplyChain) -> Mapping[str, float]:
     """The controlled US content of every item, the number only (kept; what the rules need)."""
-
-    def build(c: SupplyChain) -> dict[str, float]:
-        bom = c.bom
-        return us_fractions(
-            c.items, lambda node: [(e.component, e.value) for e in bom.get(node, ())], c.order
-        )
-
-    return chain.kept("us fractions", build)
+    return chain.kept("us fractions", lambda c: us_fractions(c.items, _parts(c), c.order))
 
 
 def subject_grounds(item: Component, restriction: Restriction, us_fraction: float) -> tuple[bool, bool]:

@@ -119,9 +119,10 @@ def timeline(chain: SupplyChain, start: dt.date | None = None, end: dt.date | No
     nothing = Scenario()
     state = _state(chain, start)
     for day in sorted(d for d in dates if start < d <= end):
-        if _state(chain, day) == state:
+        now = _state(chain, day)
+        if now == state:
             continue  # the same rules, parties and licences: no status can change
-        state = _state(chain, day)
+        state = now
         after = impact_result(chain, day, bare_runs=bare_runs)
         changes = compare(before, after, nothing)
         if changes.products or changes.end_users:

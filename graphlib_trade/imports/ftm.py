@@ -334,10 +334,10 @@ def _ownership(
         return None
 
     raw_share = _one(e, "percentage", warnings)
-    share = read_share(raw_share) if raw_share is not None else None
     if raw_share is None:
         warnings.append(f"{e.label}: no percentage; left out")
         return None
+    share = read_share(raw_share)
     if share is None:
         problems.append(f"{e.label}: percentage {raw_share!r} is not a share (such as '51%', '51' or '0.51')")
         return None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -16,6 +17,7 @@ from graphlib_trade.models import (
     ImpactResult,
     Loss,
     Ranking,
+    Reason,
     ScenarioDiff,
     ScreeningResult,
     Status,
@@ -38,6 +40,9 @@ from graphlib_trade.report.text import (
     summary,
     why,
 )
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
 
 STATUS_STYLE: dict[Status, str] = {
     Status.BLOCKED: "bold red",
@@ -157,6 +162,17 @@ def _status_section(title: str, columns: tuple[str, ...], rows: list[tuple[Any, 
     return table
 
 
+def _add_reasons(branch: Tree, reasons: Iterable[Reason]) -> None:
+    """Each reason under ``branch``, with its chains of causes under it, one line each."""
+    for reason in reasons:
+        rb = branch.add(reason_title(reason))
+        for chain in reason.chains:
+            lines = chain_lines(chain)
+            cb = rb.add(lines[0])
+            for line in lines[1:]:
+                cb.add(line)
+
+
 def explain_table(expl: Explanation, *, width: int = 140, color: bool = False) -> str:
     """The chains as an indented tree: product, reasons (fewest causes first), chains."""
     from rich.tree import Tree
@@ -175,13 +191,7 @@ def explain_table(expl: Explanation, *, width: int = 140, color: bool = False) -
         own = Tree(
             Text("what it loses itself (it is a restricted party, or the seller is denied)", style="bold")
         )
-        for reason in expl.own:
-            rb = own.add(reason_title(reason))
-            for chain in reason.chains:
-                lines = chain_lines(chain)
-                cb = rb.add(lines[0])
-                for line in lines[1:]:
-                    cb.add(line)
+        _add_reasons(own, expl.own)
         parts.append(own)
     for p in expl.products:
         tree = Tree(
@@ -200,14 +210,7 @@ def explain_table(expl: Explanation, *, width: int = 140, color: bool = False) -
         for title, reasons in (("lost now", p.reasons), ("kept only by a valid licence", p.licensed)):
             if not reasons:
                 continue
-            branch = tree.add(Text(title, style="bold"))
-            for reason in reasons:
-                rb = branch.add(reason_title(reason))
-                for chain in reason.chains:
-                    lines = chain_lines(chain)
-                    cb = rb.add(lines[0])
-                    for line in lines[1:]:
-                        cb.add(line)
+            _add_reasons(tree.add(Text(title, style="bold")), reasons)
         if p.lift:
             lb = tree.add(
                 Text(f"licences that would make it ok ({len(p.lift)}, a minimal set)", style="bold")
