@@ -490,11 +490,6 @@ def bom_order(nodes: Iterable[str], used_in: Mapping[str, Iterable[str]]) -> tup
     ...
     graphlib_trade.errors.AnalysisError: the bill of materials has a cycle: a -> b -> a ...
     """
-    waiting = dict.fromkeys(nodes, 0)
-    for part, parents in used_in.items():
-        waiting.setdefault(part, 0)
-        for parent in parents:
-            waiting[parent] = waiting.get(parent, 0) + 1
     return bom_layers(nodes, used_in)[0]
 
 

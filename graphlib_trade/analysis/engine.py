@@ -134,8 +134,9 @@ class EndUserEvaluation:
         return frozenset(c for causes in self.per_product.values() for c in causes)
 
 
-#: The name the de minimis roll-up is kept under with its chain (see :meth:`SupplyChain.kept`).
-US_CONTENT = "us content"
+#: The names the de minimis roll-up (with its terms, and the numbers alone) is kept under with
+#: its chain (see :meth:`SupplyChain.kept`).
+US_CONTENT, US_FRACTIONS = "us content", "us fractions"
 
 
 def _parts(chain: SupplyChain) -> Callable[[str], list[tuple[str, float | None]]]:
@@ -152,7 +153,7 @@ def us_content_of(chain: SupplyChain) -> Mapping[str, UsContent]:
 
 def us_fractions_of(chain: SupplyChain) -> Mapping[str, float]:
     """The controlled US content of every item, the number only (kept; what the rules need)."""
-    return chain.kept("us fractions", lambda c: us_fractions(c.items, _parts(c), c.order))
+    return chain.kept(US_FRACTIONS, lambda c: us_fractions(c.items, _parts(c), c.order))
 
 
 def subject_grounds(item: Component, restriction: Restriction, us_fraction: float) -> tuple[bool, bool]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable
+from typing import NamedTuple
 
 from graphlib_trade.analysis.chain import SupplyChain
 from graphlib_trade.analysis.engine import (
     CauseKey,
+    EndUserEvaluation,
     Evaluation,
     ProductEvaluation,
     day_of,
@@ -63,14 +65,36 @@ def impact(chain: SupplyChain, as_of: dt.date, *, ignore_licences: bool = False)
     return results[key]
 
 
-def impact_result(
+class Statuses(NamedTuple):
+    """Every product's and end user's status on one date, with the two evaluations they come
+    from (with licences, and without them for ``at_risk`` and ``relies_on``)."""
+
+    real: Evaluation
+    real_products: dict[str, ProductEvaluation]
+    bare_run: Evaluation
+    bare_products: dict[str, ProductEvaluation]
+    #: product -> its status.
+    products: dict[str, Status]
+    #: end user -> its status, the products that give it that status, and what it loses by itself.
+    end_users: dict[str, tuple[Status, tuple[str, ...], EndUserEvaluation]]
+
+    def relies_on(self, product: str) -> set[str]:
+        """The valid licences that lifted a cause ``product`` would have without licences."""
+        found: set[str] = set()
+        used = self.real.used_licences
+        for cause in self.bare_products[product].causes:
+            found |= used.get(cause, set())
+        return found
+
+
+def statuses(
     chain: SupplyChain,
     as_of: dt.date,
     *,
     ignore_licences: bool = False,
     bare_runs: dict[Hashable, _Run] | None = None,
-) -> ImpactResult:
-    """:func:`impact` computed afresh (not kept), for many dates in a row.
+) -> Statuses:
+    """The statuses :func:`impact` reports, without the report (what ``timeline`` compares).
 
     ``bare_runs`` caches the licence-free evaluations by the restrictions in force and their
     parties (:attr:`~graphlib_trade.analysis.engine.Day.rules`): they do not change on the
@@ -85,6 +109,42 @@ def impact_result(
             bare_runs[rules] = evaluate_without_licences(real, real_products)
         bare_run, bare_products = bare_runs[rules]
 
+    status_of: dict[str, Status] = {}
+    for pid, now in real_products.items():
+        status = now.status
+        if status is Status.OK and bare_products[pid].status.worse_than(Status.OK):
+            status = Status.AT_RISK
+        status_of[pid] = status
+
+    end_users: dict[str, tuple[Status, tuple[str, ...], EndUserEvaluation]] = {}
+    for uid in chain.end_users:
+        own, own_bare = real.end_user(uid), bare_run.end_user(uid)
+        # Each product gives the user its own status, or what the user loses by itself through
+        # it (a blocked delivery or service), or at_risk if only a licence keeps that.
+        via_status = {p: status_of[p] for p in set(chain.uses.get(uid, ()))}
+        for p, lost in own.via.items():
+            via_status[p] = max(via_status[p], lost, key=lambda s: s.rank)
+        for p in own_bare.via.keys() - own.via.keys():
+            via_status[p] = max(via_status[p], Status.AT_RISK, key=lambda s: s.rank)
+        status = worst(via_status.values())
+        via = (
+            tuple(sorted(p for p, s in via_status.items() if s is status)) if status is not Status.OK else ()
+        )
+        end_users[uid] = (status, via, own)
+    return Statuses(real, real_products, bare_run, bare_products, status_of, end_users)
+
+
+def impact_result(
+    chain: SupplyChain,
+    as_of: dt.date,
+    *,
+    ignore_licences: bool = False,
+    bare_runs: dict[Hashable, _Run] | None = None,
+) -> ImpactResult:
+    """:func:`impact` computed afresh (not kept), for many dates in a row (``bare_runs``: see
+    :func:`statuses`)."""
+    found = statuses(chain, as_of, ignore_licences=ignore_licences, bare_runs=bare_runs)
+    real = found.real
     made: dict[CauseKey, Cause] = {}  # one model per cause, however many products it reaches
 
     def cause_of(key: CauseKey) -> Cause:
@@ -94,16 +154,9 @@ def impact_result(
         return cause
 
     products: list[ProductImpact] = []
-    status_of: dict[str, Status] = {}
     for pid in sorted(chain.products):
-        now, bare = real_products[pid], bare_products[pid]
-        relies_on: set[str] = set()
-        for cause in bare.causes:
-            relies_on |= real.used_licences.get(cause, set())
-        status = now.status
-        if status is Status.OK and bare.status.worse_than(Status.OK):
-            status = Status.AT_RISK
-        status_of[pid] = status
+        now, bare = found.real_products[pid], found.bare_products[pid]
+        status = found.products[pid]
         data = chain.products[pid]
         products.append(
             ProductImpact(
@@ -118,24 +171,13 @@ def impact_result(
                 substituted=now.substituted,
                 blocked_services=now.blocked_services,
                 causes=tuple(cause_of(c) for c in sorted(now.causes)),
-                relies_on=tuple(sorted(relies_on)),
+                relies_on=tuple(sorted(found.relies_on(pid))),
             )
         )
 
     end_users: list[EndUserImpact] = []
     for uid in sorted(chain.end_users):
-        own, own_bare = real.end_user(uid), bare_run.end_user(uid)
-        # Each product gives the user its own status, or what the user loses by itself through
-        # it (a blocked delivery or service), or at_risk if only a licence keeps that.
-        via_status = {p: status_of[p] for p in set(chain.uses.get(uid, ()))}
-        for p, lost in own.via.items():
-            via_status[p] = max(via_status[p], lost, key=lambda s: s.rank)
-        for p in own_bare.via.keys() - own.via.keys():
-            via_status[p] = max(via_status[p], Status.AT_RISK, key=lambda s: s.rank)
-        status = worst(via_status.values())
-        via = (
-            tuple(sorted(p for p, s in via_status.items() if s is status)) if status is not Status.OK else ()
-        )
+        status, via, own = found.end_users[uid]
         causes = tuple(cause_of(c) for c in sorted(own.causes))
         end_users.append(
             EndUserImpact(id=uid, name=chain.end_users[uid].name, status=status, via=via, causes=causes)

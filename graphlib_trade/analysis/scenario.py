@@ -9,7 +9,7 @@ briefing's timeline) runs the ordinary analysis on it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from graphlib_trade.analysis.chain import (
     COMPANY,
@@ -19,7 +19,7 @@ from graphlib_trade.analysis.chain import (
     RESTRICTION,
     SupplyChain,
 )
-from graphlib_trade.analysis.engine import US_CONTENT
+from graphlib_trade.analysis.engine import US_CONTENT, US_FRACTIONS
 from graphlib_trade.analysis.impact import impact
 from graphlib_trade.errors import ScenarioError
 from graphlib_trade.models import (
@@ -32,6 +32,7 @@ from graphlib_trade.models import (
     Restriction,
     Scenario,
     ScenarioDiff,
+    Status,
     WhatIfResult,
 )
 
@@ -218,7 +219,7 @@ class _Edit:
         if self.lost_services is not None:
             tables["lost_services"] = frozenset(self.lost_services)
         # A scenario changes no component and no part's value: the de minimis roll-up holds.
-        return self.chain.changed(keep=(US_CONTENT,), **tables)
+        return self.chain.changed(keep=(US_CONTENT, US_FRACTIONS), **tables)
 
 
 def apply_scenario(
@@ -333,27 +334,39 @@ def apply_scenario(
 
 def compare(before: ImpactResult, after: ImpactResult, scenario: Scenario) -> WhatIfResult:
     """The products and end users whose status differs between two impacts."""
-
-    def changes(old: dict[str, tuple[str, object]], new: dict[str, tuple[str, object]]) -> tuple[Change, ...]:
-        return tuple(
-            Change(id=i, name=old[i][0], before=old[i][1], after=new[i][1])
-            for i in sorted(old)
-            if i in new and old[i][1] != new[i][1]
-        )
-
     return WhatIfResult(
         as_of=after.as_of,
         name=scenario.name,
         description=scenario.description,
         scenario=scenario.describe(),
-        products=changes(
-            {p.id: (p.name, p.status) for p in before.products},
-            {p.id: (p.name, p.status) for p in after.products},
+        products=status_changes(
+            {p.id: p.status for p in before.products},
+            {p.id: p.status for p in after.products},
+            {p.id: p.name for p in before.products},
         ),
-        end_users=changes(
-            {u.id: (u.name, u.status) for u in before.end_users},
-            {u.id: (u.name, u.status) for u in after.end_users},
+        end_users=status_changes(
+            {u.id: u.status for u in before.end_users},
+            {u.id: u.status for u in after.end_users},
+            {u.id: u.name for u in before.end_users},
         ),
+    )
+
+
+def status_changes(
+    before: Mapping[str, Status], after: Mapping[str, Status], names: Mapping[str, str]
+) -> tuple[Change, ...]:
+    """The entries of both ``before`` and ``after`` whose status differs, sorted by id.
+
+    Examples
+    --------
+    >>> [c.id for c in status_changes({"a": Status.OK, "b": Status.OK}, {"a": Status.BLOCKED, "b": Status.OK},
+    ...                               {"a": "A", "b": "B"})]
+    ['a']
+    """
+    return tuple(
+        Change(id=i, name=names[i], before=before[i], after=after[i])
+        for i in sorted(before)
+        if i in after and before[i] != after[i]
     )
 
 

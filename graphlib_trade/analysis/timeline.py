@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from graphlib_trade.analysis.chain import SupplyChain
 from graphlib_trade.analysis.engine import day_of
-from graphlib_trade.analysis.impact import impact_result
-from graphlib_trade.analysis.scenario import compare
-from graphlib_trade.models import Event, Expiry, ImpactResult, Scenario, Status, Timeline
+from graphlib_trade.analysis.impact import impact_result, statuses
+from graphlib_trade.analysis.scenario import status_changes
+from graphlib_trade.models import Event, Expiry, ImpactResult, Status, Timeline
 
 _DAY = dt.timedelta(days=1)
 
@@ -26,6 +26,7 @@ def window_dates(chain: SupplyChain) -> dict[dt.date, list[str]]:
     --------
     >>> from graphlib_trade.analysis.chain import listing_example
     >>> from graphlib_trade.analysis.scenario import apply_scenario
+    >>> from graphlib_trade.models import Scenario
     >>> tgl = {"id": "tgl", "restriction": "el", "valid_from": "2019-05-20", "valid_until": "2019-08-19"}
     >>> chain = apply_scenario(listing_example(), Scenario.model_validate({"add": {"licences": [tgl]}}),
     ...                        dt.date(2019, 5, 20))
@@ -59,14 +60,20 @@ def window_dates(chain: SupplyChain) -> dict[dt.date, list[str]]:
 
 def expiries(result: ImpactResult, chain: SupplyChain) -> tuple[Expiry, ...]:
     """Licences that ``at_risk`` products rely on, with the days left, soonest first."""
+    relied = ((p.id, p.relies_on) for p in result.products if p.status is Status.AT_RISK)
+    return _expiries(relied, result.as_of, chain)
+
+
+def _expiries(
+    relied: Iterable[tuple[str, Iterable[str]]], as_of: dt.date, chain: SupplyChain
+) -> tuple[Expiry, ...]:
+    """:func:`expiries` of (at_risk product, the licences it relies on) pairs."""
     found = []
-    for p in result.products:
-        if p.status is not Status.AT_RISK:
-            continue
-        for lic in p.relies_on:
+    for product, licences in relied:
+        for lic in licences:
             until = chain.licences[lic].valid_until
-            left = (until - result.as_of).days if until is not None else None
-            found.append(Expiry(product=p.id, licence=lic, valid_until=until, days_left=left))
+            left = (until - as_of).days if until is not None else None
+            found.append(Expiry(product=product, licence=lic, valid_until=until, days_left=left))
     return tuple(sorted(found, key=lambda e: (e.days_left is None, e.days_left or 0, e.product, e.licence)))
 
 
@@ -113,29 +120,39 @@ def timeline(chain: SupplyChain, start: dt.date | None = None, end: dt.date | No
     if end < start:
         raise ValueError(f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
     bare_runs: dict[Hashable, Any] = {}  # licence-free runs by the rules in force (Day.rules)
-    before = impact_result(chain, start, bare_runs=bare_runs)
-    initial = before
+    initial = impact_result(chain, start, bare_runs=bare_runs)
+    # Later dates need the statuses only (and the licences at_risk products rely on).
+    products = {p.id: p.status for p in initial.products}
+    end_users = {u.id: u.status for u in initial.end_users}
+    product_names = {pid: data.name for pid, data in chain.products.items()}
+    user_names = {uid: data.name for uid, data in chain.end_users.items()}
     events = []
-    nothing = Scenario()
     state = _state(chain, start)
     for day in sorted(d for d in dates if start < d <= end):
         now = _state(chain, day)
         if now == state:
             continue  # the same rules, parties and licences: no status can change
         state = now
-        after = impact_result(chain, day, bare_runs=bare_runs)
-        changes = compare(before, after, nothing)
-        if changes.products or changes.end_users:
+        after = statuses(chain, day, bare_runs=bare_runs)
+        users_after = {uid: found[0] for uid, found in after.end_users.items()}
+        changed_products = status_changes(products, after.products, product_names)
+        changed_users = status_changes(end_users, users_after, user_names)
+        if changed_products or changed_users:
+            relied = (
+                (pid, after.relies_on(pid))
+                for pid in sorted(after.products)
+                if after.products[pid] is Status.AT_RISK
+            )
             events.append(
                 Event(
                     date=day,
                     what=tuple(dates[day]),
-                    products=changes.products,
-                    end_users=changes.end_users,
-                    expiries=expiries(after, chain),
+                    products=changed_products,
+                    end_users=changed_users,
+                    expiries=_expiries(relied, day, chain),
                 )
             )
-        before = after
+        products, end_users = after.products, users_after
     return Timeline(
         start=start, end=end, initial=initial, events=tuple(events), expiries=expiries(initial, chain)
     )
