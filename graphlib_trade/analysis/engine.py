@@ -424,6 +424,8 @@ class Evaluation:
     ) -> None:
         self.chain = chain
         self.as_of = as_of
+        #: Whether the licences valid on ``as_of`` count.
+        self.counts_licences = licences
         self.lifted = lifted
         self.us_fractions = us_fractions_of(chain)
         day = day_of(chain, as_of)
@@ -451,6 +453,8 @@ class Evaluation:
                     self.licences[data.restriction].append(lic)
         #: cause -> the valid licences that lifted it.
         self.used_licences: dict[CauseKey, set[str]] = defaultdict(set)
+        #: The causes found blocked (not lifted, no valid licence).
+        self.blocked: set[CauseKey] = set()
         # Whether an item is subject to a restriction does not depend on the date: kept per chain.
         self._grounds: dict[tuple[str, str], tuple[bool, bool]] = chain.kept("grounds", lambda _: {})
         self._can_build: dict[tuple[str, str], Causes | None] = {}
@@ -515,6 +519,7 @@ class Evaluation:
         if lics:
             self.used_licences[cause].update(lics)
         else:
+            self.blocked.add(cause)
             causes.append(cause)
 
     def supply_blocks(
@@ -767,3 +772,82 @@ def evaluate_without_licences(
         pid: bare.product(pid) if pid in redo and pid in bare.touched else found
         for pid, found in products.items()
     }
+
+
+def evaluate_later(
+    run: Evaluation, products: Mapping[str, ProductEvaluation], as_of: dt.date
+) -> tuple[Evaluation, dict[str, ProductEvaluation]]:
+    """``evaluate(run.chain, as_of)`` from ``evaluate`` on another date (``run``, ``products``):
+    only what the differences between the two dates reach is evaluated again (``timeline``
+    walks its dates so).
+
+    The differences: the parties restricted on one date only (what they supply, make, pass
+    on as intermediaries or, denied, serve), what an FDPR of scope ``incorporated`` wants
+    on one date only, and the supplies, deliveries and services ``run`` met whose licences
+    differ.  The products' evaluations are ``evaluate``'s; ``used_licences`` may hold more
+    causes (met on the other date under parts no longer asked about), so ``relies_on`` is
+    worked out from ``evaluate`` itself.
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
+    >>> run, products = evaluate(chain, dt.date(2019, 5, 1))
+    >>> _, later = evaluate_later(run, products, dt.date(2019, 6, 1))
+    >>> products["phone"].status.value, later["phone"].status.value
+    ('ok', 'blocked')
+    """
+    assert run._base is None and not run.lifted and run._within is None
+    chain = run.chain
+    later = Evaluation(chain, as_of, licences=run.counts_licences)
+    changed, moved = _differences(run, later)
+    redo = above(chain, changed)
+    later._can_build = {k: v for k, v in run._can_build.items() if k[1] not in redo and k[0] not in moved}
+    later._avail = {
+        k: v
+        for k, v in run._avail.items()
+        if (k not in redo if isinstance(k, str) else k[0] not in redo and k[1] not in moved)
+    }
+    later.used_licences.update((k, set(v)) for k, v in run.used_licences.items() if k.item not in redo)
+    later.blocked = {k for k in run.blocked if k.item not in redo}
+    inside = later.touched
+    return later, {
+        pid: (later.product(pid) if pid in inside else UNTOUCHED) if pid in redo else found
+        for pid, found in products.items()
+    }
+
+
+def _differences(earlier: Evaluation, later: Evaluation) -> tuple[set[str], set[str]]:
+    """The items whose supplies, deliveries or services may be caught or licensed differently
+    under the two evaluations (of one chain, on two dates), and the parties restricted by some
+    restriction under one of them only."""
+    chain = earlier.chain
+    changed: set[str] = set()
+    moved: set[str] = set()
+    denied: set[str] = set()
+    for r in {*earlier.active, *later.active}:
+        parties = earlier.parties.get(r, {}).keys() ^ later.parties.get(r, {}).keys()
+        moved |= parties
+        if chain.restrictions[r].denial:
+            denied |= parties
+        changed |= earlier.wanted.get(r, set()) ^ later.wanted.get(r, set())
+    for party in moved:
+        changed.update(chain.supplies_of.get(party, ()))
+        changed.update(chain.makes.get(party, ()))
+    changed.update(c for (_, c), via in chain.via.items() if not moved.isdisjoint(via))
+    if denied:
+        changed.update(p for p, lines in chain.services.items() if any(sv.provider in denied for sv in lines))
+    flipped = {lic for lics in earlier.licences.values() for lic in lics} ^ {
+        lic for lics in later.licences.values() for lic in lics
+    }
+    if flipped:
+        by_restriction: dict[str, list[Licence]] = defaultdict(list)
+        for lic in flipped:
+            by_restriction[chain.licences[lic].restriction].append(chain.licences[lic])
+        for cause in (*earlier.blocked, *earlier.used_licences):
+            if any(
+                licence_covers(data, cause.supplier, cause.item, cause.buyer, cause.kind)
+                for data in by_restriction.get(cause.restriction, ())
+            ):
+                changed.add(cause.item)
+    return changed, moved

@@ -19,6 +19,7 @@ from graphlib_trade.analysis.engine import (
     ProductEvaluation,
     day_of,
     evaluate,
+    evaluate_later,
     evaluate_without_licences,
 )
 from graphlib_trade.models import Cause, EndUserImpact, ImpactResult, ProductImpact, Status, worst
@@ -93,14 +94,20 @@ def statuses(
     *,
     ignore_licences: bool = False,
     bare_runs: dict[Hashable, _Run] | None = None,
+    since: Statuses | None = None,
 ) -> Statuses:
     """The statuses :func:`impact` reports, without the report (what ``timeline`` compares).
 
     ``bare_runs`` caches the licence-free evaluations by the restrictions in force and their
     parties (:attr:`~graphlib_trade.analysis.engine.Day.rules`): they do not change on the
-    dates where only licences start or end.
+    dates where only licences start or end.  ``since``: the statuses on another date, whose
+    evaluation is carried over (:func:`~graphlib_trade.analysis.engine.evaluate_later`);
+    the statuses are the same, but :meth:`Statuses.relies_on` may then name more licences.
     """
-    real, real_products = evaluate(chain, as_of, licences=not ignore_licences)
+    if since is None:
+        real, real_products = evaluate(chain, as_of, licences=not ignore_licences)
+    else:
+        real, real_products = evaluate_later(since.real, since.real_products, as_of)
     if bare_runs is None:
         bare_run, bare_products = evaluate_without_licences(real, real_products)
     else:
@@ -143,7 +150,11 @@ def impact_result(
 ) -> ImpactResult:
     """:func:`impact` computed afresh (not kept), for many dates in a row (``bare_runs``: see
     :func:`statuses`)."""
-    found = statuses(chain, as_of, ignore_licences=ignore_licences, bare_runs=bare_runs)
+    return impact_report(chain, statuses(chain, as_of, ignore_licences=ignore_licences, bare_runs=bare_runs))
+
+
+def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
+    """The :class:`~graphlib_trade.models.ImpactResult` of the statuses on one date."""
     real = found.real
     made: dict[CauseKey, Cause] = {}  # one model per cause, however many products it reaches
 
@@ -184,8 +195,8 @@ def impact_result(
         )
 
     return ImpactResult(
-        as_of=as_of,
-        ignore_licences=ignore_licences,
+        as_of=real.as_of,
+        ignore_licences=not real.counts_licences,
         active_restrictions=real.active,
         valid_licences=tuple(sorted(lic for lics in real.licences.values() for lic in lics)),
         products=tuple(products),

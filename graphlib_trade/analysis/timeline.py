@@ -9,7 +9,7 @@ from typing import Any
 
 from graphlib_trade.analysis.chain import SupplyChain
 from graphlib_trade.analysis.engine import day_of
-from graphlib_trade.analysis.impact import impact_result, statuses
+from graphlib_trade.analysis.impact import impact_report, statuses
 from graphlib_trade.analysis.scenario import status_changes
 from graphlib_trade.models import Event, Expiry, ImpactResult, Status, Timeline
 
@@ -120,8 +120,11 @@ def timeline(chain: SupplyChain, start: dt.date | None = None, end: dt.date | No
     if end < start:
         raise ValueError(f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
     bare_runs: dict[Hashable, Any] = {}  # licence-free runs by the rules in force (Day.rules)
-    initial = impact_result(chain, start, bare_runs=bare_runs)
-    # Later dates need the statuses only (and the licences at_risk products rely on).
+    previous = statuses(chain, start, bare_runs=bare_runs)
+    initial = impact_report(chain, previous)
+    # Later dates need the statuses only, each date's evaluation carried over from the one
+    # before; where statuses change, the licences at_risk products rely on come from an
+    # evaluation afresh (a carried one may name more).
     products = {p.id: p.status for p in initial.products}
     end_users = {u.id: u.status for u in initial.end_users}
     product_names = {pid: data.name for pid, data in chain.products.items()}
@@ -133,23 +136,21 @@ def timeline(chain: SupplyChain, start: dt.date | None = None, end: dt.date | No
         if now == state:
             continue  # the same rules, parties and licences: no status can change
         state = now
-        after = statuses(chain, day, bare_runs=bare_runs)
+        after = previous = statuses(chain, day, bare_runs=bare_runs, since=previous)
         users_after = {uid: found[0] for uid, found in after.end_users.items()}
         changed_products = status_changes(products, after.products, product_names)
         changed_users = status_changes(end_users, users_after, user_names)
         if changed_products or changed_users:
-            relied = (
-                (pid, after.relies_on(pid))
-                for pid in sorted(after.products)
-                if after.products[pid] is Status.AT_RISK
-            )
+            at_risk = sorted(pid for pid, status in after.products.items() if status is Status.AT_RISK)
+            if at_risk:
+                after = previous = statuses(chain, day, bare_runs=bare_runs)
             events.append(
                 Event(
                     date=day,
                     what=tuple(dates[day]),
                     products=changed_products,
                     end_users=changed_users,
-                    expiries=_expiries(relied, day, chain),
+                    expiries=_expiries(((pid, after.relies_on(pid)) for pid in at_risk), day, chain),
                 )
             )
         products, end_users = after.products, users_after

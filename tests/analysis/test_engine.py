@@ -14,13 +14,26 @@ from unittest import mock
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graphlib_trade.analysis import Evaluation, SupplyChain, evaluate, explain, impact, whatif
-from graphlib_trade.analysis.engine import CauseKey, evaluate_without_licences
+from graphlib_trade.analysis.engine import CauseKey, evaluate_later, evaluate_without_licences
 from graphlib_trade.models import Dataset, Scenario, Status
 from graphlib_trade.sources import load_dataset
-from tests.helpers import LATER, basic, bom, company, component, graph, licence, product, supply
-from tests.strategies import datasets, days
+from tests.helpers import (
+    BEFORE,
+    LATER,
+    basic,
+    bom,
+    company,
+    component,
+    graph,
+    licence,
+    product,
+    restriction,
+    supply,
+)
+from tests.strategies import DATES, datasets, days
 
 HUAWEI = Path(__file__).resolve().parents[2] / "fixtures" / "huawei_2019.yaml"
 # The module, not a function of the same name.
@@ -139,6 +152,103 @@ class TestEvaluateWithoutLicences:
         with mock.patch.object(Evaluation, "__init__", no_reuse):
             assert impact(slow_chain, day) == fast
             assert [explain(slow_chain, p, day) for p in sorted(chain.products)] == fast_explained
+
+
+class TestEvaluateLater:
+    """An evaluation carried over from another date equals one made afresh on the new date."""
+
+    def test_a_buyer_restricted_by_one_more_restriction(self) -> None:
+        # fab (CN) builds a module from a US chip for oem's phone.  r1 (CN origins only) lists fab
+        # from 2019-05-16: nothing fab buys is CN, so on 2019-06-01 the chip reaches fab and
+        # the phone is ok.  r2 (US origin, the default) lists fab too from 2019-07-01: the chip
+        # is caught, fab cannot build the module, and the phone is blocked.  fab was already a
+        # restricted party (of r1), so what it may buy must be asked again, not carried over.
+        chain = graph(
+            companies=[company("us"), company("fab", "CN"), company("oem", "DE")],
+            components=[component("chip"), component("module", "CN")],
+            supplies=[supply("us", "chip"), supply("fab", "module")],
+            products=[product("phone", "oem")],
+            bom=[bom("phone", "module"), bom("module", "chip")],
+            restrictions=[
+                restriction("r1", ["fab"], origins=["CN"]),
+                restriction("r2", ["fab"], effective_from="2019-07-01"),
+            ],
+        )
+        run, products = evaluate(chain, LATER)
+        assert products["phone"].status is Status.OK and run.available("chip", "fab") is None
+        _, later = evaluate_later(run, products, dt.date(2019, 7, 1))
+        assert later["phone"].status is Status.BLOCKED
+        assert later["phone"].causes == {CauseKey("r2", "us", "chip", "fab", "supply")}
+
+    def test_a_licence_that_starts_and_one_that_ends(self) -> None:
+        # basic(): el blocks us -> chip -> cn from 2019-05-16.  Licence l covers the chip from
+        # 2019-07-01 to 2019-07-31: blocked on 2019-06-01, ok (licensed) in July, blocked again
+        # on 2019-08-01.
+        chain = graph(**basic(licences=[licence("l", "el", "2019-07-01", valid_until="2019-07-31")]))
+        cause = CauseKey("el", "us", "chip", "cn", "supply")
+        run, products = evaluate(chain, LATER)
+        assert products["phone"].causes == {cause}
+        july, july_products = evaluate_later(run, products, dt.date(2019, 7, 1))
+        assert july_products["phone"].status is Status.OK and july.used_licences == {cause: {"l"}}
+        _, august = evaluate_later(july, july_products, dt.date(2019, 8, 1))
+        assert august["phone"].causes == {cause}
+
+    def test_a_maker_listed(self) -> None:
+        # basic(): el lists cn, the phone's maker, from 2019-05-16: ok the day before (nothing
+        # restricted), blocked after (the US chip no longer reaches cn).
+        run, products = evaluate(graph(**basic()), BEFORE)
+        assert products["phone"].status is Status.OK
+        _, later = evaluate_later(run, products, LATER)
+        assert later["phone"].causes == {CauseKey("el", "us", "chip", "cn", "supply")}
+
+    def test_an_intermediary_listed(self) -> None:
+        # us sells the US chip to oem (DE) through dist (HK), listed by r from 2019-06-01: the
+        # supply to oem is caught once dist is a restricted party (a party to the transaction).
+        chain = graph(
+            companies=[company("us"), company("dist", "HK"), company("oem", "DE")],
+            components=[component("chip")],
+            supplies=[{"supplier": "us", "component": "chip", "via": ["dist"]}],
+            products=[product("phone", "oem")],
+            bom=[bom("phone", "chip")],
+            restrictions=[restriction("r", ["dist"], effective_from="2019-06-01")],
+        )
+        run, products = evaluate(chain, BEFORE)
+        assert products["phone"].status is Status.OK
+        _, later = evaluate_later(run, products, LATER)
+        assert later["phone"].causes == {CauseKey("r", "us", "chip", "oem", "supply")}
+
+    def test_a_service_provider_denied(self) -> None:
+        # oem's phone needs updates from svc (US), denied by order d from 2019-06-01: a denied
+        # party may not supply, so the service is caught and the phone exposed.
+        chain = graph(
+            companies=[company("svc"), company("oem", "DE")],
+            products=[product("phone", "oem")],
+            services=[{"provider": "svc", "product": "phone", "kind": "updates"}],
+            restrictions=[restriction("d", ["svc"], effective_from="2019-06-01", denial=True)],
+        )
+        run, products = evaluate(chain, BEFORE)
+        assert products["phone"].status is Status.OK
+        _, later = evaluate_later(run, products, LATER)
+        assert later["phone"].status is Status.EXPOSED
+        assert later["phone"].causes == {CauseKey("d", "svc", "phone", "oem", "service")}
+
+    @settings(max_examples=400, deadline=None)
+    @given(datasets, st.permutations(DATES))
+    def test_equals_a_fresh_evaluation_on_every_date(self, ds: Dataset, dates: list[dt.date]) -> None:
+        chain = SupplyChain.from_dataset(ds)
+        run, products = evaluate(chain, dates[0])
+        for day in dates[1:]:
+            run, products = evaluate_later(run, products, day)
+            fresh, fresh_products = evaluate(chain.changed(), day)
+            assert products == fresh_products, day
+            assert {u: run.end_user(u) for u in chain.end_users} == {
+                u: fresh.end_user(u) for u in chain.end_users
+            }
+            # What it gives the licence-free run is enough for that run to be right too.
+            assert (
+                evaluate_without_licences(run, products)[1]
+                == evaluate(chain.changed(), day, licences=False)[1]
+            )
 
 
 class TestBottomUp:

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphlib_trade.analysis import SupplyChain, impact, timeline, whatif
+from graphlib_trade.analysis.timeline import expiries
 from graphlib_trade.models import (
     Additions,
     Dataset,
@@ -172,3 +173,14 @@ class TestTimelineAgreesWithImpact:
                 state.update({f"product {c.id}": c.after.rank for c in event.products})
                 state.update({f"end user {c.id}": c.after.rank for c in event.end_users})
             assert state == ranks(impact(SupplyChain.from_dataset(ds), day)), day
+
+    @settings(max_examples=200, deadline=None)
+    @given(datasets)
+    def test_expiry_warnings_are_those_of_impact_on_the_day(self, ds: Dataset) -> None:
+        """Each event's licence warnings are those ``impact`` gives on its date (the timeline
+        carries its evaluations from date to date; the licences relied on must not)."""
+        chain = SupplyChain.from_dataset(ds)
+        tl = timeline(chain, dt.date(2018, 12, 1), dt.date(2020, 6, 1))
+        for event in tl.events:
+            fresh = SupplyChain.from_dataset(ds)
+            assert event.expiries == expiries(impact(fresh, event.date), fresh), event.date

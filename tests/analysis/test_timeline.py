@@ -8,7 +8,7 @@ import pytest
 
 from graphlib_trade.analysis import SupplyChain, timeline
 from graphlib_trade.sources import load_dataset
-from tests.helpers import basic, graph, licence, restriction
+from tests.helpers import basic, bom, company, component, graph, licence, product, restriction, supply
 
 D = dt.date
 
@@ -51,6 +51,33 @@ class TestTimeline:
         assert [(x.product, x.licence, x.days_left) for x in tl.expiries] == [("phone", "l", 7)]
         (event,) = tl.events
         assert event.date == D(2019, 6, 11) and event.products[0].after.value == "blocked"
+
+    def test_expiry_warnings_name_the_licences_of_the_path_taken_on_that_date(self) -> None:
+        # el lists cn.  The phone needs p or, instead, k; the tablet needs q; all US, all bought
+        # by cn.  lk covers k throughout; lp covers p and q from 2019-07-01.
+        # 2019-06-01: p blocked, k licensed -> phone at_risk relying on lk; tablet blocked.
+        # 2019-07-01: p licensed -> phone at_risk relying on lp only (p comes first, k is no
+        # longer needed); tablet at_risk on lp.  The event's warnings: phone lp, tablet lp.
+        sections = {
+            "companies": [company("us1"), company("us2"), company("cn", "CN")],
+            "components": [component("p"), component("k"), component("q")],
+            "supplies": [supply("us1", "p"), supply("us2", "k"), supply("us1", "q")],
+            "products": [product("phone", "cn"), product("tablet", "cn")],
+            "bom": [bom("phone", "p", alternatives=["k"]), bom("tablet", "q")],
+            "restrictions": [restriction("el", ["cn"])],
+            "licences": [
+                licence("lk", "el", components=["k"]),
+                licence("lp", "el", "2019-07-01", components=["p", "q"]),
+            ],
+        }
+        tl = timeline(graph(**sections), D(2019, 6, 1), D(2019, 8, 1))
+        assert [(x.product, x.licence) for x in tl.expiries] == [("phone", "lk")]
+        (event,) = tl.events
+        assert event.date == D(2019, 7, 1)
+        assert [(c.id, c.before.value, c.after.value) for c in event.products] == [
+            ("tablet", "blocked", "at_risk")
+        ]
+        assert [(x.product, x.licence) for x in event.expiries] == [("phone", "lp"), ("tablet", "lp")]
 
 
 class TestHuawei:
