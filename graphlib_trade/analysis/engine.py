@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection, Container, Hashable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
@@ -205,23 +206,68 @@ def licence_covers(licence: Licence, supplier: str, item: str, buyer: str, kind:
     )
 
 
-def touched(chain: SupplyChain, parties: Iterable[str], extra: Iterable[str] = ()) -> set[str]:
-    """Components and products that the restricted ``parties`` or a lost supply can touch.
+def touched(chain: SupplyChain, reaches: Iterable[AbstractSet[str]]) -> AbstractSet[str]:
+    """Components and products that the restrictions in force (``reaches``: what each one's
+    parties can touch, see :func:`rule_reach`) or a lost supply can touch.
 
-    The seeds are what the parties supply or make, components left with no supplier,
-    products that lost a service, and ``extra`` (what a seller-side or incorporation
-    rule reaches); the closure follows each part (primary or alternative) up into what it
-    goes into.  Outside it every supply is unblocked and buildable, so every component
-    is available to buyers that are not restricted parties (restricted buyers only buy
-    what they make or supply, which is inside), and every product is ok.
+    A lost supply reaches components left with no supplier and products that lost a
+    service, and what they go into.  Outside it all every supply is unblocked and
+    buildable, so every component is available to buyers that are not restricted parties
+    (restricted buyers only buy what they make or supply, which is inside), and every
+    product is ok.
     """
-    seeds: list[str] = list(extra)
-    for company in parties:
-        seeds += chain.supplies_of.get(company, ())
-        seeds += chain.makes.get(company, ())
-    seeds += [c for c in chain.components if not chain.suppliers.get(c)]
+    lost = chain.kept("lost reach", _lost_reach)
+    return lost.union(*reaches)
+
+
+def _lost_reach(chain: SupplyChain) -> frozenset[str]:
+    seeds = [c for c in chain.components if not chain.suppliers.get(c)]
     seeds += [product for _, product in chain.lost_services]
-    return above(chain, seeds)
+    return frozenset(above(chain, seeds))
+
+
+def rule_reach(
+    chain: SupplyChain, restriction: str, parties: Collection[str]
+) -> tuple[set[str] | None, frozenset[str]]:
+    """What ``restriction`` with these restricted ``parties`` reaches: the items its FDPR of
+    scope ``incorporated`` wants (what goes into what a party buys; None without such an
+    FDPR), and what it can touch (kept with the chain by restriction and parties: most dates
+    of a timeline have the same).
+
+    What it can touch: what the parties supply or make, the supplies they pass on as
+    intermediaries, the products a denied party serves, the wanted items, and everything
+    these go into (as a part or an alternative).
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> wanted, reach = rule_reach(listing_example(), "el", ["maker"])
+    >>> wanted, sorted(reach)
+    (None, ['phone'])
+    """
+    kept: dict[tuple[str, frozenset[str]], tuple[set[str] | None, frozenset[str]]]
+    kept = chain.kept("rule reach", lambda _: {})
+    key = (restriction, frozenset(parties))
+    found = kept.get(key)
+    if found is None:
+        data = chain.restrictions[restriction]
+        rule = data.fdpr_rule
+        wanted = _wanted(chain, parties) if rule is not None and rule.scope == "incorporated" else None
+        seeds: list[str] = list(wanted or ())
+        for party in parties:
+            seeds += chain.supplies_of.get(party, ())
+            seeds += chain.makes.get(party, ())
+        seeds += (c for (_, c), via in chain.via.items() if not key[1].isdisjoint(via))
+        if data.denial:
+            seeds += (p for p, lines in chain.services.items() if any(sv.provider in key[1] for sv in lines))
+        if len(kept) >= RULE_REACHES_KEPT:
+            del kept[next(iter(kept))]
+        found = kept[key] = (wanted, frozenset(above(chain, seeds)))
+    return found
+
+
+#: The (restriction, parties) whose :func:`rule_reach` a chain keeps.
+RULE_REACHES_KEPT = 64
 
 
 def above(chain: SupplyChain, items: Iterable[str], within: Container[str] | None = None) -> set[str]:
@@ -318,7 +364,7 @@ class Day:
     seller_side: dict[tuple[str, str], list[str]]
     seller_caught: set[str]
     wanted: dict[str, set[str]]
-    touched: set[str]
+    touched: AbstractSet[str]
 
     @property
     def rules(self) -> tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]:
@@ -362,20 +408,15 @@ def _day(chain: SupplyChain, as_of: dt.date) -> Day:
             if any(v in found for v in via) and r not in seller_side[pair]:
                 seller_side[pair].append(r)
     seller_caught = {component for _, component in seller_side}
-    wanted = {
-        r: _wanted(chain, parties[r])
-        for r in active
-        if (rule := chain.restrictions[r].fdpr_rule) is not None and rule.scope == "incorporated"
-    }
-    served = [p for p, lines in chain.services.items() if any(sv.provider in denying for sv in lines)]
-    extra = [*seller_caught, *served, *(item for items in wanted.values() for item in items)]
+    reaches = {r: rule_reach(chain, r, parties[r]) for r in active}
+    wanted = {r: items for r, (items, _) in reaches.items() if items is not None}
     return Day(
         active, parties, restricting, denying, seller_side, seller_caught, wanted,
-        touched(chain, restricting, extra),
+        touched(chain, (reach for _, reach in reaches.values())),
     )  # fmt: skip
 
 
-def _wanted(chain: SupplyChain, parties: Mapping[str, object]) -> set[str]:
+def _wanted(chain: SupplyChain, parties: Iterable[str]) -> set[str]:
     """The items that go, at any depth, into something one of ``parties`` buys."""
     bought: list[str] = []
     for party in parties:

@@ -285,7 +285,7 @@ class TestTouched:
     """Evaluating only what the restrictions can touch gives the impact of evaluating everything."""
 
     @staticmethod
-    def everything(chain: SupplyChain, parties: object, extra: object = ()) -> set[str]:
+    def everything(chain: SupplyChain, reaches: object) -> set[str]:
         return set(chain.components) | set(chain.products)
 
     def assert_same(self, chain: SupplyChain, day: dt.date) -> None:
