@@ -155,16 +155,32 @@ def us_fractions(
             if data.origin == "US":
                 fraction = 1.0
             else:
-                entries = sorted(parts(node))
-                if not entries or any(value is None for _, value in entries):
+                entries = parts(node)
+                if not entries:
                     fraction = 0.0
                 else:
-                    values = [float(value or 0.0) for _, value in entries]
-                    denominator = data.value or sum(values)
-                    total = sum(v * counted[child] for v, (child, _) in zip(values, entries, strict=True))
-                    fraction = total / denominator if denominator else 0.0
+                    if len(entries) > 1:
+                        entries.sort()
+                    total = 0.0
+                    summed = 0.0
+                    for child, value in entries:
+                        if value is None:  # a part without a value: nothing to roll up
+                            break
+                        total += value * counted[child]
+                        summed += value
+                    else:
+                        denominator = data.value or summed
+                        fraction = total / denominator if denominator else 0.0
+                    if fraction is None:
+                        fraction = 0.0
         result[node] = fraction
-        counted[node] = counted_fraction(data, fraction)
+        # counted_fraction, inline (it runs once per item)
+        if data.publicly_available:
+            counted[node] = 0.0
+        elif data.origin == "US":
+            counted[node] = 0.0 if data.eccn == "EAR99" else 1.0
+        else:
+            counted[node] = fraction
     return result
 
 

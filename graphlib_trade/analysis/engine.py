@@ -207,8 +207,8 @@ def licence_covers(licence: Licence, supplier: str, item: str, buyer: str, kind:
 
 
 def touched(chain: SupplyChain, reaches: Iterable[AbstractSet[str]]) -> AbstractSet[str]:
-    """Components and products that the restrictions in force (``reaches``: what each one's
-    parties can touch, see :func:`rule_reach`) or a lost supply can touch.
+    """Components and products that the restrictions in force (``reaches``: what their parties
+    can touch, see :func:`rule_reach`) or a lost supply can touch.
 
     A lost supply reaches components left with no supplier and products that lost a
     service, and what they go into.  Outside it all every supply is unblocked and
@@ -221,32 +221,52 @@ def touched(chain: SupplyChain, reaches: Iterable[AbstractSet[str]]) -> Abstract
 
 
 def _lost_reach(chain: SupplyChain) -> frozenset[str]:
-    seeds = [c for c in chain.components if not chain.suppliers.get(c)]
+    seeds = [
+        *(chain.components.keys() - chain.suppliers.keys()),
+        *(c for c, s in chain.suppliers.items() if not s),
+    ]
     seeds += [product for _, product in chain.lost_services]
     return frozenset(above(chain, seeds))
 
 
-def rule_reach(
-    chain: SupplyChain, restriction: str, parties: Collection[str]
-) -> tuple[set[str] | None, frozenset[str]]:
-    """What ``restriction`` with these restricted ``parties`` reaches: the items its FDPR of
-    scope ``incorporated`` wants (what goes into what a party buys; None without such an
-    FDPR), and what it can touch (kept with the chain by restriction and parties: most dates
-    of a timeline have the same).
-
-    What it can touch: what the parties supply or make, the supplies they pass on as
-    intermediaries, the products a denied party serves, the wanted items, and everything
-    these go into (as a part or an alternative).
+def rule_reach(chain: SupplyChain, restriction: str, parties: Collection[str]) -> frozenset[str]:
+    """What ``restriction`` with these restricted ``parties`` can touch: its
+    :func:`rule_seeds` and everything they go into, as a part or an alternative (kept with
+    the chain by restriction and parties: most dates of a timeline have the same).
 
     Examples
     --------
     >>> from graphlib_trade.analysis.chain import listing_example
-    >>> wanted, reach = rule_reach(listing_example(), "el", ["maker"])
-    >>> wanted, sorted(reach)
-    (None, ['phone'])
+    >>> sorted(rule_reach(listing_example(), "el", ["maker"]))
+    ['phone']
     """
-    kept: dict[tuple[str, frozenset[str]], tuple[set[str] | None, frozenset[str]]]
-    kept = chain.kept("rule reach", lambda _: {})
+    kept: dict[tuple[str, frozenset[str]], frozenset[str]] = chain.kept("rule reach", lambda _: {})
+    key = (restriction, frozenset(parties))
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= RULE_REACHES_KEPT:
+            del kept[next(iter(kept))]
+        found = kept[key] = frozenset(above(chain, rule_seeds(chain, restriction, parties)[1]))
+    return found
+
+
+def rule_seeds(
+    chain: SupplyChain, restriction: str, parties: Collection[str]
+) -> tuple[set[str] | None, tuple[str, ...]]:
+    """Where ``restriction`` with these restricted ``parties`` reaches into the chain: the items
+    its FDPR of scope ``incorporated`` wants (what goes into what a party buys; None without
+    such an FDPR), and the seeds of what it can touch: what the parties supply or make, the
+    supplies they pass on as intermediaries, the products a denied party serves, and the
+    wanted items (kept as :func:`rule_reach` is).
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> rule_seeds(listing_example(), "el", ["maker"])
+    (None, ('phone',))
+    """
+    kept: dict[tuple[str, frozenset[str]], tuple[set[str] | None, tuple[str, ...]]]
+    kept = chain.kept("rule seeds", lambda _: {})
     key = (restriction, frozenset(parties))
     found = kept.get(key)
     if found is None:
@@ -262,11 +282,11 @@ def rule_reach(
             seeds += (p for p, lines in chain.services.items() if any(sv.provider in key[1] for sv in lines))
         if len(kept) >= RULE_REACHES_KEPT:
             del kept[next(iter(kept))]
-        found = kept[key] = (wanted, frozenset(above(chain, seeds)))
+        found = kept[key] = (wanted, tuple(seeds))
     return found
 
 
-#: The (restriction, parties) whose :func:`rule_reach` a chain keeps.
+#: The (restriction, parties) whose :func:`rule_seeds` and :func:`rule_reach` a chain keeps.
 RULE_REACHES_KEPT = 64
 
 
@@ -384,11 +404,13 @@ def day_of(chain: SupplyChain, as_of: dt.date) -> Day:
     if as_of not in days:
         if len(days) >= DAYS_KEPT:
             del days[next(iter(days))]
-        days[as_of] = _day(chain, as_of)
+        days[as_of] = _day(chain, as_of, each=bool(days))
     return days[as_of]
 
 
-def _day(chain: SupplyChain, as_of: dt.date) -> Day:
+def _day(chain: SupplyChain, as_of: dt.date, *, each: bool) -> Day:
+    """The :class:`Day` on ``as_of``; ``each``: work out (or take) the reach of each restriction
+    by itself, kept for the other dates (a chain's first date is worked out in one pass)."""
     active = tuple(r for r, data in sorted(chain.restrictions.items()) if data.active_on(as_of))
     parties = parties_on(chain, active, as_of)
     restricting: dict[str, list[str]] = defaultdict(list)
@@ -408,11 +430,15 @@ def _day(chain: SupplyChain, as_of: dt.date) -> Day:
             if any(v in found for v in via) and r not in seller_side[pair]:
                 seller_side[pair].append(r)
     seller_caught = {component for _, component in seller_side}
-    reaches = {r: rule_reach(chain, r, parties[r]) for r in active}
-    wanted = {r: items for r, (items, _) in reaches.items() if items is not None}
+    seeds = {r: rule_seeds(chain, r, parties[r]) for r in active}
+    wanted = {r: items for r, (items, _) in seeds.items() if items is not None}
+    if each:
+        reaches: list[AbstractSet[str]] = [rule_reach(chain, r, parties[r]) for r in active]
+    else:  # one pass over all the seeds: the restrictions' reaches overlap
+        reaches = [above(chain, (seed for _, some in seeds.values() for seed in some))]
     return Day(
         active, parties, restricting, denying, seller_side, seller_caught, wanted,
-        touched(chain, (reach for _, reach in reaches.values())),
+        touched(chain, reaches),
     )  # fmt: skip
 
 
