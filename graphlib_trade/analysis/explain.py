@@ -307,6 +307,10 @@ class _Context:
 
 
 def _sorted_chains(chains: list[Chain]) -> tuple[Chain, ...]:
-    return tuple(
-        sorted(chains, key=lambda c: (len(c.path), c.cause.restriction, c.cause.supplier, c.cause.item))
-    )
+    """Shortest first, then by cause (the whole cause: two may differ by buyer alone)."""
+
+    def key(c: Chain) -> tuple[int, str, str, str, str, str]:
+        cause = c.cause
+        return len(c.path), cause.restriction, cause.supplier, cause.item, cause.buyer, cause.kind
+
+    return tuple(sorted(chains, key=key))

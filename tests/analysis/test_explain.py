@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -104,6 +109,33 @@ class TestExplain:
         e = explain(graph(**sections), "shop", LATER)
         assert e.kind == "end_user" and e.status is Status.BLOCKED
         assert [(p.id, p.status.value) for p in e.products] == [("phone", "blocked"), ("radio", "degraded")]
+
+    def test_chains_that_differ_by_buyer_alone_come_in_one_order(self, tmp_path: Path) -> None:
+        # cn1 and cn2 (both listed by el) each build the module from a US chip; oem's phone needs
+        # the module, so both chains run chip -> module -> phone and differ by buyer alone: cn1
+        # first, cn2 second, whatever the order of the sets they come from (hash seeds 0-3).
+        data = {
+            "companies": [company("us"), company("cn1", "CN"), company("cn2", "CN"), company("oem", "DE")],
+            "components": [component("chip"), component("module", "CN")],
+            "supplies": [supply("us", "chip"), supply("cn1", "module"), supply("cn2", "module")],
+            "products": [product("phone", "oem")],
+            "bom": [bom("phone", "module"), bom("module", "chip")],
+            "restrictions": [restriction("el", ["cn1", "cn2"])],
+        }
+        (reason,) = explain(graph(**data), "phone", LATER).products[0].reasons
+        assert [c.cause.buyer for c in reason.chains] == ["cn1", "cn2"]
+        path = tmp_path / "data.json"
+        path.write_text(json.dumps(data))
+        outputs = {
+            subprocess.run(
+                [sys.executable, "-m", "graphlib_trade", "explain", "phone", "--data", str(path),
+                 "--as-of", LATER.isoformat(), "--format", "json"],
+                capture_output=True, text=True, check=True,
+                env={**os.environ, "PYTHONHASHSEED": str(seed), "GRAPHLIB_TRADE_SNAPSHOTS": "0"},
+            ).stdout
+            for seed in range(4)
+        }  # fmt: skip
+        assert len(outputs) == 1
 
 
 class TestHuawei:
