@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from graphlib_trade.models import Component, UsContent, UsContentTerm
 
 if TYPE_CHECKING:
-    from graphlib_trade.analysis.chain import SupplyChain
+    from graphlib_trade.analysis.chain import BomLine, SupplyChain
 
 
 def counted_fraction(part: Component, own: float) -> float:
@@ -126,20 +126,21 @@ def roll_up(
 
 def us_fractions(
     components: Mapping[str, Component],
-    parts: Callable[[str], list[tuple[str, float | None]]],
+    bom: Mapping[str, Sequence[BomLine]],
     order: Iterable[str],
 ) -> dict[str, float]:
     """The ``fraction`` of every :func:`roll_up` figure, without the terms and reasons that
     ``explain`` shows (the engine needs only the number; same sums in the same order).
 
-    ``parts(parent)``: the (part, value) entries of ``parent``'s bill of materials.
+    ``bom``: each parent's bill of materials (its entries' ``component`` and ``value`` count).
 
     Examples
     --------
+    >>> from graphlib_trade.analysis.chain import BomLine
     >>> us_fractions(
     ...     {"modem": Component(id="modem", name="Modem", origin="US"),
     ...      "board": Component(id="board", name="Board", origin="TW", value=100.0)},
-    ...     lambda parent: [("modem", 20.0)] if parent == "board" else [],
+    ...     {"board": [BomLine("modem", True, (), 20.0)]},
     ...     ["modem", "board"],
     ... )
     {'modem': 1.0, 'board': 0.2}
@@ -155,15 +156,15 @@ def us_fractions(
             if data.origin == "US":
                 fraction = 1.0
             else:
-                entries = parts(node)
-                if not entries:
+                lines = bom.get(node)
+                if not lines:
                     fraction = 0.0
                 else:
-                    if len(entries) > 1:
-                        entries.sort()
+                    # By part, as roll_up adds them (a part appears once in a parent's BOM).
+                    entries = sorted(lines) if len(lines) > 1 else lines
                     total = 0.0
                     summed = 0.0
-                    for child, value in entries:
+                    for child, _, _, value in entries:
                         if value is None:  # a part without a value: nothing to roll up
                             break
                         total += value * counted[child]

@@ -154,7 +154,7 @@ def us_content_of(chain: SupplyChain) -> Mapping[str, UsContent]:
 
 def us_fractions_of(chain: SupplyChain) -> Mapping[str, float]:
     """The controlled US content of every item, the number only (kept; what the rules need)."""
-    return chain.kept(US_FRACTIONS, lambda c: us_fractions(c.items, _parts(c), c.order))
+    return chain.kept(US_FRACTIONS, lambda c: us_fractions(c.items, c.bom, c.order))
 
 
 def subject_grounds(item: Component, restriction: Restriction, us_fraction: float) -> tuple[bool, bool]:
@@ -598,13 +598,14 @@ class Evaluation:
         it into something one of their restricted parties buys.
         """
         seller = self.seller_side.get((supplier, component), ())
+        restricting = self.restricting.get(buyer, ())
         causes: list[CauseKey] = []
-        for r in dict.fromkeys((*self.restricting.get(buyer, ()), *seller, *purpose)):
+        for r in dict.fromkeys((*restricting, *seller, *purpose)) if seller or purpose else restricting:
             by_origin, by_fdpr = self.grounds(r, component)
             party = r in seller or buyer in self.parties[r]
             if (party and (by_origin or by_fdpr)) or (r in purpose and by_fdpr):
                 self._blocked(CauseKey(r, supplier, component, buyer, "supply"), causes)
-        return frozenset(causes)
+        return frozenset(causes) if causes else NO_CAUSES
 
     def delivery_blocks(self, product: str, user: str) -> Causes:
         """The causes that block the maker's delivery of ``product`` to the end user ``user``."""
@@ -653,6 +654,8 @@ class Evaluation:
         """None when ``component`` is available to ``buyer`` (building it into something caught
         for ``purpose``), else the causes."""
         special = buyer in self.restricting or component in self._seller_caught or purpose
+        if not special and component not in self.touched:
+            return None  # nothing restricted reaches it (see touched)
         # Most questions are about a buyer that is no restricted party, for no FDPR purpose:
         # the same answer whoever asks, kept by the component alone.
         key: str | tuple[str, str, tuple[str, ...]] = (component, buyer, purpose) if special else component

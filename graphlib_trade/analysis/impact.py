@@ -156,13 +156,13 @@ def impact_result(
 def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
     """The :class:`~graphlib_trade.models.ImpactResult` of the statuses on one date."""
     real = found.real
-    made: dict[CauseKey, Cause] = {}  # one model per cause, however many products it reaches
-
-    def cause_of(key: CauseKey) -> Cause:
-        cause = made.get(key)
-        if cause is None:
-            cause = made[key] = key.model(chain)
-        return cause
+    # One model per cause, however many products and end users it reaches.
+    every: set[CauseKey] = set().union(
+        *(p.causes for p in found.real_products.values()),
+        *(own.causes for _, _, own in found.end_users.values()),
+    )
+    made: dict[CauseKey, Cause] = {key: key.model(chain) for key in every}
+    models = made.__getitem__
 
     products: list[ProductImpact] = []
     for pid in sorted(chain.products):
@@ -181,7 +181,7 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
                 lost_optional=now.lost_optional,
                 substituted=now.substituted,
                 blocked_services=now.blocked_services,
-                causes=tuple(cause_of(c) for c in sorted(now.causes)),
+                causes=tuple(map(models, sorted(now.causes))),
                 relies_on=tuple(sorted(found.relies_on(pid))),
             )
         )
@@ -189,7 +189,7 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
     end_users: list[EndUserImpact] = []
     for uid in sorted(chain.end_users):
         status, via, own = found.end_users[uid]
-        causes = tuple(cause_of(c) for c in sorted(own.causes))
+        causes = tuple(map(models, sorted(own.causes)))
         end_users.append(
             EndUserImpact(id=uid, name=chain.end_users[uid].name, status=status, via=via, causes=causes)
         )
