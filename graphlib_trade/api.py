@@ -38,7 +38,7 @@ from graphlib_trade.models import (
     ScreeningResult,
     WhatIfResult,
 )
-from graphlib_trade.snapshot import chain_of
+from graphlib_trade.snapshot import chain_of, chain_of_store
 from graphlib_trade.sources import load_datasets, load_scenario
 
 Source = str | os.PathLike[str]
@@ -53,14 +53,14 @@ def _day(value: Day) -> dt.date:
 
 def load(*sources: Source) -> SupplyChain:
     """The supply chain of one or several data files and CSV folders (merged, as ``--data``
-    repeated; through their snapshot, as the CLI); with none, the Neo4j graph (``NEO4J_URI``,
-    ... or the local server)."""
+    repeated); with none, the Neo4j graph (``NEO4J_URI``, ... or the local server).  Both
+    through their snapshot, as the CLI."""
     if sources:
         return chain_of(sources)
     from graphlib_trade.store import Store, connection_from_env
 
     with Store(connection_from_env()) as store:
-        return SupplyChain.from_dataset(store.pull())
+        return chain_of_store(store)
 
 
 def impact(chain: SupplyChain, as_of: Day = None, *, ignore_licences: bool = False) -> ImpactResult:

@@ -56,7 +56,7 @@ from graphlib_trade.models import (
     common_day,
     parse_dataset,
 )
-from graphlib_trade.snapshot import chain_of
+from graphlib_trade.snapshot import chain_of, chain_of_store
 from graphlib_trade.sources import (
     FORMS,
     dump_dataset,
@@ -155,11 +155,9 @@ def _chain(data: Sequence[str], allow_partial: bool = False) -> tuple[SupplyChai
         with _about(source):
             # The command line (main) ends with the command: its snapshot is written as it ends.
             return chain_of(data, notice, later=_WHOLE_PROCESS), source
-    dataset, source = _source(data, allow_partial)
-    if notice is not None:
-        notice(f"read the graph from {source}")
-    with _about(source):
-        return SupplyChain.from_dataset(dataset), source
+    with _open_store() as store, _about(store.source):
+        # The graph unchanged since it was last read comes from its snapshot.
+        return chain_of_store(store, notice, allow_partial=allow_partial, later=_WHOLE_PROCESS), store.source
 
 
 def _verbose() -> bool:

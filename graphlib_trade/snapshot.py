@@ -1,12 +1,20 @@
-"""Snapshots: a supply chain built once from a set of files, kept for the next command.
+"""Snapshots: a supply chain built once, kept for the next command on the same data.
 
 Parsing, validating and building the chain is most of a command's time on a big graph; the
 chain itself loads five times faster from a snapshot (2.35 s against 0.42 s at 100k nodes).
-A snapshot is keyed by the content digest of the input files (every byte of each file, or of
-each CSV file of a folder, in order) and of the tool's own source: a changed file or a changed
-tool is a different key, so a stale snapshot is never served.  Snapshots live in the user's cache folder
-(``$GRAPHLIB_TRADE_CACHE``, else platformdirs' user cache folder), written whole, the
-oldest dropped beyond :data:`KEEP`; ``GRAPHLIB_TRADE_SNAPSHOTS=0`` turns them off.
+
+- **Files**: a snapshot is keyed by the content digest of the input files (every byte of each
+  file, or of each CSV file of a folder, in order).
+- **Neo4j**: keyed by the graph's committed state (:meth:`~graphlib_trade.store.Store.state`:
+  the database's store id and the token of its last committed transaction), taken before the
+  pull and checked after it; a graph that changed while it was read, or a partial one, is
+  not kept.  Any commit since (a load, an edit in Neo4j Browser, a write-back) is a new
+  state, so the next command reads the graph again.
+
+Both keys also hold the tool's own source and the libraries' versions: a changed file, graph
+or tool is a different key, so a stale snapshot is never served.  Snapshots live in the
+user's cache folder (``$GRAPHLIB_TRADE_CACHE``, else platformdirs' user cache folder), written
+whole, the oldest dropped beyond :data:`KEEP`; ``GRAPHLIB_TRADE_SNAPSHOTS=0`` turns them off.
 
 They are Python pickles: read only from a folder the user owns and nobody else can write
 (created with mode 0700; a folder others can write turns snapshots off), and a file that
@@ -23,12 +31,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 import platformdirs
 import pydantic
 import yaml
 
 from graphlib_trade.analysis import SupplyChain
+from graphlib_trade.models import Dataset
 from graphlib_trade.sources import load_datasets
 
 #: Snapshots kept; the least recently used go first.
@@ -63,10 +73,7 @@ def digest(paths: Sequence[str | os.PathLike[str]]) -> str:
     >>> digest([folder / "a.yaml"]) == key
     False
     """
-    h = hashlib.sha256(_FORMAT)
-    h.update(_LIBRARIES.encode())
-    for source in sorted(_PACKAGE.rglob("*.py")):  # any change of the tool is a new key
-        h.update(source.read_bytes())
+    h = _tool()
     for path in paths:
         p = Path(path)
         files = sorted(p.glob("*.csv")) if p.is_dir() else [p]
@@ -77,6 +84,78 @@ def digest(paths: Sequence[str | os.PathLike[str]]) -> str:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     h.update(block)
     return h.hexdigest()
+
+
+def _tool() -> hashlib._Hash:
+    """A digest holding the snapshot format, the libraries and the tool's own source, to add
+    the data's key to (any change of the tool is a new key)."""
+    h = hashlib.sha256(_FORMAT)
+    h.update(_LIBRARIES.encode())
+    for source in sorted(_PACKAGE.rglob("*.py")):
+        h.update(source.read_bytes())
+    return h
+
+
+class GraphStore(Protocol):
+    """What a snapshot of a Neo4j graph asks of :class:`~graphlib_trade.store.Store`."""
+
+    @property
+    def source(self) -> str: ...
+
+    def state(self) -> str | None: ...
+
+    def pull(self, wait: float = ..., *, allow_partial: bool = False) -> Dataset: ...
+
+    def incomplete_loads(self) -> list[dict[str, Any]]: ...
+
+
+def chain_of_store(
+    store: GraphStore,
+    notice: Callable[[str], None] | None = None,
+    *,
+    allow_partial: bool = False,
+    later: bool = False,
+) -> SupplyChain:
+    """The supply chain of the graph in ``store``: from its snapshot when the graph has not
+    changed since it was read (the same :meth:`~graphlib_trade.store.Store.state`), else
+    pulled, and kept as a snapshot when it is whole and did not change while it was read.
+    ``notice`` hears which path was taken; ``later``: as :func:`chain_of`."""
+    say = notice or (lambda _: None)
+
+    def pulled() -> SupplyChain:
+        return SupplyChain.from_dataset(store.pull(allow_partial=allow_partial))
+
+    if not enabled():
+        say(f"read the graph from {store.source}")
+        return pulled()
+    folder = cache_folder()
+    if not _private(folder):
+        say(f"snapshots off: {folder} is not a folder only you can write; read the graph from {store.source}")
+        return pulled()
+    state = store.state()
+    if state is None:
+        say(f"{store.source} does not tell its state (no right to list databases): read the graph in full")
+        return pulled()
+    h = _tool()
+    h.update(b"\0neo4j\0" + store.source.encode() + b"\0" + state.encode())
+    key = h.hexdigest()
+    snapshot = folder / f"{key}.pickle"
+    chain = _read(snapshot)
+    if chain is not None:
+        say(
+            f"snapshot {key[:12]}: the graph in {store.source} has not changed since it was read, "
+            "read from the snapshot"
+        )
+        return chain
+    chain = pulled()
+    if store.incomplete_loads():
+        say(f"read the graph from {store.source}; it is partial: no snapshot kept")
+        return chain
+    if store.state() != state:
+        say(f"read the graph from {store.source}; it changed while it was read: no snapshot kept")
+        return chain
+    _keep(snapshot, chain, say, f"read the graph from {store.source}", later=later)
+    return chain
 
 
 def chain_of(
@@ -113,13 +192,19 @@ def chain_of(
     if not unchanged:  # a file changed while it was read: keep no snapshot of a mixture
         say("a file changed while it was read: no snapshot kept")
         return chain
+    _keep(snapshot, chain, say, "parsed the files", later=later)
+    return chain
+
+
+def _keep(snapshot: Path, chain: SupplyChain, say: Callable[[str], None], done: str, *, later: bool) -> None:
+    """Write ``chain`` (nothing it has computed) under ``snapshot``: now, or with ``later`` by a
+    child forked as the process ends."""
     fresh = chain.changed()  # nothing computed yet: what the snapshot keeps
     if later and hasattr(os, "fork"):
         atexit.register(_write_in_a_child, snapshot, fresh)
-        say(f"snapshot {snapshot.name[:12]}: parsed the files, keeping a snapshot for next time")
+        say(f"snapshot {snapshot.name[:12]}: {done}, keeping a snapshot for next time")
     elif _write(snapshot, fresh):
-        say(f"snapshot {snapshot.name[:12]}: parsed the files, kept a snapshot for next time")
-    return chain
+        say(f"snapshot {snapshot.name[:12]}: {done}, kept a snapshot for next time")
 
 
 def _write_in_a_child(snapshot: Path, chain: SupplyChain) -> None:

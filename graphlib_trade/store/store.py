@@ -250,6 +250,39 @@ class Store:
         self._write(query("journal/clear"), "clearing the load journal")
         return removed
 
+    # -- state
+    def state(self) -> str | None:
+        """A token of the graph's committed state; equal tokens mean nothing was committed in
+        between (None: the server does not tell).
+
+        The token holds the database's store id (a new store, e.g. from ``neo4j-admin``
+        import, has a new one) and the bookmark the server gives for an empty read
+        transaction: Neo4j's token for the last transaction committed before it, the same
+        until the next commit, whoever makes it.  And the user, whose rights shape what
+        the pull sees.  It is compared whole and never shown.
+        """
+
+        def work() -> str | None:
+            try:
+                with self._driver.session(database="system") as session:
+                    rows = session.execute_read(
+                        lambda tx: [
+                            r.data() for r in tx.run(query("state/database"), name=self.conn.database)
+                        ]
+                    )
+            except neo4j.exceptions.ClientError:  # no right to list databases: no token
+                return None
+            if len(rows) != 1:
+                return None
+            with self._driver.session(database=self.conn.database) as session:
+                session.execute_read(lambda tx: tx.run(query("state/read")).consume())
+                marks = sorted(session.last_bookmarks().raw_values)
+            if not marks:
+                return None
+            return "\n".join([self.conn.user, rows[0]["name"], rows[0]["databaseID"], *marks])
+
+        return retrying(self.conn, "reading the state of the graph", work, notice=self._notice)
+
     # -- pull
     def pull_raw(self, wait: float = WAIT_SECONDS) -> dict[str, list[dict[str, Any]]]:
         """Every section as data-file rows, read while no load is writing (see :meth:`load`)."""
