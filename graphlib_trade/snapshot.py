@@ -134,7 +134,10 @@ def chain_of_store(
         return pulled()
     state = store.state()
     if state is None:
-        say(f"{store.source} does not tell its state (no right to list databases): read the graph in full")
+        say(
+            f"{store.source} does not tell one state (a cluster, or no right to list databases): "
+            "read it in full"
+        )
         return pulled()
     h = _tool()
     h.update(b"\0neo4j\0" + store.source.encode() + b"\0" + state.encode())

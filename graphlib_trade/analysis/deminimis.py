@@ -112,8 +112,8 @@ def roll_up(
             terms.append(
                 UsContentTerm(component=child, value=float(value or 0.0), fraction=fraction, why=why)
             )
-        denominator = data.value or sum(t.value for t in terms)
-        counted = sum(t.value * t.fraction for t in terms)
+        denominator = data.value or added(t.value for t in terms)
+        counted = added(t.value * t.fraction for t in terms)
         result[node] = UsContent.model_construct(
             component=node,
             fraction=counted / denominator if denominator else 0.0,
@@ -122,6 +122,22 @@ def roll_up(
             terms=tuple(terms),
         )
     return result
+
+
+def added(values: Iterable[float]) -> float:
+    """``values`` added one after another from the left, as :func:`us_fractions` adds them.
+
+    Both roll-ups add so, whatever the Python: from 3.12 the built-in ``sum`` of floats is
+    compensated, and a figure just above the de minimis level in one and at it in the other
+    would make ``explain`` disagree with ``impact``.
+
+    >>> added([0.1, 0.05, 0.15])
+    0.30000000000000004
+    """
+    total = 0.0
+    for value in values:
+        total += value
+    return total
 
 
 def us_fractions(

@@ -477,6 +477,9 @@ class Evaluation:
         An evaluation of the same chain and date, and the items whose supplies may be
         caught or licensed differently here: what they go into is evaluated again, the
         rest is taken from it.
+    bottom_up : bool, optional
+        Work out a deep bill of materials bottom up at once (default); false leaves it to
+        the caller (:func:`evaluate_later` does it for what it evaluates again).
     """
 
     def __init__(
@@ -488,6 +491,7 @@ class Evaluation:
         lifted: Causes = NO_CAUSES,
         within: Collection[str] | None = None,
         reuse: tuple[Evaluation, Collection[str]] | None = None,
+        bottom_up: bool = True,
     ) -> None:
         self.chain = chain
         self.as_of = as_of
@@ -538,13 +542,19 @@ class Evaluation:
             base, changed = reuse
             assert base.chain is chain and base.as_of == as_of and base._base is None
             self._base, self.redo = base, above(chain, changed, within)
-        if chain.depth > EAGER_DEPTH:
-            # Whether a supplier can build a part is worked out when first needed, which
-            # recurses down the bill of materials; a deep one is worked out bottom up instead.
-            for node in chain.order:
-                if node in chain.components:
-                    for s in chain.suppliers.get(node, ()):
-                        self.can_build(s, node)
+        if chain.depth > EAGER_DEPTH and bottom_up:
+            self._bottom_up(chain.components)
+
+    def _bottom_up(self, nodes: Container[str]) -> None:
+        """Whether each supplier can build each of ``nodes``, parts first.
+
+        Worked out when first needed, it recurses down the bill of materials; a deep one
+        (more than :data:`EAGER_DEPTH` items on a path) is worked out bottom up instead.
+        """
+        for node in self.chain.order:
+            if node in nodes and node in self.chain.components:
+                for s in self.chain.suppliers.get(node, ()):
+                    self.can_build(s, node)
 
     def _reused(self, table: str, component: str, key: Hashable) -> object:
         """The other evaluation's answer to ``key`` in ``table`` when it holds here too, else _UNKNOWN."""
@@ -869,7 +879,7 @@ def evaluate_later(
     """
     assert run._base is None and not run.lifted and run._within is None
     chain = run.chain
-    later = Evaluation(chain, as_of, licences=run.counts_licences)
+    later = Evaluation(chain, as_of, licences=run.counts_licences, bottom_up=False)
     changed, moved = _differences(run, later)
     redo = above(chain, changed)
     later._can_build = {k: v for k, v in run._can_build.items() if k[1] not in redo and k[0] not in moved}
@@ -880,6 +890,8 @@ def evaluate_later(
     }
     later.used_licences.update((k, set(v)) for k, v in run.used_licences.items() if k.item not in redo)
     later.blocked = {k for k in run.blocked if k.item not in redo}
+    if chain.depth > EAGER_DEPTH:
+        later._bottom_up(redo)
     inside = later.touched
     return later, {
         pid: (later.product(pid) if pid in inside else UNTOUCHED) if pid in redo else found

@@ -253,13 +253,16 @@ class Store:
     # -- state
     def state(self) -> str | None:
         """A token of the graph's committed state; equal tokens mean nothing was committed in
-        between (None: the server does not tell).
+        between (None: the server does not tell one state).
 
         The token holds the database's store id (a new store, e.g. from ``neo4j-admin``
-        import, has a new one) and the bookmark the server gives for an empty read
-        transaction: Neo4j's token for the last transaction committed before it, the same
-        until the next commit, whoever makes it.  And the user, whose rights shape what
-        the pull sees.  It is compared whole and never shown.
+        import, has a new one), the bookmark the server gives for an empty read of it
+        (Neo4j's token of the last transaction committed before the read, the same until
+        the next commit, whoever makes it), the system database's bookmark (users and their
+        rights, which shape what a pull sees, are committed there), the node and
+        relationship counts, and the user.  It is compared whole and never shown.  A
+        cluster lists a database once per server: no token there (its members may be at
+        different transactions).
         """
 
         def work() -> str | None:
@@ -270,16 +273,20 @@ class Store:
                             r.data() for r in tx.run(query("state/database"), name=self.conn.database)
                         ]
                     )
+                    system = sorted(session.last_bookmarks().raw_values)
             except neo4j.exceptions.ClientError:  # no right to list databases: no token
                 return None
             if len(rows) != 1:
                 return None
             with self._driver.session(database=self.conn.database) as session:
-                session.execute_read(lambda tx: tx.run(query("state/read")).consume())
+                counts = session.execute_read(
+                    lambda tx: tx.run(query("state/read")).single(strict=True).data()
+                )
                 marks = sorted(session.last_bookmarks().raw_values)
-            if not marks:
+            if not marks or not system:
                 return None
-            return "\n".join([self.conn.user, rows[0]["name"], rows[0]["databaseID"], *marks])
+            size = f"{counts['nodes']} nodes, {counts['relationships']} relationships"
+            return "\n".join([self.conn.user, rows[0]["name"], rows[0]["databaseID"], *marks, *system, size])
 
         return retrying(self.conn, "reading the state of the graph", work, notice=self._notice)
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphlib_trade.analysis import Evaluation, SupplyChain, evaluate, explain, impact, whatif
+from graphlib_trade.analysis import Evaluation, SupplyChain, evaluate, explain, impact, timeline, whatif
 from graphlib_trade.analysis.engine import CauseKey, evaluate_later, evaluate_without_licences
 from graphlib_trade.models import Dataset, Scenario, Status
 from graphlib_trade.sources import load_dataset
@@ -279,6 +279,10 @@ class TestBottomUp:
         phone = next(p for p in impact(chain, LATER).products if p.id == "phone")
         assert phone.status is Status.BLOCKED
         assert [c.item for c in phone.causes] == ["chip"]
+        # The timeline carries the day before the listing (ok) to the listing day: everything
+        # the listing reaches is worked out again, bottom up too.
+        (event,) = timeline(graph(**sections)).events
+        assert [(c.id, c.before.value, c.after.value) for c in event.products] == [("phone", "ok", "blocked")]
 
 
 class TestTouched:

@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from neo4j import GraphDatabase
 
 from graphlib_trade.analysis import SupplyChain, impact
 from graphlib_trade.snapshot import chain_of_store
@@ -45,6 +46,23 @@ class TestState:
         before = store.state()
         store.write_back(impact(SupplyChain.from_dataset(ds), DAY))
         assert store.state() != before
+
+    def test_a_change_of_users_is_a_new_state(self, store: Store, neo4j_connection: Connection) -> None:
+        # Users and their rights are committed on the system database, not on the graph's.
+        store.load(load_dataset(HUAWEI))
+        before = store.state()
+        with GraphDatabase.driver(
+            neo4j_connection.uri, auth=(neo4j_connection.user, neo4j_connection.password)
+        ) as d:
+            d.execute_query(
+                "CREATE USER snapshot_probe IF NOT EXISTS SET PLAINTEXT PASSWORD 'probe-password-1' "
+                "CHANGE NOT REQUIRED",
+                database_="system",
+            )
+            try:
+                assert store.state() != before
+            finally:
+                d.execute_query("DROP USER snapshot_probe IF EXISTS", database_="system")
 
     def test_never_holds_the_password(self, store: Store, neo4j_connection: Connection) -> None:
         state = store.state()
