@@ -132,14 +132,18 @@ class TestPullColumns:
     @pytest.mark.parametrize("section", SECTIONS)
     def test_columns_are_the_model_fields(self, section: str) -> None:
         text = query(f"pull/{section}")
-        projection, _, collected = text.rpartition("RETURN collect(")
-        columns = re.findall(r"\bAS\s+(\w+)\s*(?:,|$)", projection, re.M)
-        # The one wide record collects every column, each under its own name.
-        assert re.findall(r"(\w+): (\w+)", collected) == [(c, c) for c in columns]
-        assert collected.rstrip().endswith(") AS rows")
+        projection, _, returned = text.rpartition("RETURN ")
+        assert returned.rstrip().endswith(("}) AS rows", "}] AS rows"))
+        # The map each row becomes: its keys are the columns.
+        keys = re.findall(r"(\w+): ", returned[returned.index("{") :])
+        if returned.startswith("collect("):  # one record: every column projected under its own name
+            columns = re.findall(r"\bAS\s+(\w+)\s*(?:,|$)", projection, re.M)
+            assert re.findall(r"(\w+): (\w+)", returned) == [(c, c) for c in columns]
+        else:  # records of $chunk rows: each row's map built from the node or relationship
+            assert "$chunk" in text and returned.startswith("[")
         fields = list(dict(schema(section)))
-        if "props" in columns:
-            links = [c for c in columns if c != "props"]
+        if "props" in keys:
+            links = [k for k in keys if k != "props"]
             assert set(links) <= set(fields), links
         else:
-            assert sorted(columns) == sorted(fields)
+            assert sorted(keys) == sorted(fields)

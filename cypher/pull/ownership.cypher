@@ -1,6 +1,14 @@
 // Pull ownership as data-file entries.
 MATCH (a:Company)-[r:OWNS]->(b:Company)
-WITH properties(r) AS props, a.id AS owner, b.id AS owned
+WITH r, a.id AS owner, b.id AS owned
 ORDER BY owner, owned, r.valid_from
-// One wide record (fewer, wider records: the driver decodes them three times faster).
-RETURN collect({props: props, owner: owner, owned: owned}) AS rows
+// The relationships in order, then their rows in chunks of $chunk: wide records (the driver decodes them
+// three times faster than one record per row) without the whole section as one list of maps in
+// the server's heap (that ran out of a 1 GB heap at 1M nodes).
+WITH collect(r) AS found
+UNWIND range(0, size(found) - 1, $chunk) AS start
+RETURN [r IN found[start..start + $chunk] | {
+  props: properties(r),
+  owner: startNode(r).id,
+  owned: endNode(r).id
+}] AS rows

@@ -40,6 +40,11 @@ WAIT_SECONDS = 600.0
 Progress = Callable[[str, int, int], None]
 
 
+#: Rows per record of a pull: wide enough for the driver to decode fast, small enough that the
+#: server never holds a big section's rows as maps at once.
+PULL_CHUNK = 20_000
+
+
 class Store:
     """A connection to Neo4j holding one supply-chain graph."""
 
@@ -295,8 +300,16 @@ class Store:
         """Every section as data-file rows, read while no load is writing (see :meth:`load`)."""
 
         def read() -> dict[str, list[dict[str, Any]]]:
-            # Each pull returns one wide record: its rows as maps (see cypher/pull/).
-            return {section: self._read(f"pull/{section}")[0]["rows"] for section in SECTIONS}
+            # Each pull returns wide records: its rows as maps, PULL_CHUNK at most in each (see
+            # cypher/pull/; the small sections come in one).
+            return {
+                section: [
+                    row
+                    for record in self._read(f"pull/{section}", chunk=PULL_CHUNK)
+                    for row in record["rows"]
+                ]
+                for section in SECTIONS
+            }
 
         return raw_from_records(self._between_loads(read, wait))
 
