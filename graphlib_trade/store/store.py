@@ -301,17 +301,19 @@ class Store:
 
         def read() -> dict[str, list[dict[str, Any]]]:
             # Each pull returns wide records: its rows as maps, PULL_CHUNK at most in each (see
-            # cypher/pull/; the small sections come in one).
-            return {
-                section: [
-                    row
-                    for record in self._read(f"pull/{section}", chunk=PULL_CHUNK)
-                    for row in record["rows"]
-                ]
-                for section in SECTIONS
-            }
+            # cypher/pull/; the small sections come in one).  Each section becomes data-file
+            # rows before the next is read, so the driver's rows of one section at most are
+            # alive beside them.
+            out: dict[str, list[dict[str, Any]]] = {}
+            for section in SECTIONS:
+                records = self._read(f"pull/{section}", chunk=PULL_CHUNK)
+                rows = [row for record in records for row in record["rows"]]
+                del records
+                out[section] = raw_from_records({section: rows})[section]
+            return out
 
-        return raw_from_records(self._between_loads(read, wait))
+        pulled: dict[str, list[dict[str, Any]]] = self._between_loads(read, wait)
+        return pulled
 
     def pull(self, wait: float = WAIT_SECONDS, *, allow_partial: bool = False) -> Dataset:
         """The stored graph as a validated :class:`Dataset` (sections sorted by key).
