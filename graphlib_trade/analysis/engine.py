@@ -211,7 +211,7 @@ def touched(chain: SupplyChain, reaches: Iterable[AbstractSet[str]]) -> Abstract
     can touch, see :func:`rule_reach`) or a lost supply can touch.
 
     A lost supply reaches components left with no supplier and products that lost a
-    service, and what they go into.  Outside it all every supply is unblocked and
+    service, and what they go into.  Outside all of it every supply is unblocked and
     buildable, so every component is available to buyers that are not restricted parties
     (restricted buyers only buy what they make or supply, which is inside), and every
     product is ok.
