@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, deque
+from collections.abc import Iterable
 from typing import Literal
 
 from graphlib_trade.analysis.chain import SupplyChain
 from graphlib_trade.analysis.engine import (
+    UNTOUCHED,
     CauseKey,
     Causes,
     Evaluation,
     ProductEvaluation,
-    evaluate,
     evaluate_without_licences,
     licence_covers,
     subject_reason,
@@ -88,7 +89,7 @@ def explain(chain: SupplyChain, item: str, as_of: dt.date) -> Explanation:
         kind, name, products = "end_user", chain.end_users[item].name, sorted(set(chain.uses.get(item, ())))
     else:
         raise AnalysisError(f"unknown product or end user {item!r}")
-    ctx = _Context(chain, as_of)
+    ctx = _Context(chain, as_of, products)
     explained = [ctx.product(p) for p in products]
     status = worst(p.status for p in explained)
     own: tuple[Reason, ...] = ()
@@ -105,10 +106,17 @@ def explain(chain: SupplyChain, item: str, as_of: dt.date) -> Explanation:
 
 
 class _Context:
-    def __init__(self, chain: SupplyChain, as_of: dt.date) -> None:
+    def __init__(self, chain: SupplyChain, as_of: dt.date, products: Iterable[str]) -> None:
         self.chain, self.as_of = chain, as_of
         self.us_content = us_content_of(chain)
-        self.real, self.real_products = evaluate(chain, as_of, licences=True)
+        # Only the products' own sub-BOMs are evaluated: a product's answers depend on nothing
+        # else (what evaluate() would give for the whole chain, at a fraction of the work).
+        products = list(products)
+        below = set().union(*(self._sub_bom(p) for p in products))
+        self.real = Evaluation(chain, as_of, within=below)
+        self.real_products = {
+            p: self.real.product(p) if p in self.real.touched else UNTOUCHED for p in products
+        }
         self.bare, self.bare_products = evaluate_without_licences(self.real, self.real_products)
         self.used_in: dict[str, list[str]] = defaultdict(list)  # part -> parents (required entries)
         for parent, entries in chain.bom.items():

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
 
 from graphlib_trade.analysis import SupplyChain, explain
 from graphlib_trade.errors import AnalysisError
-from graphlib_trade.models import Cause, Status
+from graphlib_trade.models import Cause, Dataset, Status
 from graphlib_trade.sources import load_dataset
 from tests.helpers import LATER, basic, bom, company, component, graph, licence, product, restriction, supply
+from tests.strategies import datasets, days
+
+# The module, not the function of the same name.
+explain_module = importlib.import_module("graphlib_trade.analysis.explain")
 
 HUAWEI = SupplyChain.from_dataset(load_dataset("fixtures/huawei_2019.yaml"))
 
@@ -171,3 +178,17 @@ class TestHuawei:
     def test_kirin_roll_up_shown(self) -> None:
         p = explain(HUAWEI, "mate-30-pro", dt.date(2020, 9, 15)).products[0]
         assert "kirin-990" in {u.component for u in p.us_content}
+
+
+class TestOwnSubBom:
+    """explain evaluates only the products' own sub-BOMs: the answers of the whole chain."""
+
+    @settings(max_examples=150, deadline=None)
+    @given(datasets, days)
+    def test_equals_evaluating_everything(self, ds: Dataset, day: dt.date) -> None:
+        chain = SupplyChain.from_dataset(ds)
+        items = [*sorted(chain.products), *sorted(chain.end_users)]
+        confined = [explain(chain, i, day) for i in items]
+        everything = set(chain.items)
+        with mock.patch.object(explain_module._Context, "_sub_bom", lambda self, pid: everything):
+            assert [explain(chain.changed(), i, day) for i in items] == confined
