@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, TypeVar
 
@@ -298,6 +298,25 @@ class SupplyChain:
         if name not in self._kept:
             self._kept[name] = build(self)
         return self._kept[name]  # type: ignore[no-any-return]
+
+    def kept_recent(self, name: str, key: Hashable, build: Callable[[], T], keep: int) -> T:
+        """``build()``, kept under ``name`` by ``key`` beside at most ``keep - 1`` others (the
+        first kept go first): what an analysis derives per date or per question.
+
+        Examples
+        --------
+        >>> chain = SupplyChain.from_dataset(Dataset())
+        >>> [chain.kept_recent("example", n, lambda: [], keep=2) is not None for n in range(3)]
+        [True, True, True]
+        >>> sorted(chain.kept("example", dict))
+        [1, 2]
+        """
+        table: dict[Hashable, T] = self.kept(name, lambda _: {})
+        if key not in table:
+            if len(table) >= keep:
+                del table[next(iter(table))]
+            table[key] = build()
+        return table[key]
 
     # ------------------------------------------------------------------ networkx
 

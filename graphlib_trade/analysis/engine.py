@@ -240,14 +240,12 @@ def rule_reach(chain: SupplyChain, restriction: str, parties: Collection[str]) -
     >>> sorted(rule_reach(listing_example(), "el", ["maker"]))
     ['phone']
     """
-    kept: dict[tuple[str, frozenset[str]], frozenset[str]] = chain.kept("rule reach", lambda _: {})
-    key = (restriction, frozenset(parties))
-    found = kept.get(key)
-    if found is None:
-        if len(kept) >= RULE_REACHES_KEPT:
-            del kept[next(iter(kept))]
-        found = kept[key] = frozenset(above(chain, rule_seeds(chain, restriction, parties)[1]))
-    return found
+    return chain.kept_recent(
+        "rule reach",
+        (restriction, frozenset(parties)),
+        lambda: frozenset(above(chain, rule_seeds(chain, restriction, parties)[1])),
+        RULE_REACHES_KEPT,
+    )
 
 
 def rule_seeds(
@@ -265,25 +263,26 @@ def rule_seeds(
     >>> rule_seeds(listing_example(), "el", ["maker"])
     (None, ('phone',))
     """
-    kept: dict[tuple[str, frozenset[str]], tuple[set[str] | None, tuple[str, ...]]]
-    kept = chain.kept("rule seeds", lambda _: {})
-    key = (restriction, frozenset(parties))
-    found = kept.get(key)
-    if found is None:
-        data = chain.restrictions[restriction]
-        rule = data.fdpr_rule
-        wanted = _wanted(chain, parties) if rule is not None and rule.scope == "incorporated" else None
-        seeds: list[str] = list(wanted or ())
-        for party in parties:
-            seeds += chain.supplies_of.get(party, ())
-            seeds += chain.makes.get(party, ())
-        seeds += (c for (_, c), via in chain.via.items() if not key[1].isdisjoint(via))
-        if data.denial:
-            seeds += (p for p, lines in chain.services.items() if any(sv.provider in key[1] for sv in lines))
-        if len(kept) >= RULE_REACHES_KEPT:
-            del kept[next(iter(kept))]
-        found = kept[key] = (wanted, tuple(seeds))
-    return found
+    key = frozenset(parties)
+    return chain.kept_recent(
+        "rule seeds", (restriction, key), lambda: _rule_seeds(chain, restriction, key), RULE_REACHES_KEPT
+    )
+
+
+def _rule_seeds(
+    chain: SupplyChain, restriction: str, parties: frozenset[str]
+) -> tuple[set[str] | None, tuple[str, ...]]:
+    data = chain.restrictions[restriction]
+    rule = data.fdpr_rule
+    wanted = _wanted(chain, parties) if rule is not None and rule.scope == "incorporated" else None
+    seeds: list[str] = list(wanted or ())
+    for party in parties:
+        seeds += chain.supplies_of.get(party, ())
+        seeds += chain.makes.get(party, ())
+    seeds += (c for (_, c), via in chain.via.items() if not parties.isdisjoint(via))
+    if data.denial:
+        seeds += (p for p, lines in chain.services.items() if any(sv.provider in parties for sv in lines))
+    return wanted, tuple(seeds)
 
 
 #: The (restriction, parties) whose :func:`rule_seeds` and :func:`rule_reach` a chain keeps.
@@ -400,12 +399,9 @@ DAYS_KEPT = 8
 
 def day_of(chain: SupplyChain, as_of: dt.date) -> Day:
     """The :class:`Day` of ``chain`` on ``as_of`` (the last few kept with the chain)."""
-    days: dict[dt.date, Day] = chain.kept("days", lambda _: {})
-    if as_of not in days:
-        if len(days) >= DAYS_KEPT:
-            del days[next(iter(days))]
-        days[as_of] = _day(chain, as_of, each=bool(days))
-    return days[as_of]
+    # Another date worked out before for this chain: take each restriction's reach as kept.
+    each = bool(chain.kept("days", lambda _: {}))
+    return chain.kept_recent("days", as_of, lambda: _day(chain, as_of, each=each), DAYS_KEPT)
 
 
 def _day(chain: SupplyChain, as_of: dt.date, *, each: bool) -> Day:

@@ -111,11 +111,10 @@ class _Context:
         self.us_content = us_content_of(chain)
         # Only the products' own sub-BOMs are evaluated: a product's answers depend on nothing
         # else (what evaluate() would give for the whole chain, at a fraction of the work).
-        products = list(products)
-        below = set().union(*(self._sub_bom(p) for p in products))
-        self.real = Evaluation(chain, as_of, within=below)
+        self._below = {p: self._sub_bom(p) for p in products}
+        self.real = Evaluation(chain, as_of, within=set().union(*self._below.values()))
         self.real_products = {
-            p: self.real.product(p) if p in self.real.touched else UNTOUCHED for p in products
+            p: self.real.product(p) if p in self.real.touched else UNTOUCHED for p in self._below
         }
         self.bare, self.bare_products = evaluate_without_licences(self.real, self.real_products)
         self.used_in: dict[str, list[str]] = defaultdict(list)  # part -> parents (required entries)
@@ -130,7 +129,7 @@ class _Context:
         status, bare_status = detail.status, bare_detail.status
         if status is Status.OK and bare_status.worse_than(Status.OK):
             status = Status.AT_RISK
-        below = self._sub_bom(pid)
+        below = self._below[pid]
         reasons = self._reasons(pid, detail, below)
         lost_now = {(r.kind, r.what) for r in reasons}
         licensed = tuple(

@@ -57,13 +57,12 @@ def impact(chain: SupplyChain, as_of: dt.date, *, ignore_licences: bool = False)
     >>> impact(chain, dt.date(2019, 5, 16)).products[0].status.value
     'blocked'
     """
-    results: dict[tuple[dt.date, bool], ImpactResult] = chain.kept("impact results", lambda _: {})
-    key = (as_of, ignore_licences)
-    if key not in results:
-        if len(results) >= RESULTS_KEPT:
-            del results[next(iter(results))]
-        results[key] = impact_result(chain, as_of, ignore_licences=ignore_licences)
-    return results[key]
+    return chain.kept_recent(
+        "impact results",
+        (as_of, ignore_licences),
+        lambda: impact_result(chain, as_of, ignore_licences=ignore_licences),
+        RESULTS_KEPT,
+    )
 
 
 class Statuses(NamedTuple):
