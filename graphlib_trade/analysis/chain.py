@@ -155,15 +155,22 @@ class SupplyChain:
         AnalysisError
             If the bill of materials has a cycle (alternatives count); the message names it.
         """
+        # Every reference is replaced by its entry's own id object: dictionary lookups then
+        # find their key by identity, and a snapshot pickles each id once.
+        ids: dict[str, str] = {}
+        for section in (dataset.companies, dataset.components, dataset.products, dataset.end_users):
+            for entry in section:
+                ids[entry.id] = entry.id
+        one = ids.get
         owns: dict[str, dict[str, float]] = defaultdict(dict)
         for o in dataset.ownership:
             if o.valid_from is None and o.valid_until is None:
-                owns[o.owner][o.owned] = o.share
+                owns[one(o.owner, o.owner)][one(o.owned, o.owned)] = o.share
         # Adjacency in a fixed order: by the position of the supplier (or part) in its section,
         # then by the order of the entries (the order every earlier version walked).
         supplied: dict[str, list[str]] = defaultdict(list)
         for s in dataset.supplies:
-            supplied[s.supplier].append(s.component)
+            supplied[s.supplier].append(one(s.component, s.component))
         suppliers: dict[str, list[str]] = defaultdict(list)
         supplies_of: dict[str, tuple[str, ...]] = {}
         for c in dataset.companies:
@@ -174,7 +181,15 @@ class SupplyChain:
         entries_of: dict[str, list[tuple[str, BomLine]]] = defaultdict(list)
         for b in dataset.bom:
             entries_of[b.component].append(
-                (b.parent, BomLine(b.component, b.required, b.alternatives, b.value))
+                (
+                    one(b.parent, b.parent),
+                    BomLine(
+                        one(b.component, b.component),
+                        b.required,
+                        tuple(one(a, a) for a in b.alternatives) if b.alternatives else (),
+                        b.value,
+                    ),
+                )
             )
         bom: dict[str, list[BomLine]] = defaultdict(list)
         used_in: dict[str, list[str]] = defaultdict(list)
@@ -186,13 +201,15 @@ class SupplyChain:
                     used_in[a].append(parent)
         makes: dict[str, list[str]] = defaultdict(list)
         for p in dataset.products:
-            makes[p.maker].append(p.id)
+            makes[one(p.maker, p.maker)].append(p.id)
         services: dict[str, list[ServiceLine]] = defaultdict(list)
         for sv in dataset.services:
-            services[sv.product].append(ServiceLine(sv.provider, sv.kind, sv.eccn))
+            services[one(sv.product, sv.product)].append(
+                ServiceLine(one(sv.provider, sv.provider), sv.kind, sv.eccn)
+            )
         uses: dict[str, list[str]] = defaultdict(list)
         for u in dataset.uses:
-            uses[u.user].append(u.product)
+            uses[one(u.user, u.user)].append(one(u.product, u.product))
         components = {c.id: c for c in dataset.components}
         products = {p.id: p for p in dataset.products}
         companies = {c.id: c for c in dataset.companies}
@@ -207,7 +224,11 @@ class SupplyChain:
             lists={x.id: x for x in dataset.lists},
             owns=dict(owns),
             dated_ownership=tuple(o for o in dataset.ownership if o.valid_from or o.valid_until),
-            via={(s.supplier, s.component): s.via for s in dataset.supplies if s.via},
+            via={
+                (one(s.supplier, s.supplier), one(s.component, s.component)): s.via
+                for s in dataset.supplies
+                if s.via
+            },
             items={**components, **{p.id: product_item(p, companies) for p in dataset.products}},
             suppliers=_tuples(suppliers),
             supplies_of=supplies_of,

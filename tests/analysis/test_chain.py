@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,33 @@ class TestFromDataset:
         # frees chip, chip frees phone.
         assert chain.order == ("die", "kchip", "chip", "phone")
         assert chain.restrictions["el"].origins == ("US",)  # the model's default, not restated
+
+    def test_references_are_the_entries_own_ids(self) -> None:
+        # Parsed from JSON text, every reference is a string object of its own; the chain
+        # replaces each by the id object of the entry it names (one object per id).
+        text = (
+            '{"companies": [{"id": "us", "name": "US", "country": "US"},'
+            ' {"id": "cn", "name": "CN", "country": "CN"}],'
+            ' "components": [{"id": "chip", "name": "Chip", "origin": "US"},'
+            ' {"id": "alt", "name": "Alt", "origin": "US"}],'
+            ' "products": [{"id": "phone", "name": "Phone", "maker": "cn"}],'
+            ' "supplies": [{"supplier": "us", "component": "chip"}, {"supplier": "us", "component": "alt"}],'
+            ' "bom": [{"parent": "phone", "component": "chip", "alternatives": ["alt"]}]}'
+        )
+        chain = SupplyChain.from_dataset(Dataset.model_validate(json.loads(text)))
+        own = {key: key for table in (chain.companies, chain.components, chain.products) for key in table}
+        line = chain.bom["phone"][0]
+        refs = [
+            line.component,
+            *line.alternatives,
+            *chain.supplies_of["us"],
+            *chain.used_in["chip"],
+            *chain.used_in["alt"],
+            *chain.makes,
+            *chain.bom,
+        ]
+        assert refs == ["chip", "alt", "chip", "alt", "phone", "phone", "cn", "phone"]
+        assert all(ref is own[ref] for ref in refs)
 
     def test_a_cycle_is_named(self) -> None:
         sections = basic(components=[component("die")], supplies=[supply("us", "die")])
