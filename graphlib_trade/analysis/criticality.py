@@ -227,11 +227,13 @@ def rank(chain: SupplyChain, kind: Kind, as_of: dt.date, *, top: int | None = No
     now = {pid: s.rank for pid, s in status_now.items()}
     user_now = {u: max((now[p] for p in used), default=0) for u, used in chain.uses.items()}
     hits: dict[int, dict[str, int]] = defaultdict(dict)  # token -> product -> new status rank
+    blocked_rank = Status.BLOCKED.rank
     for pid in sorted(chain.products):
+        if now[pid] == blocked_rank:
+            continue  # nothing can make a blocked product worse: its sub-BOM need not be walked
         for token, status in crit.product_levels(pid).items():
             if status.rank > now[pid]:
                 hits[token][pid] = status.rank
-    blocked_rank = Status.BLOCKED.rank
     nothing = Loss()
 
     def loss(token: int | None) -> Loss:
