@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection, Container, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Container, Hashable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
@@ -155,6 +155,29 @@ def us_content_of(chain: SupplyChain) -> Mapping[str, UsContent]:
 def us_fractions_of(chain: SupplyChain) -> Mapping[str, float]:
     """The controlled US content of every item, the number only (kept; what the rules need)."""
     return chain.kept(US_FRACTIONS, lambda c: us_fractions(c.items, c.bom, c.order))
+
+
+class Fractions(Mapping[str, float]):
+    """The ``fraction`` of each figure of a roll-up (:func:`us_content_of`): the numbers of
+    :func:`us_fractions_of`, rolled up only when asked for (a product's own sub-BOM).
+
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
+    >>> Fractions(us_content_of(chain))["chip"] == us_fractions_of(chain)["chip"]
+    True
+    """
+
+    def __init__(self, content: Mapping[str, UsContent]) -> None:
+        self._content = content
+
+    def __getitem__(self, item: str) -> float:
+        return self._content[item].fraction
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._content)
+
+    def __len__(self) -> int:
+        return len(self._content)
 
 
 def subject_grounds(item: Component, restriction: Restriction, us_fraction: float) -> tuple[bool, bool]:
@@ -494,7 +517,10 @@ class Evaluation:
         #: Whether the licences valid on ``as_of`` count.
         self.counts_licences = licences
         self.lifted = lifted
-        self.us_fractions = us_fractions_of(chain)
+        #: A product's own sub-BOM (``within``) rolls up only the items under it, when first asked.
+        self.us_fractions: Mapping[str, float] = (
+            us_fractions_of(chain) if within is None else Fractions(us_content_of(chain))
+        )
         day = day_of(chain, as_of)
         #: The restrictions in force, sorted by id.
         self.active = day.active
@@ -842,7 +868,7 @@ def evaluate_without_licences(
     if not any(run.licences.values()):  # no licence valid: the same evaluation
         return run, dict(products)
     changed = {cause.item for cause in run.used_licences}
-    bare = Evaluation(run.chain, run.as_of, licences=False, reuse=(run, changed))
+    bare = Evaluation(run.chain, run.as_of, licences=False, within=run._within, reuse=(run, changed))
     redo = bare.redo or set()
     return bare, {
         pid: bare.product(pid) if pid in redo and pid in bare.touched else found

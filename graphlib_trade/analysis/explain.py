@@ -19,7 +19,7 @@ from graphlib_trade.analysis.engine import (
     subject_reason,
     us_content_of,
 )
-from graphlib_trade.analysis.impact import impact
+from graphlib_trade.analysis.impact import end_user_status
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import (
     Cause,
@@ -91,7 +91,8 @@ def explain(chain: SupplyChain, item: str, as_of: dt.date) -> Explanation:
         raise AnalysisError(f"unknown product or end user {item!r}")
     ctx = _Context(chain, as_of, products)
     explained = [ctx.product(p) for p in products]
-    status = worst(p.status for p in explained)
+    product_status = {p.id: p.status for p in explained}
+    status = worst(product_status.values())
     own: tuple[Reason, ...] = ()
     if kind == "end_user":
         explained = sorted(
@@ -99,7 +100,7 @@ def explain(chain: SupplyChain, item: str, as_of: dt.date) -> Explanation:
         )
         own = ctx.own(item)
         # The end user's status as impact reports it (its own losses and licences included).
-        status = next(u.status for u in impact(chain, as_of).end_users if u.id == item)
+        status = end_user_status(chain, item, product_status, ctx.real, ctx.bare)[0]
     return Explanation(
         as_of=as_of, id=item, kind=kind, name=name, status=status, products=tuple(explained), own=own
     )
@@ -112,13 +113,18 @@ class _Context:
         # Only the products' own sub-BOMs are evaluated: a product's answers depend on nothing
         # else (what evaluate() would give for the whole chain, at a fraction of the work).
         self._below = {p: self._sub_bom(p) for p in products}
-        self.real = Evaluation(chain, as_of, within=set().union(*self._below.values()))
+        inside: set[str] = set().union(*self._below.values())
+        self.real = Evaluation(chain, as_of, within=inside)
         self.real_products = {
             p: self.real.product(p) if p in self.real.touched else UNTOUCHED for p in self._below
         }
         self.bare, self.bare_products = evaluate_without_licences(self.real, self.real_products)
-        self.used_in: dict[str, list[str]] = defaultdict(list)  # part -> parents (required entries)
+        self._owns = chain.owns_on(as_of)
+        # part -> parents (required entries) in those sub-BOMs, in the chain's order
+        self.used_in: dict[str, list[str]] = defaultdict(list)
         for parent, entries in chain.bom.items():
+            if parent not in inside:
+                continue
             for entry in entries:
                 if entry.required:
                     for option in entry.options:
@@ -231,7 +237,7 @@ class _Context:
 
     def _ownership(self, restriction: str, buyer: str) -> tuple[OwnershipLink, ...]:
         parties = self.real.parties.get(restriction) or self.bare.parties.get(restriction, {})
-        owns = self.chain.owns_on(self.as_of)  # the holdings valid on the day, dated ones included
+        owns = self._owns  # the holdings valid on the day, dated ones included
         links: list[OwnershipLink] = []
         seen = {buyer}
         queue = deque([buyer])

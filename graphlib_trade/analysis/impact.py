@@ -8,7 +8,7 @@ into an :class:`~graphlib_trade.models.ImpactResult`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import NamedTuple
 
 from graphlib_trade.analysis.chain import SupplyChain
@@ -122,22 +122,29 @@ def statuses(
             status = Status.AT_RISK
         status_of[pid] = status
 
-    end_users: dict[str, tuple[Status, tuple[str, ...], EndUserEvaluation]] = {}
-    for uid in chain.end_users:
-        own, own_bare = real.end_user(uid), bare_run.end_user(uid)
-        # Each product gives the user its own status, or what the user loses by itself through
-        # it (a blocked delivery or service), or at_risk if only a licence keeps that.
-        via_status = {p: status_of[p] for p in set(chain.uses.get(uid, ()))}
-        for p, lost in own.via.items():
-            via_status[p] = max(via_status[p], lost, key=lambda s: s.rank)
-        for p in own_bare.via.keys() - own.via.keys():
-            via_status[p] = max(via_status[p], Status.AT_RISK, key=lambda s: s.rank)
-        status = worst(via_status.values())
-        via = (
-            tuple(sorted(p for p, s in via_status.items() if s is status)) if status is not Status.OK else ()
-        )
-        end_users[uid] = (status, via, own)
+    end_users = {uid: end_user_status(chain, uid, status_of, real, bare_run) for uid in chain.end_users}
     return Statuses(real, real_products, bare_run, bare_products, status_of, end_users)
+
+
+def end_user_status(
+    chain: SupplyChain, user: str, status_of: Mapping[str, Status], real: Evaluation, bare: Evaluation
+) -> tuple[Status, tuple[str, ...], EndUserEvaluation]:
+    """An end user's status, the products that give it that status, and what it loses by itself.
+
+    ``status_of``: the status of each product ``user`` uses; ``real`` and ``bare``: the
+    evaluations with licences and without them.
+    """
+    own, own_bare = real.end_user(user), bare.end_user(user)
+    # Each product gives the user its own status, or what the user loses by itself through
+    # it (a blocked delivery or service), or at_risk if only a licence keeps that.
+    via_status = {p: status_of[p] for p in set(chain.uses.get(user, ()))}
+    for p, lost in own.via.items():
+        via_status[p] = max(via_status[p], lost, key=lambda s: s.rank)
+    for p in own_bare.via.keys() - own.via.keys():
+        via_status[p] = max(via_status[p], Status.AT_RISK, key=lambda s: s.rank)
+    status = worst(via_status.values())
+    via = tuple(sorted(p for p, s in via_status.items() if s is status)) if status is not Status.OK else ()
+    return status, via, own
 
 
 def impact_result(

@@ -14,7 +14,7 @@ from unittest import mock
 import pytest
 from hypothesis import given, settings
 
-from graphlib_trade.analysis import SupplyChain, explain
+from graphlib_trade.analysis import SupplyChain, explain, impact
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import Cause, Dataset, Status
 from graphlib_trade.sources import load_dataset
@@ -192,3 +192,13 @@ class TestOwnSubBom:
         everything = set(chain.items)
         with mock.patch.object(explain_module._Context, "_sub_bom", lambda self, pid: everything):
             assert [explain(chain.changed(), i, day) for i in items] == confined
+
+    @settings(max_examples=150, deadline=None)
+    @given(datasets, days)
+    def test_statuses_are_impacts(self, ds: Dataset, day: dt.date) -> None:
+        # Each product's and end user's status as impact reports it, licences and the end
+        # user's own losses included (explain works them out from the sub-BOMs alone).
+        chain = SupplyChain.from_dataset(ds)
+        found = impact(chain, day)
+        expected = {p.id: p.status for p in (*found.products, *found.end_users)}
+        assert {i: explain(chain, i, day).status for i in expected} == expected
