@@ -2,14 +2,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from graphlib_trade.errors import DataError
 from graphlib_trade.files import write_text_atomic
 from graphlib_trade.models import parse_dataset
 from graphlib_trade.sources import dump_dataset, load_dataset, read_raw
+from graphlib_trade.sources.datafile import load_data_file
 from tests.helpers import basic
+from tests.strategies import raw_datasets
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -69,6 +73,47 @@ class TestRoundTrip:
         p = tmp_path / "h.json"
         p.write_text(json.dumps(ds.to_raw()))
         assert load_dataset(p) == ds
+
+
+class TestLoadDataFile:
+    """A JSON file is validated from its text; what it gives must be what the general way gives."""
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(raw=raw_datasets())
+    def test_json_text_equals_the_general_way(self, tmp_path: Path, raw: dict[str, Any]) -> None:
+        p = tmp_path / "d.json"
+        p.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+        assert load_data_file(p) == parse_dataset(json.loads(p.read_text(encoding="utf-8")), str(p))
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            # A bad value: the general way names the entry and the field.
+            (
+                '{"companies": [{"id": "a", "name": "A", "country": "usa"}]}',
+                "companies[0] 'a': country: must be an ISO 3166 alpha-2 country code",
+            ),
+            # Valid entries, a reference to nothing: the fast way's own check says it.
+            (
+                '{"companies": [{"id": "a", "name": "A", "country": "US"}], '
+                '"supplies": [{"supplier": "a", "component": "nothing"}]}',
+                "nothing",
+            ),
+            ("null", "is empty"),
+            ('[{"id": "a"}]', "the top level must be a mapping of sections, got list"),
+            ('{"companies": [{"id": "a", "name": "A", "country": "US", "share": NaN}]}', "companies[0]"),
+            # A lone surrogate escape: pydantic's JSON parser refuses it, Python's json reads it
+            # and validation names the entry.
+            ('{"companies": [{"id": "a\\ud800", "name": "A", "country": "US"}]}', "companies[0] 'a"),
+        ],
+    )
+    def test_problems_are_named_as_before(self, tmp_path: Path, text: str, expected: str) -> None:
+        p = tmp_path / "d.json"
+        p.write_text(text)
+        with pytest.raises(DataError) as caught:
+            load_data_file(p)
+        assert expected in str(caught.value)
+        assert str(caught.value).startswith(str(p))
 
 
 class TestWriteTextAtomic:
