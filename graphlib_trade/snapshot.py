@@ -11,6 +11,10 @@ chain itself loads five times faster from a snapshot (2.35 s against 0.42 s at 1
   not kept.  Any commit since (a load, an edit in Neo4j Browser, a write-back) is a new
   state, so the next command reads the graph again.
 
+A snapshot also keeps what the command worked out that holds for the data on any date
+(:data:`~graphlib_trade.analysis.engine.DATE_FREE`: the de minimis fractions, the reach of lost
+supplies); a later command that works out one it lacks writes it again as it ends.
+
 Both keys also hold the tool's own source and the libraries' versions: a changed file, graph
 or tool is a different key, so a stale snapshot is never served.  Snapshots live in the
 user's cache folder (``$GRAPHLIB_TRADE_CACHE``, else platformdirs' user cache folder), written
@@ -38,6 +42,7 @@ import pydantic
 import yaml
 
 from graphlib_trade.analysis import SupplyChain
+from graphlib_trade.analysis.engine import DATE_FREE
 from graphlib_trade.models import Dataset
 from graphlib_trade.sources import load_datasets
 
@@ -149,7 +154,7 @@ def chain_of_store(
             f"snapshot {key[:12]}: the graph in {store.source} has not changed since it was read, "
             "read from the snapshot"
         )
-        return chain
+        return _read_kept(snapshot, chain, later=later)
     chain = pulled()
     if store.incomplete_loads():
         say(f"read the graph from {store.source}; it is partial: no snapshot kept")
@@ -186,7 +191,7 @@ def chain_of(
     chain = _read(snapshot)
     if chain is not None:
         say(f"snapshot {snapshot.name[:12]}: the data seen before, read from the snapshot")
-        return chain
+        return _read_kept(snapshot, chain, later=later)
     chain = SupplyChain.from_dataset(load_datasets(paths))
     try:
         unchanged = digest(paths) == key
@@ -200,18 +205,30 @@ def chain_of(
 
 
 def _keep(snapshot: Path, chain: SupplyChain, say: Callable[[str], None], done: str, *, later: bool) -> None:
-    """Write ``chain`` (nothing it has computed) under ``snapshot``: now, or with ``later`` by a
-    child forked as the process ends."""
-    fresh = chain.changed()  # nothing computed yet: what the snapshot keeps
+    """Write ``chain`` under ``snapshot``: now, or with ``later`` by a child forked as the process
+    ends (with what the command worked out that holds on any date, :data:`DATE_FREE`)."""
     if later and hasattr(os, "fork"):
-        atexit.register(_write_in_a_child, snapshot, fresh)
+        atexit.register(_write_in_a_child, snapshot, chain)
         say(f"snapshot {snapshot.name[:12]}: {done}, keeping a snapshot for next time")
-    elif _write(snapshot, fresh):
+    elif _write(snapshot, chain):
         say(f"snapshot {snapshot.name[:12]}: {done}, kept a snapshot for next time")
 
 
-def _write_in_a_child(snapshot: Path, chain: SupplyChain) -> None:
-    """:func:`_write` in a forked child, so that the parent exits at once."""
+def _read_kept(snapshot: Path, chain: SupplyChain, *, later: bool) -> SupplyChain:
+    """``chain``, read from ``snapshot``; with ``later``, written again as the process ends if
+    the command works out a :data:`DATE_FREE` table the snapshot lacks (the first command on
+    new data may not need them all)."""
+    lacking = [name for name in DATE_FREE if not chain.holds(name)]
+    if lacking and later and hasattr(os, "fork"):
+        atexit.register(_write_in_a_child, snapshot, chain, lacking)
+    return chain
+
+
+def _write_in_a_child(snapshot: Path, chain: SupplyChain, lacking: Sequence[str] | None = None) -> None:
+    """:func:`_write` in a forked child, so that the parent exits at once (with ``lacking``: only
+    when one of those tables is kept now)."""
+    if lacking is not None and not any(chain.holds(name) for name in lacking):
+        return
     sys.stdout.flush()
     sys.stderr.flush()
     try:
@@ -258,15 +275,16 @@ def _read(snapshot: Path) -> SupplyChain | None:
 
 
 def _write(snapshot: Path, chain: SupplyChain) -> bool:
-    """Keep ``chain`` (nothing it has computed) whole under ``snapshot``; False when the cache
-    folder cannot be written (the command goes on without)."""
+    """Keep ``chain`` whole under ``snapshot``, with the :data:`DATE_FREE` tables it has worked
+    out and nothing else it has computed; False when the cache folder cannot be written (the
+    command goes on without)."""
     folder = snapshot.parent
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".snapshot.", dir=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(chain.changed(), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(chain.changed(keep=DATE_FREE), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, snapshot)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from graphlib_trade import snapshot
 from graphlib_trade.analysis import SupplyChain, impact
+from graphlib_trade.analysis.engine import LOST_REACH, US_FRACTIONS, us_fractions_of
 from graphlib_trade.cli import cli
 from graphlib_trade.errors import DataError
 from graphlib_trade.sources import load_dataset, write_csv_folder
@@ -132,6 +133,42 @@ class TestFromTheCommandLine:
             time.sleep(0.1)
         second = subprocess.run(args, capture_output=True, text=True, env=env, check=True)
         assert "read from the snapshot" in second.stderr
+        assert second.stdout == first.stdout
+
+    def test_keeps_what_holds_on_any_date_and_adds_it_later(self, cache: Path) -> None:
+        # explain rolls up only its product's sub-BOM: the snapshot its process writes has the
+        # reach of lost supplies but no US fractions.  impact, reading that snapshot, works the
+        # fractions out for every item; its process writes the snapshot again with them, equal
+        # to the fractions of the chain built afresh, and the next impact gives the same answer.
+        import os
+        import pickle
+        import subprocess
+        import sys
+        import time
+
+        env = {**os.environ, "GRAPHLIB_TRADE_CACHE": str(cache)}
+        base = [sys.executable, "-m", "graphlib_trade", "-v"]
+        data = ["--data", str(HUAWEI), "--as-of", "2019-09-01"]
+
+        def written(after: int | None) -> tuple[int, SupplyChain]:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                found = list(cache.glob("*.pickle"))
+                if found and found[0].stat().st_ino != after:
+                    with found[0].open("rb") as handle:
+                        return found[0].stat().st_ino, pickle.load(handle)
+                time.sleep(0.1)
+            raise AssertionError("no snapshot written")
+
+        subprocess.run([*base, "explain", "p30-pro", *data], capture_output=True, env=env, check=True)
+        inode, kept = written(None)
+        assert kept.holds(LOST_REACH) and not kept.holds(US_FRACTIONS)
+        first = subprocess.run([*base, "impact", *data], capture_output=True, text=True, env=env, check=True)
+        assert "read from the snapshot" in first.stderr
+        _, kept = written(inode)
+        fresh = SupplyChain.from_dataset(load_dataset(HUAWEI))
+        assert kept.holds(US_FRACTIONS) and us_fractions_of(kept) == us_fractions_of(fresh)
+        second = subprocess.run([*base, "impact", *data], capture_output=True, text=True, env=env, check=True)
         assert second.stdout == first.stdout
 
 

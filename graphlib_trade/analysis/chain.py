@@ -320,6 +320,10 @@ class SupplyChain:
             self._kept[name] = build(self)
         return self._kept[name]  # type: ignore[no-any-return]
 
+    def holds(self, name: str) -> bool:
+        """Whether a result is kept under ``name`` (see :meth:`kept`)."""
+        return name in self._kept
+
     def kept_recent(self, name: str, key: Hashable, build: Callable[[], T], keep: int) -> T:
         """``build()``, kept under ``name`` by ``key`` beside at most ``keep - 1`` others (the
         first kept go first): what an analysis derives per date or per question.

@@ -138,6 +138,10 @@ class EndUserEvaluation:
 #: The names the de minimis roll-up (with its terms, and the numbers alone) is kept under with
 #: its chain (see :meth:`SupplyChain.kept`).
 US_CONTENT, US_FRACTIONS = "us content", "us fractions"
+LOST_REACH = "lost reach"
+#: What a chain keeps that holds for its data on any date, whatever the question: a snapshot
+#: keeps these too, so the next command on the same data skips them.
+DATE_FREE = (US_FRACTIONS, LOST_REACH)
 
 
 def _parts(chain: SupplyChain) -> Callable[[str], list[tuple[str, float | None]]]:
@@ -239,7 +243,7 @@ def touched(chain: SupplyChain, reaches: Iterable[AbstractSet[str]]) -> Abstract
     (restricted buyers only buy what they make or supply, which is inside), and every
     product is ok.
     """
-    lost = chain.kept("lost reach", _lost_reach)
+    lost = chain.kept(LOST_REACH, _lost_reach)
     return lost.union(*reaches)
 
 
