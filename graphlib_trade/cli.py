@@ -36,7 +36,7 @@ from graphlib_trade.analysis import (
 )
 from graphlib_trade.analysis.screening import same_company
 from graphlib_trade.errors import AnalysisError, GraphlibTradeError, ScenarioError
-from graphlib_trade.files import write_text_atomic
+from graphlib_trade.files import write_atomic
 from graphlib_trade.imports import Imported
 from graphlib_trade.imports.csl import csl_sections, read_confirmed, read_screening_list
 from graphlib_trade.imports.ftm import read_ftm
@@ -168,11 +168,10 @@ def _verbose() -> bool:
 
 def _render(fmt: str, result: Any, output: str | None = None) -> None:
     """Render ``result`` to stdout, or to ``output`` (written whole, atomically)."""
-    text = report.render(fmt, result, width=_width(), color=_color() and output is None)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(report.render(fmt, result, width=_width(), color=_color()), nl=False)
     else:
-        write_text_atomic(output, text)
+        write_atomic(output, lambda handle: report.write(fmt, result, handle, width=_width()))
         click.echo(f"Wrote {output}", err=True)
 
 

@@ -7,7 +7,7 @@ Renderers return text and never print.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 from graphlib_trade.report.base import Format
 from graphlib_trade.report.csv import CsvFormat
@@ -37,4 +37,9 @@ def render(fmt: str, result: Any, *, width: int = 140, color: bool = False) -> s
     return FORMATS[fmt].render(result, width=width, color=color)
 
 
-__all__ = ["FORMATS", "Format", "formats_for", "render"]
+def write(fmt: str, result: Any, handle: BinaryIO, *, width: int = 140, color: bool = False) -> None:
+    """``result`` in the format named ``fmt``, written to a binary file."""
+    FORMATS[fmt].write(result, handle, width=width, color=color)
+
+
+__all__ = ["FORMATS", "Format", "formats_for", "render", "write"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, BinaryIO
 
 from graphlib_trade.errors import RenderError
 
@@ -37,3 +37,7 @@ class Format:
         if renderer is None:
             raise RenderError(f"this format cannot show a {type(result).__name__}")
         return renderer(result, width=width, color=color) if self._takes_layout else renderer(result)
+
+    def write(self, result: Any, handle: BinaryIO, *, width: int = 140, color: bool = False) -> None:
+        """``result`` as UTF-8 text into a binary file (a format may write it in pieces)."""
+        handle.write(self.render(result, width=width, color=color).encode("utf-8"))

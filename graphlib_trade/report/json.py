@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel
 
@@ -20,7 +20,12 @@ def as_json(result: BaseModel) -> str:
     >>> as_json(cause) == json.dumps(cause.model_dump(mode="json"), indent=2, ensure_ascii=False) + chr(10)
     True
     """
-    return result.model_dump_json(indent=2) + "\n"
+    return json_bytes(result).decode("utf-8") + "\n"
+
+
+def json_bytes(result: BaseModel) -> bytes:
+    """``result``'s JSON, indented, as the UTF-8 bytes pydantic writes (without the last newline)."""
+    return result.__pydantic_serializer__.to_json(result, indent=2)
 
 
 class JsonFormat(Format):
@@ -34,3 +39,8 @@ class JsonFormat(Format):
 
     def render(self, result: Any, *, width: int = 140, color: bool = False) -> str:
         return as_json(result)
+
+    def write(self, result: Any, handle: BinaryIO, *, width: int = 140, color: bool = False) -> None:
+        # The bytes as pydantic writes them: a big answer is never held as text and again as bytes.
+        handle.write(json_bytes(result))
+        handle.write(b"\n")

@@ -1,0 +1,49 @@
+"""Every format writes to a file the text it renders (the CLI's ``-o`` writes so)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphlib_trade import report
+from graphlib_trade.analysis import SupplyChain, explain, impact, rank, timeline, whatif
+from graphlib_trade.files import write_atomic
+from graphlib_trade.models import Scenario
+from graphlib_trade.sources import load_dataset
+
+HUAWEI = Path(__file__).resolve().parents[2] / "fixtures" / "huawei_2019.yaml"
+DAY = dt.date(2019, 9, 1)
+
+
+def _results() -> list[Any]:
+    chain = SupplyChain.from_dataset(load_dataset(HUAWEI))
+    return [
+        impact(chain, DAY),
+        whatif(chain, Scenario(restrict=("tsmc",)), DAY)[0],
+        explain(chain, "p30-pro", DAY),
+        rank(chain, "suppliers", DAY),
+        timeline(chain),
+    ]
+
+
+RESULTS = _results()
+CASES = [(name, r) for r in RESULTS for name in report.formats_for(type(r))]
+
+
+@pytest.mark.parametrize(("fmt", "result"), CASES, ids=[f"{n}-{type(r).__name__}" for n, r in CASES])
+def test_write_is_the_rendered_text(fmt: str, result: Any) -> None:
+    handle = io.BytesIO()
+    report.write(fmt, result, handle)
+    assert handle.getvalue() == report.render(fmt, result).encode("utf-8")
+
+
+def test_json_is_written_in_pieces_the_text_of_as_json(tmp_path: Path) -> None:
+    # The json format writes pydantic's bytes, then the last newline: the same file as the text.
+    out = tmp_path / "impact.json"
+    write_atomic(out, lambda handle: report.write("json", RESULTS[0], handle))
+    assert out.read_text(encoding="utf-8") == RESULTS[0].model_dump_json(indent=2) + "\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["impact.json"]  # no temporary file left
