@@ -13,6 +13,7 @@ from graphlib_trade import report
 from graphlib_trade.analysis import SupplyChain, explain, impact, rank, timeline, whatif
 from graphlib_trade.files import write_atomic
 from graphlib_trade.models import Scenario
+from graphlib_trade.report import json as json_report
 from graphlib_trade.sources import load_dataset
 
 HUAWEI = Path(__file__).resolve().parents[2] / "fixtures" / "huawei_2019.yaml"
@@ -47,3 +48,31 @@ def test_json_is_written_in_pieces_the_text_of_as_json(tmp_path: Path) -> None:
     write_atomic(out, lambda handle: report.write("json", RESULTS[0], handle))
     assert out.read_text(encoding="utf-8") == RESULTS[0].model_dump_json(indent=2) + "\n"
     assert [p.name for p in tmp_path.iterdir()] == ["impact.json"]  # no temporary file left
+
+
+class TestWriteJson:
+    """A big impact is written an entry at a time: the bytes of the whole answer, in pieces."""
+
+    @pytest.mark.parametrize(
+        "path",
+        sorted(p for p in (HUAWEI.parent).rglob("*.yaml") if not {"scenarios", "imports"} & set(p.parts)),
+        ids=lambda p: p.stem,
+    )
+    def test_pieces_are_the_whole_answer(self, path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(json_report, "PIECES_FROM", 0)  # every impact in pieces
+        chain = SupplyChain.from_dataset(load_dataset(path))
+        for day in (dt.date(2019, 6, 1), dt.date(2023, 1, 1)):
+            result = impact(chain, day)
+            handle = io.BytesIO()
+            json_report.write_json(result, handle)
+            assert handle.getvalue() == (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+
+    def test_empty_lists_and_text_that_looks_like_a_key(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # No end users (the empty list stays where it stands), and a name holding the text of a
+        # key line: inside a JSON string the newline is written \n, so it is not taken for one.
+        monkeypatch.setattr(json_report, "PIECES_FROM", 0)
+        product = RESULTS[0].products[0].model_copy(update={"name": 'x\n  "end_users": []'})
+        result = RESULTS[0].model_copy(update={"products": (product,), "end_users": ()})
+        handle = io.BytesIO()
+        json_report.write_json(result, handle)
+        assert handle.getvalue() == (result.model_dump_json(indent=2) + "\n").encode("utf-8")
