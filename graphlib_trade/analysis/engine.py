@@ -557,7 +557,11 @@ class Evaluation:
         self._can_build: dict[tuple[str, str], Causes | None] = {}
         #: (component, buyer, purpose), or the component alone for an ordinary buyer -> available?
         self._avail: dict[str | tuple[str, str, tuple[str, ...]], Causes | None] = {}
+        #: parent -> the restrictions whose FDPR catches what goes into it (built for a restricted party).
         self._purposes: dict[str, tuple[str, ...]] = {}
+        for r, items in self.wanted.items():
+            for item in items:
+                self._purposes[item] = (*self._purposes.get(item, ()), r)
         #: A product's own sub-BOM (explain's trials): nothing outside is evaluated.
         self._within = within
         #: With ``reuse``: the other evaluation, and the items evaluated again here (what the
@@ -679,13 +683,6 @@ class Evaluation:
         self._can_build[key] = found
         return found
 
-    def purpose(self, parent: str) -> tuple[str, ...]:
-        """The restrictions whose FDPR catches what goes into ``parent`` (built for a restricted party)."""
-        found = self._purposes.get(parent)
-        if found is None:
-            found = self._purposes[parent] = tuple(r for r, wanted in self.wanted.items() if parent in wanted)
-        return found
-
     def available(self, component: str, buyer: str, purpose: tuple[str, ...] = ()) -> Causes | None:
         """None when ``component`` is available to ``buyer`` (building it into something caught
         for ``purpose``), else the causes."""
@@ -731,12 +728,24 @@ class Evaluation:
         lost_req: list[str] = []
         lost_opt: list[str] = []
         substituted: list[str] = []
-        purpose = self.purpose(parent) if self.wanted else ()
+        purpose = self._purposes.get(parent, ())
         available = self.available
+        # An ordinary buyer (no restricted party, no FDPR purpose) of a part no seller-side rule
+        # catches: available's own first steps, inline (most parts of most parents are so).
+        ordinary = not purpose and buyer not in self.restricting
+        touched, caught, kept = self.touched, self._seller_caught, self._avail
         for entry in self.chain.bom.get(parent, ()):
             if per_entry is None and not entry.required:
                 continue
-            missing = available(entry.component, buyer, purpose)
+            part = entry.component
+            missing: Causes | None
+            if ordinary and part not in caught:
+                if part not in touched:
+                    continue  # nothing restricted reaches it: available
+                found = kept.get(part, _UNKNOWN)
+                missing = available(part, buyer, purpose) if found is _UNKNOWN else found  # type: ignore[assignment]
+            else:
+                missing = available(part, buyer, purpose)
             if missing is None:  # the part itself (no alternative needed)
                 continue
             entry_causes = set(missing)
