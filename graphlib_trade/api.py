@@ -88,8 +88,7 @@ def whatif(
         tuple(restrict_destinations),
     )
     flags = not isinstance(scenario, (str, os.PathLike))
-    found, _, _ = analysis.whatif(chain, changed, changed.day(_day(as_of) if as_of else None), flags=flags)
-    return found
+    return analysis.whatif_changes(chain, changed, changed.day(_day(as_of) if as_of else None), flags=flags)
 
 
 def explain(chain: SupplyChain, item: str, as_of: Day = None) -> Explanation:

@@ -32,7 +32,7 @@ from graphlib_trade.analysis import (
     rank,
     screen,
     timeline,
-    whatif,
+    whatif_changes,
 )
 from graphlib_trade.analysis.screening import same_company
 from graphlib_trade.errors import AnalysisError, GraphlibTradeError, ScenarioError
@@ -347,9 +347,10 @@ def whatif_cmd(
     chain, source = _chain(data, allow_partial)
     with _about(source), _scenario_file(scenario_path):
         applied = apply_scenario(chain, scenario, day, flags=scenario_path is None)
-        changes, _, after = whatif(chain, scenario, day, ignore_licences=ignore_licences, applied=applied)
-        # The briefing (html) also shows the timeline under the scenario.
-        tl = timeline(applied) if fmt == "html" else None
+        changes = whatif_changes(chain, scenario, day, ignore_licences=ignore_licences, applied=applied)
+        # The full impact after the scenario, and the timeline under it, for the formats that show them.
+        after = impact(applied, day, ignore_licences=ignore_licences) if report.shows(fmt, "after") else None
+        tl = timeline(applied) if report.shows(fmt, "timeline") else None
     _render(fmt, WhatIfReport(changes=changes, after=after, timeline=tl), output)
 
 

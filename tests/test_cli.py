@@ -408,6 +408,28 @@ class TestScenarioCommands:
         assert "Timeline" in page and "What changes" in page
         assert not re.search(r'(src|href)="(https?:)?//', page)  # nothing fetched from elsewhere
 
+    @pytest.mark.parametrize(("fmt", "after", "timeline"), [("json", False, False), ("table", False, False),
+                                                            ("csv", False, False), ("dot", True, False),
+                                                            ("html", True, True)])  # fmt: skip
+    def test_whatif_works_out_what_its_format_shows(
+        self, fmt: str, after: bool, timeline: bool, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # The full impact after the scenario and the timeline under it only for the formats that
+        # show them (dot: the picture of the impact after; html: both); the others get the changes.
+        import graphlib_trade.cli as cli_module
+
+        asked: list[str] = []
+        real_impact, real_timeline = cli_module.impact, cli_module.timeline
+        monkeypatch.setattr(
+            cli_module, "impact", lambda *a, **k: asked.append("after") or real_impact(*a, **k)
+        )
+        monkeypatch.setattr(
+            cli_module, "timeline", lambda *a, **k: asked.append("timeline") or real_timeline(*a, **k)
+        )
+        r = run("whatif", "--data", HUAWEI, "--as-of", "2019-06-01", "--restrict", "tsmc", "--format", fmt)
+        assert r.exit_code == 0 or (fmt == "html" and "dot" in r.output)
+        assert asked == ["after"] * after + ["timeline"] * timeline
+
 
 class TestOutputFiles:
     @pytest.mark.parametrize(

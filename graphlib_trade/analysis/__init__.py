@@ -17,7 +17,14 @@ from graphlib_trade.analysis.explain import explain
 from graphlib_trade.analysis.impact import impact
 from graphlib_trade.analysis.ownership import restricted_parties
 from graphlib_trade.analysis.reach import reach
-from graphlib_trade.analysis.scenario import apply_scenario, check_scenario, compare, diff_scenarios, whatif
+from graphlib_trade.analysis.scenario import (
+    apply_scenario,
+    check_scenario,
+    compare,
+    diff_scenarios,
+    whatif,
+    whatif_changes,
+)
 from graphlib_trade.analysis.screening import normalise, screen
 from graphlib_trade.analysis.timeline import timeline
 
@@ -42,4 +49,5 @@ __all__ = [
     "timeline",
     "us_content",
     "whatif",
+    "whatif_changes",
 ]

@@ -324,6 +324,11 @@ class SupplyChain:
         """Whether a result is kept under ``name`` (see :meth:`kept`)."""
         return name in self._kept
 
+    def recent(self, name: str, key: Hashable) -> Any:
+        """What :meth:`kept_recent` keeps under ``name`` by ``key``, or None (nothing is built)."""
+        table = self._kept.get(name)
+        return None if table is None else table.get(key)
+
     def kept_recent(self, name: str, key: Hashable, build: Callable[[], T], keep: int) -> T:
         """``build()``, kept under ``name`` by ``key`` beside at most ``keep - 1`` others (the
         first kept go first): what an analysis derives per date or per question.

@@ -8,7 +8,7 @@ into an :class:`~graphlib_trade.models.ImpactResult`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import NamedTuple
 
 from graphlib_trade.analysis.chain import SupplyChain
@@ -26,6 +26,7 @@ from graphlib_trade.models import Cause, EndUserImpact, ImpactResult, ProductImp
 
 #: Impact results a chain keeps (a what-if's "before" is the impact the analyst has just seen).
 RESULTS_KEPT = 8
+_RESULTS = "impact results"
 
 _Run = tuple[Evaluation, dict[str, ProductEvaluation]]
 
@@ -58,11 +59,17 @@ def impact(chain: SupplyChain, as_of: dt.date, *, ignore_licences: bool = False)
     'blocked'
     """
     return chain.kept_recent(
-        "impact results",
+        _RESULTS,
         (as_of, ignore_licences),
         lambda: impact_result(chain, as_of, ignore_licences=ignore_licences),
         RESULTS_KEPT,
     )
+
+
+def kept_impact(chain: SupplyChain, as_of: dt.date, *, ignore_licences: bool = False) -> ImpactResult | None:
+    """The :func:`impact` ``chain`` keeps for ``as_of``, or None (nothing is computed)."""
+    found: ImpactResult | None = chain.recent(_RESULTS, (as_of, ignore_licences))
+    return found
 
 
 class Statuses(NamedTuple):
@@ -167,8 +174,14 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
         *(p.causes for p in found.real_products.values()),
         *(own.causes for _, _, own in found.end_users.values()),
     )
-    made: dict[CauseKey, Cause] = {key: key.model(chain) for key in every}
+    # Each answer's causes in order: by their place among all of them, sorted once.
+    ordered = sorted(every)
+    place = {key: i for i, key in enumerate(ordered)}.__getitem__
+    made = [key.model(chain) for key in ordered]
     models = made.__getitem__
+
+    def causes_of(keys: Iterable[CauseKey]) -> tuple[Cause, ...]:
+        return tuple(map(models, sorted(map(place, keys))))
 
     products: list[ProductImpact] = []
     for pid in sorted(chain.products):
@@ -187,7 +200,7 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
                 lost_optional=now.lost_optional,
                 substituted=now.substituted,
                 blocked_services=now.blocked_services,
-                causes=tuple(map(models, sorted(now.causes))),
+                causes=causes_of(now.causes),
                 relies_on=tuple(sorted(found.relies_on(pid))),
             )
         )
@@ -195,7 +208,7 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
     end_users: list[EndUserImpact] = []
     for uid in sorted(chain.end_users):
         status, via, own = found.end_users[uid]
-        causes = tuple(map(models, sorted(own.causes)))
+        causes = causes_of(own.causes)
         end_users.append(
             EndUserImpact(id=uid, name=chain.end_users[uid].name, status=status, via=via, causes=causes)
         )
@@ -207,5 +220,5 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
         valid_licences=tuple(sorted(lic for lics in real.licences.values() for lic in lics)),
         products=tuple(products),
         end_users=tuple(end_users),
-        unclassified_causes=sum(1 for c in made.values() if c.unclassified),
+        unclassified_causes=sum(1 for c in made if c.unclassified),
     )

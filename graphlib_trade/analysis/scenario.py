@@ -20,7 +20,7 @@ from graphlib_trade.analysis.chain import (
     SupplyChain,
 )
 from graphlib_trade.analysis.engine import US_CONTENT, US_FRACTIONS
-from graphlib_trade.analysis.impact import impact
+from graphlib_trade.analysis.impact import impact, kept_impact, statuses
 from graphlib_trade.errors import ScenarioError
 from graphlib_trade.models import (
     ANY,
@@ -334,21 +334,28 @@ def apply_scenario(
 
 def compare(before: ImpactResult, after: ImpactResult, scenario: Scenario) -> WhatIfResult:
     """The products and end users whose status differs between two impacts."""
+    return _changes(
+        scenario,
+        after.as_of,
+        ({p.id: p.status for p in before.products}, {p.id: p.status for p in after.products}),
+        ({u.id: u.status for u in before.end_users}, {u.id: u.status for u in after.end_users}),
+        {**{p.id: p.name for p in before.products}, **{u.id: u.name for u in before.end_users}},
+    )
+
+
+_Pair = tuple[Mapping[str, Status], Mapping[str, Status]]
+
+
+def _changes(
+    scenario: Scenario, as_of: dt.date, products: _Pair, end_users: _Pair, names: Mapping[str, str]
+) -> WhatIfResult:
     return WhatIfResult(
-        as_of=after.as_of,
+        as_of=as_of,
         name=scenario.name,
         description=scenario.description,
         scenario=scenario.describe(),
-        products=status_changes(
-            {p.id: p.status for p in before.products},
-            {p.id: p.status for p in after.products},
-            {p.id: p.name for p in before.products},
-        ),
-        end_users=status_changes(
-            {u.id: u.status for u in before.end_users},
-            {u.id: u.status for u in after.end_users},
-            {u.id: u.name for u in before.end_users},
-        ),
+        products=status_changes(*products, names),
+        end_users=status_changes(*end_users, names),
     )
 
 
@@ -397,6 +404,48 @@ def whatif(
     after = impact(applied, as_of, ignore_licences=ignore_licences)
     before = impact(chain, as_of, ignore_licences=ignore_licences)
     return compare(before, after, scenario), before, after
+
+
+def whatif_changes(
+    chain: SupplyChain,
+    scenario: Scenario,
+    as_of: dt.date,
+    *,
+    ignore_licences: bool = False,
+    flags: bool = False,
+    applied: SupplyChain | None = None,
+) -> WhatIfResult:
+    """:func:`whatif`'s changes alone, from the statuses before and after ``scenario`` (neither
+    full impact is reported; an impact on ``as_of`` the chain keeps is taken as it is).
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
+    >>> grant = Scenario(grant=(Grant.parse("us-co:chip:maker"),))
+    >>> changes = whatif_changes(chain, grant, dt.date(2020, 1, 1))
+    >>> [(c.id, c.before.value, c.after.value) for c in changes.products]
+    [('phone', 'blocked', 'at_risk')]
+    """
+    if applied is None:
+        applied = apply_scenario(chain, scenario, as_of, flags=flags)
+    after = statuses(applied, as_of, ignore_licences=ignore_licences)
+    seen = kept_impact(chain, as_of, ignore_licences=ignore_licences)
+    if seen is not None:
+        products = {p.id: p.status for p in seen.products}
+        end_users = {u.id: u.status for u in seen.end_users}
+    else:
+        before = statuses(chain, as_of, ignore_licences=ignore_licences)
+        products = before.products
+        end_users = {u: status for u, (status, _, _) in before.end_users.items()}
+    names = {i: x.name for table in (chain.products, chain.end_users) for i, x in table.items()}
+    return _changes(
+        scenario,
+        as_of,
+        (products, after.products),
+        (end_users, {u: status for u, (status, _, _) in after.end_users.items()}),
+        names,
+    )
 
 
 def diff_scenarios(

@@ -304,11 +304,12 @@ class WhatIfResult(Frozen):
 
 
 class WhatIfReport(Frozen):
-    """What ``whatif`` shows: the changes, the impact after them and, for the briefing, the timeline
+    """What ``whatif`` shows: the changes and, for the formats that show them (see
+    :meth:`~graphlib_trade.report.base.Format.shows`), the impact after them and the timeline
     after them (in JSON: the changes alone)."""
 
     changes: WhatIfResult
-    after: ImpactResult
+    after: ImpactResult | None = None
     timeline: Timeline | None = None
 
     @model_serializer(mode="wrap")

@@ -37,9 +37,14 @@ def render(fmt: str, result: Any, *, width: int = 140, color: bool = False) -> s
     return FORMATS[fmt].render(result, width=width, color=color)
 
 
+def shows(fmt: str, part: str) -> bool:
+    """Whether the format named ``fmt`` shows the optional field ``part`` of a report."""
+    return FORMATS[fmt].shows(part)
+
+
 def write(fmt: str, result: Any, handle: BinaryIO, *, width: int = 140, color: bool = False) -> None:
     """``result`` in the format named ``fmt``, written to a binary file."""
     FORMATS[fmt].write(result, handle, width=width, color=color)
 
 
-__all__ = ["FORMATS", "Format", "formats_for", "render", "write"]
+__all__ = ["FORMATS", "Format", "formats_for", "render", "shows", "write"]

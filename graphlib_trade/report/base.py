@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, BinaryIO
 
 from graphlib_trade.errors import RenderError
@@ -21,11 +21,21 @@ class Format:
     takes_layout : bool, optional
         Whether the renderers take the terminal's ``width`` and ``color`` (the table
         format); the others are the same on any terminal.
+    shows : collection of str, optional
+        The optional fields of a report this format shows (``after``, ``timeline`` of a
+        ``WhatIfReport``): the command works them out only for a format that shows them.
     """
 
-    def __init__(self, renderers: Mapping[type, Renderer], *, takes_layout: bool = False) -> None:
+    def __init__(
+        self, renderers: Mapping[type, Renderer], *, takes_layout: bool = False, shows: Collection[str] = ()
+    ) -> None:
         self._renderers = dict(renderers)
         self._takes_layout = takes_layout
+        self._shows = frozenset(shows)
+
+    def shows(self, part: str) -> bool:
+        """Whether this format shows the optional field ``part`` of a report."""
+        return part in self._shows
 
     def supports(self, kind: type) -> bool:
         """Whether this format can show results of type ``kind``."""

@@ -107,7 +107,7 @@ def _timeline_section(tl: Timeline) -> tuple[str, str]:
 
 
 def whatif_html(view: WhatIfReport) -> str:
-    ch = view.changes
+    ch, after = view.changes, pictures.impact_after(view)
     title = ch.name or "What-if scenario"
     subtitle = f"As of {ch.as_of.isoformat()}. " + (ch.description + " " if ch.description else "")
     subtitle += f"{len(ch.products)} products and {len(ch.end_users)} end users change."
@@ -121,8 +121,8 @@ def whatif_html(view: WhatIfReport) -> str:
             "What changes",
             _html_table(["Id", "Name", "Before", "", "After"], rows) if rows else "<p>Nothing.</p>",
         ),
-        _picture_section(pictures.whatif_picture(ch, view.after)),
-        ("All products after the scenario", _html_table(_IMPACT_COLUMNS, _impact_rows(view.after))),
+        _picture_section(pictures.whatif_picture(ch, after)),
+        ("All products after the scenario", _html_table(_IMPACT_COLUMNS, _impact_rows(after))),
     ]
     if view.timeline is not None:
         sections.insert(3, _timeline_section(view.timeline))
@@ -166,4 +166,7 @@ class HtmlFormat(Format):
     """A briefing page in one file: summary, tables and the picture (needs Graphviz's ``dot``)."""
 
     def __init__(self) -> None:
-        super().__init__({ImpactResult: impact_html, WhatIfReport: whatif_html, Explanation: explain_html})
+        super().__init__(
+            {ImpactResult: impact_html, WhatIfReport: whatif_html, Explanation: explain_html},
+            shows=("after", "timeline"),
+        )

@@ -337,6 +337,13 @@ def _graphviz(dot: str, fmt: str) -> bytes:
     return done.stdout
 
 
+def impact_after(view: WhatIfReport) -> ImpactResult:
+    """The impact after the scenario, which a picture of a what-if needs."""
+    if view.after is None:
+        raise RenderError("a picture of a what-if needs the impact after the scenario")
+    return view.after
+
+
 class PictureFormat(Format):
     """A picture of the answer, drawn by ``draw`` (DOT, Mermaid or SVG text)."""
 
@@ -344,7 +351,8 @@ class PictureFormat(Format):
         super().__init__(
             {
                 ImpactResult: lambda result: draw(impact_picture(result)),
-                WhatIfReport: lambda view: draw(whatif_picture(view.changes, view.after)),
+                WhatIfReport: lambda view: draw(whatif_picture(view.changes, impact_after(view))),
                 Explanation: lambda expl: draw(explain_picture(expl)),
-            }
+            },
+            shows=("after",),
         )

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphlib_trade.analysis import SupplyChain, apply_scenario, diff_scenarios, impact, whatif
+from graphlib_trade.analysis import (
+    SupplyChain,
+    apply_scenario,
+    diff_scenarios,
+    impact,
+    whatif,
+    whatif_changes,
+)
 from graphlib_trade.errors import AnalysisError, ScenarioError
 from graphlib_trade.models import (
     Additions,
@@ -267,32 +274,50 @@ class TestApplyScenarioAgainstEditedData:
     @settings(max_examples=150, deadline=None)
     @given(st.data(), datasets, days)
     def test_generated_scenarios(self, data: st.DataObject, ds: Dataset, day: dt.date) -> None:
-        companies = [c.id for c in ds.companies]
-        providers = {sv.provider for sv in ds.services}
-        pick = st.lists(st.sampled_from(companies), max_size=2, unique=True)
-        scenario = Scenario(
-            restrict=tuple(data.draw(pick)),
-            grant=tuple(data.draw(st.lists(grants(ds), max_size=2))),
-            drop_suppliers=tuple(c for c in data.draw(pick) if c not in providers),
-            remove=Removals(
-                restrictions=tuple(
-                    data.draw(st.lists(st.sampled_from([r.id for r in ds.restrictions]), max_size=1))
-                )
-                if ds.restrictions
-                else (),
-                supplies=tuple(
-                    Supply(supplier=s.supplier, component=s.component)
-                    for s in data.draw(st.lists(st.sampled_from(list(ds.supplies)), max_size=2, unique=True))
-                ),
+        assert_same_as_edited_data(ds, generated_scenario(data, ds), day)
+
+
+def generated_scenario(data: st.DataObject, ds: Dataset) -> Scenario:
+    """A scenario of every kind of change on ``ds``'s own companies, supplies and restrictions."""
+    companies = [c.id for c in ds.companies]
+    providers = {sv.provider for sv in ds.services}
+    pick = st.lists(st.sampled_from(companies), max_size=2, unique=True)
+    return Scenario(
+        restrict=tuple(data.draw(pick)),
+        grant=tuple(data.draw(st.lists(grants(ds), max_size=2))),
+        drop_suppliers=tuple(c for c in data.draw(pick) if c not in providers),
+        remove=Removals(
+            restrictions=tuple(
+                data.draw(st.lists(st.sampled_from([r.id for r in ds.restrictions]), max_size=1))
+            )
+            if ds.restrictions
+            else (),
+            supplies=tuple(
+                Supply(supplier=s.supplier, component=s.component)
+                for s in data.draw(st.lists(st.sampled_from(list(ds.supplies)), max_size=2, unique=True))
             ),
-            add=Additions(
-                supplies=tuple(
-                    Supply(supplier=data.draw(st.sampled_from(companies)), component=c.id)
-                    for c in data.draw(st.lists(st.sampled_from(list(ds.components)), max_size=1))
-                )
-            ),
-        )
-        assert_same_as_edited_data(ds, scenario, day)
+        ),
+        add=Additions(
+            supplies=tuple(
+                Supply(supplier=data.draw(st.sampled_from(companies)), component=c.id)
+                for c in data.draw(st.lists(st.sampled_from(list(ds.components)), max_size=1))
+            )
+        ),
+    )
+
+
+class TestWhatIfChanges:
+    """The changes from the statuses alone are whatif's, with and without an impact kept."""
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.data(), datasets, days)
+    def test_equal_to_whatif(self, data: st.DataObject, ds: Dataset, day: dt.date) -> None:
+        scenario = generated_scenario(data, ds)
+        expected, _, _ = whatif(SupplyChain.from_dataset(ds), scenario, day)
+        assert whatif_changes(SupplyChain.from_dataset(ds), scenario, day) == expected
+        seen = SupplyChain.from_dataset(ds)
+        impact(seen, day)  # kept: the changes compare against it
+        assert whatif_changes(seen, scenario, day) == expected
 
 
 class TestWhatIf:
