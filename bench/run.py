@@ -94,7 +94,7 @@ def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
     # As the CLI runs (graphlib_trade.cli.main): no cyclic collector; freed memory is
     # handed back by reference counting, and by the explicit collect below.
     gc.disable()
-    from graphlib_trade.analysis import SupplyChain, explain, impact, rank, reach, timeline, whatif
+    from graphlib_trade.analysis import SupplyChain, explain, impact, rank, reach, timeline, whatif_changes
     from graphlib_trade.analysis.reach import active_restrictions
     from graphlib_trade.generate import generate
     from graphlib_trade.models import parse_dataset, parse_scenario
@@ -146,16 +146,26 @@ def measure(nodes: int, with_neo4j: bool) -> dict[str, Any]:
         busiest = Counter(s.supplier for s in ds.supplies).most_common(1)[0][0]
         scenario = parse_scenario({"name": "bench", "restrict": [busiest]}, "bench")
         # The baseline is the impact just computed (kept with the chain): an analyst
-        # asks "what if" about the impact on screen.
-        change, _, _ = timed("whatif (restrict the busiest supplier)", whatif, G, scenario, AS_OF)
+        # asks "what if" about the impact on screen (api.whatif).
+        change = timed("whatif (restrict the busiest supplier)", whatif_changes, G, scenario, AS_OF)
         figures["whatif_changes"] = len(change.products) + len(change.end_users)
         timed("rank suppliers", rank, G, "suppliers", AS_OF, top=20)
         if nodes < 1_000_000:
             timed("rank components", rank, G, "components", AS_OF, top=20)
         timed("rank countries", rank, G, "countries", AS_OF)
-        if nodes < 1_000_000:
-            worst = max(result.products, key=lambda p: (p.status.rank, len(p.causes)))
-            timed("explain (worst product)", explain, G, worst.id, AS_OF)
+        worst = max(result.products, key=lambda p: (p.status.rank, len(p.causes)))
+        timed("explain (worst product)", explain, G, worst.id, AS_OF)
+        # The same questions as commands, from the snapshot the impact commands left.
+        for name, args in (
+            ("whatif end to end (CLI, snapshot)", ["whatif", "--restrict", busiest]),
+            ("explain end to end (CLI, snapshot)", ["explain", worst.id]),
+        ):
+            answer = ["--format", "json", "-o", str(work / "answer.json")]
+            cmd = [sys.executable, "-m", "graphlib_trade", *args, "--data", str(json_path),
+                   "--as-of", AS_OF.isoformat(), *answer]  # fmt: skip
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT, env=env)
+            seconds[name] = round(time.perf_counter() - start, 3)
         if nodes < 100_000 or os.environ.get("BENCH_TIMELINE") == "1":
             tl = timed("timeline (all window dates)", timeline, G)
             figures["timeline_dates"] = len(tl.events)
@@ -344,7 +354,54 @@ def tables(results: dict[str, Any]) -> str:
         + " | ".join(str(by[s].get("neo4j", {}).get("peer_equal", "-")) for s in scales)
         + " |"
     )
-    return "\n".join(lines + ratios)
+    return "\n".join(lines + ratios + goals(results))
+
+
+#: Issue 16's goals at 1M nodes: (what, the step measured, the goal, unit).  Seconds are at most
+#: the goal; "x" is a ratio to the floor, "MB" a peak, "rels/s" a rate at least the goal.
+_SNAPSHOT = "impact end to end (CLI, snapshot of the file)"
+_NEO4J_SNAPSHOT = "impact end to end (CLI, from Neo4j unchanged: snapshot)"
+GOALS_1M = (
+    ("impact end to end from JSON", "impact end to end (CLI, JSON file)", 15, "s"),
+    ("impact end to end, data seen before (snapshot)", _SNAPSHOT, 3, "s"),
+    ("whatif as a command, snapshot present", "whatif end to end (CLI, snapshot)", 5, "s"),
+    ("whatif in a Python session, model loaded", "whatif (restrict the busiest supplier)", 1, "s"),
+    ("rank suppliers", "rank suppliers", 15, "s"),
+    ("explain of the worst product (in a session)", "explain (worst product)", 2, "s"),
+    ("explain of the worst product (command, snapshot)", "explain end to end (CLI, snapshot)", 2, "s"),
+    ("the rules vs one csgraph BFS pass", "impact", 50, "x"),
+    ("peak memory of impact (from JSON)", "cli_peak_rss_mb", 1536, "MB"),
+    ("impact from Neo4j, graph unchanged", _NEO4J_SNAPSHOT, 5, "s"),
+    ("pull from Neo4j", "neo4j pull (rows)", 100_000, "rels/s"),
+)
+
+
+def goals(results: dict[str, Any]) -> list[str]:
+    """Issue 16's goals, met or not, from the 1M figures of this run (none without them)."""
+    one = results["scales"].get("1m")
+    if one is None:
+        return []
+    secs = one["seconds"]
+    rows = ["", "| goal at 1M (issue 16) | this run | goal | met? |", "|---|---|---|---|"]
+    for what, step, goal, unit in GOALS_1M:
+        if unit == "x":
+            value = secs.get(step, 0) / secs["floor: csgraph BFS pass"] if secs.get(step) else None
+            shown, met = (f"{value:,.0f}x", value <= goal) if value else ("-", False)
+            want = f"<= {goal}x"
+        elif unit == "MB":
+            value = one.get(step)
+            shown, met, want = f"{value:,.0f} MB", value <= goal, f"<= {goal / 1024:.1f} GB"
+        elif unit == "rels/s":
+            took = secs.get(step)
+            value = one.get("neo4j", {}).get("relationships", 0) / took if took else None
+            shown, met = (f"{value:,.0f} rels/s", value >= goal) if value else ("skipped", False)
+            want = f">= {goal:,} rels/s"
+        else:
+            value = secs.get(step)
+            shown, met = (f"{value:.1f} s", value <= goal) if value is not None else ("skipped", False)
+            want = f"<= {goal} s"
+        rows.append(f"| {what} | {shown} | {want} | {'yes' if met else 'no'} |")
+    return rows
 
 
 def main() -> None:

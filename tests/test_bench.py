@@ -30,6 +30,11 @@ def test_every_step_runs_on_a_small_graph() -> None:
         "rank suppliers",
     } <= steps
     assert "impact end to end (CLI, JSON file)" in steps and figures["cli_peak_rss_mb"] > 0
+    assert {
+        "explain (worst product)",
+        "whatif end to end (CLI, snapshot)",
+        "explain end to end (CLI, snapshot)",
+    } <= steps
     # measure() itself asserts that every product impact finds not ok lies inside the reach.
     assert figures["reach"]["products"] >= figures["impact_not_ok"]
     assert figures["nodes"] > 0 and figures["relationships"] > figures["nodes"]
