@@ -424,16 +424,27 @@ class Day:
 DAYS_KEPT = 8
 
 
-def day_of(chain: SupplyChain, as_of: dt.date) -> Day:
-    """The :class:`Day` of ``chain`` on ``as_of`` (the last few kept with the chain)."""
+def day_of(chain: SupplyChain, as_of: dt.date, within: Collection[str] | None = None) -> Day:
+    """The :class:`Day` of ``chain`` on ``as_of`` (the last few kept with the chain).
+
+    ``within``: only what is inside counts (a product's own sub-BOM, which holds every part of
+    what it holds): unless the whole day is kept, ``touched`` is worked out inside it alone.
+    """
+    whole: Day | None = chain.recent("days", as_of)
+    if within is not None and whole is None:
+        key = (as_of, frozenset(within))
+        return chain.kept_recent(
+            "days within", key, lambda: _day(chain, as_of, each=False, within=within), DAYS_KEPT
+        )
     # Another date worked out before for this chain: take each restriction's reach as kept.
     each = bool(chain.kept("days", lambda _: {}))
     return chain.kept_recent("days", as_of, lambda: _day(chain, as_of, each=each), DAYS_KEPT)
 
 
-def _day(chain: SupplyChain, as_of: dt.date, *, each: bool) -> Day:
+def _day(chain: SupplyChain, as_of: dt.date, *, each: bool, within: Collection[str] | None = None) -> Day:
     """The :class:`Day` on ``as_of``; ``each``: work out (or take) the reach of each restriction
-    by itself, kept for the other dates (a chain's first date is worked out in one pass)."""
+    by itself, kept for the other dates (a chain's first date is worked out in one pass);
+    ``within``: only its items can be touched (see :func:`day_of`)."""
     active = tuple(r for r, data in sorted(chain.restrictions.items()) if data.active_on(as_of))
     parties = parties_on(chain, active, as_of)
     restricting: dict[str, list[str]] = defaultdict(list)
@@ -455,8 +466,11 @@ def _day(chain: SupplyChain, as_of: dt.date, *, each: bool) -> Day:
     seller_caught = {component for _, component in seller_side}
     seeds = {r: rule_seeds(chain, r, parties[r]) for r in active}
     wanted = {r: items for r, (items, _) in seeds.items() if items is not None}
-    if each:
-        reaches: list[AbstractSet[str]] = [rule_reach(chain, r, parties[r]) for r in active]
+    if within is not None:  # what goes into nothing inside stays outside: seeds inside, walked inside
+        inside = (seed for _, some in seeds.values() for seed in some if seed in within)
+        reaches: list[AbstractSet[str]] = [above(chain, inside, within)]
+    elif each:
+        reaches = [rule_reach(chain, r, parties[r]) for r in active]
     else:  # one pass over all the seeds: the restrictions' reaches overlap
         reaches = [above(chain, (seed for _, some in seeds.values() for seed in some))]
     return Day(
@@ -525,7 +539,7 @@ class Evaluation:
         self.us_fractions: Mapping[str, float] = (
             us_fractions_of(chain) if within is None else Fractions(us_content_of(chain))
         )
-        day = day_of(chain, as_of)
+        day = day_of(chain, as_of, within)
         #: The restrictions in force, sorted by id.
         self.active = day.active
         #: restriction -> restricted party -> the restricted owners that made it one (rule 1).
