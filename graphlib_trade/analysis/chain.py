@@ -179,16 +179,13 @@ class SupplyChain:
                 for comp in supplied[c.id]:
                     suppliers[comp].append(c.id)
         entries_of: dict[str, list[tuple[str, BomLine]]] = defaultdict(list)
+        line_of = tuple.__new__  # BomLine(...) runs Python code: 1.9M entries at 1M nodes
         for b in dataset.bom:
+            alternatives = tuple(one(a, a) for a in b.alternatives) if b.alternatives else ()
             entries_of[b.component].append(
                 (
                     one(b.parent, b.parent),
-                    BomLine(
-                        one(b.component, b.component),
-                        b.required,
-                        tuple(one(a, a) for a in b.alternatives) if b.alternatives else (),
-                        b.value,
-                    ),
+                    line_of(BomLine, (one(b.component, b.component), b.required, alternatives, b.value)),
                 )
             )
         bom: dict[str, list[BomLine]] = defaultdict(list)

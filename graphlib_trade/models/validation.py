@@ -132,14 +132,15 @@ def _alternatives_ok(
 def reference_problems(ds: Dataset) -> list[str]:
     """Every cross-entry inconsistency of ``ds``: unknown ids, duplicates, impossible shares."""
     problems: list[str] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int]] = {}  # id -> where it is first (named only for a message)
     for section in ID_SECTIONS:
         for i, entry in enumerate(getattr(ds, section)):
-            where = f"{section}[{i}] {entry.id!r}"
-            if entry.id in seen:
-                problems.append(f"{where}: duplicate id {entry.id!r} (already used by {seen[entry.id]})")
-            else:
-                seen[entry.id] = where
+            first = seen.setdefault(entry.id, (section, i))
+            if first != (section, i):
+                problems.append(
+                    f"{section}[{i}] {entry.id!r}: duplicate id {entry.id!r} "
+                    f"(already used by {first[0]}[{first[1]}] {entry.id!r})"
+                )
 
     companies = {c.id for c in ds.companies}
     components = {c.id for c in ds.components}
