@@ -347,9 +347,10 @@ def whatif_cmd(
     chain, source = _chain(data, allow_partial)
     with _about(source), _scenario_file(scenario_path):
         applied = apply_scenario(chain, scenario, day, flags=scenario_path is None)
-        changes = whatif_changes(chain, scenario, day, ignore_licences=ignore_licences, applied=applied)
-        # The full impact after the scenario, and the timeline under it, for the formats that show them.
+        # The full impact after the scenario, and the timeline under it, for the formats that show
+        # them (the impact first: the changes then take the statuses it keeps).
         after = impact(applied, day, ignore_licences=ignore_licences) if report.shows(fmt, "after") else None
+        changes = whatif_changes(chain, scenario, day, ignore_licences=ignore_licences, applied=applied)
         tl = timeline(applied) if report.shows(fmt, "timeline") else None
     _render(fmt, WhatIfReport(changes=changes, after=after, timeline=tl), output)
 

@@ -42,7 +42,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection, Container, Hashable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
 
 from graphlib_trade.analysis.chain import ServiceLine, SupplyChain
@@ -410,6 +410,8 @@ class Day:
     seller_side: dict[tuple[str, str], list[str]]
     seller_caught: set[str]
     wanted: dict[str, set[str]]
+    #: item -> the restrictions whose FDPR catches what goes into it (built for a restricted party).
+    purposes: dict[str, tuple[str, ...]]
     touched: AbstractSet[str]
 
     @property
@@ -427,24 +429,55 @@ DAYS_KEPT = 8
 def day_of(chain: SupplyChain, as_of: dt.date, within: Collection[str] | None = None) -> Day:
     """The :class:`Day` of ``chain`` on ``as_of`` (the last few kept with the chain).
 
-    ``within``: only what is inside counts (a product's own sub-BOM, which holds every part of
-    what it holds): unless the whole day is kept, ``touched`` is worked out inside it alone.
+    ``within``: only what is inside is asked about, and it holds every part (and alternative)
+    of what it holds (a product's own sub-BOM): unless the whole day is kept, ``touched`` is
+    worked out inside it alone, kept by that very collection.
     """
     whole: Day | None = chain.recent("days", as_of)
-    if within is not None and whole is None:
-        key = (as_of, frozenset(within))
-        return chain.kept_recent(
-            "days within", key, lambda: _day(chain, as_of, each=False, within=within), DAYS_KEPT
+    if whole is not None:
+        return whole
+    if within is not None:
+        # Keyed by the collection's identity; the entry keeps the collection alive, so the key
+        # cannot be taken by another one while it is kept.
+        kept: tuple[Collection[str], Day] = chain.kept_recent(
+            "days within", (as_of, id(within)), lambda: (within, _day_within(chain, as_of, within)), DAYS_KEPT
         )
+        return kept[1]
     # Another date worked out before for this chain: take each restriction's reach as kept.
     each = bool(chain.kept("days", lambda _: {}))
     return chain.kept_recent("days", as_of, lambda: _day(chain, as_of, each=each), DAYS_KEPT)
 
 
-def _day(chain: SupplyChain, as_of: dt.date, *, each: bool, within: Collection[str] | None = None) -> Day:
+def _day(chain: SupplyChain, as_of: dt.date, *, each: bool) -> Day:
     """The :class:`Day` on ``as_of``; ``each``: work out (or take) the reach of each restriction
-    by itself, kept for the other dates (a chain's first date is worked out in one pass);
-    ``within``: only its items can be touched (see :func:`day_of`)."""
+    by itself, kept for the other dates (a chain's first date is worked out in one pass)."""
+    rules = _rules_of(chain, as_of)
+    if each:
+        reaches: list[AbstractSet[str]] = [rule_reach(chain, r, rules.parties[r]) for r in rules.active]
+    else:  # one pass over all the seeds: the restrictions' reaches overlap
+        reaches = [above(chain, _seeds(chain, rules))]
+    return replace(rules, touched=touched(chain, reaches))
+
+
+def _day_within(chain: SupplyChain, as_of: dt.date, within: Collection[str]) -> Day:
+    """The :class:`Day` on ``as_of`` with ``touched`` inside ``within`` only: what goes into
+    nothing inside stays outside, so the seeds inside, walked inside, reach all of it."""
+    rules = _rules_of(chain, as_of)
+    inside = (seed for seed in _seeds(chain, rules) if seed in within)
+    return replace(rules, touched=touched(chain, [above(chain, inside, within)]))
+
+
+def _seeds(chain: SupplyChain, rules: Day) -> Iterator[str]:
+    for r in rules.active:
+        yield from rule_seeds(chain, r, rules.parties[r])[1]
+
+
+def _rules_of(chain: SupplyChain, as_of: dt.date) -> Day:
+    """Rule 1 on ``as_of`` and what it sets (a :class:`Day` with nothing touched yet), kept."""
+    return chain.kept_recent("day rules", as_of, lambda: _rules(chain, as_of), DAYS_KEPT)
+
+
+def _rules(chain: SupplyChain, as_of: dt.date) -> Day:
     active = tuple(r for r, data in sorted(chain.restrictions.items()) if data.active_on(as_of))
     parties = parties_on(chain, active, as_of)
     restricting: dict[str, list[str]] = defaultdict(list)
@@ -464,18 +497,13 @@ def _day(chain: SupplyChain, as_of: dt.date, *, each: bool, within: Collection[s
             if any(v in found for v in via) and r not in seller_side[pair]:
                 seller_side[pair].append(r)
     seller_caught = {component for _, component in seller_side}
-    seeds = {r: rule_seeds(chain, r, parties[r]) for r in active}
-    wanted = {r: items for r, (items, _) in seeds.items() if items is not None}
-    if within is not None:  # what goes into nothing inside stays outside: seeds inside, walked inside
-        inside = (seed for _, some in seeds.values() for seed in some if seed in within)
-        reaches: list[AbstractSet[str]] = [above(chain, inside, within)]
-    elif each:
-        reaches = [rule_reach(chain, r, parties[r]) for r in active]
-    else:  # one pass over all the seeds: the restrictions' reaches overlap
-        reaches = [above(chain, (seed for _, some in seeds.values() for seed in some))]
+    wanted = {r: items for r in active if (items := rule_seeds(chain, r, parties[r])[0]) is not None}
+    purposes: dict[str, tuple[str, ...]] = {}
+    for r, items in wanted.items():
+        for item in items:
+            purposes[item] = (*purposes.get(item, ()), r)
     return Day(
-        active, parties, restricting, denying, seller_side, seller_caught, wanted,
-        touched(chain, reaches),
+        active, parties, restricting, denying, seller_side, seller_caught, wanted, purposes, frozenset()
     )  # fmt: skip
 
 
@@ -508,8 +536,9 @@ class Evaluation:
     lifted : frozenset of CauseKey, optional
         Causes treated as licensed (to test which licences would be enough).
     within : collection of str, optional
-        Evaluate only these components and products (a product's own sub-BOM);
-        default: everything the restricted parties can touch.
+        Evaluate only these components and products; it must hold every part and alternative
+        of what it holds (a product's own sub-BOM, as ``explain`` passes): the answers inside
+        are then the whole chain's.  Default: everything the restricted parties can touch.
     reuse : tuple of (Evaluation, collection of str), optional
         An evaluation of the same chain and date, and the items whose supplies may be
         caught or licensed differently here: what they go into is evaluated again, the
@@ -571,11 +600,7 @@ class Evaluation:
         self._can_build: dict[tuple[str, str], Causes | None] = {}
         #: (component, buyer, purpose), or the component alone for an ordinary buyer -> available?
         self._avail: dict[str | tuple[str, str, tuple[str, ...]], Causes | None] = {}
-        #: parent -> the restrictions whose FDPR catches what goes into it (built for a restricted party).
-        self._purposes: dict[str, tuple[str, ...]] = {}
-        for r, items in self.wanted.items():
-            for item in items:
-                self._purposes[item] = (*self._purposes.get(item, ()), r)
+        self._purposes = day.purposes
         #: A product's own sub-BOM (explain's trials): nothing outside is evaluated.
         self._within = within
         #: With ``reuse``: the other evaluation, and the items evaluated again here (what the

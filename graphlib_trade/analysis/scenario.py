@@ -416,7 +416,8 @@ def whatif_changes(
     applied: SupplyChain | None = None,
 ) -> WhatIfResult:
     """:func:`whatif`'s changes alone, from the statuses before and after ``scenario`` (neither
-    full impact is reported; an impact on ``as_of`` the chain keeps is taken as it is).
+    full impact is reported; an impact on ``as_of`` that ``chain``, or ``applied``, keeps is
+    taken as it is).
 
     Examples
     --------
@@ -429,23 +430,19 @@ def whatif_changes(
     """
     if applied is None:
         applied = apply_scenario(chain, scenario, as_of, flags=flags)
-    after = statuses(applied, as_of, ignore_licences=ignore_licences)
+    after_products, after_users = _statuses(applied, as_of, ignore_licences)
+    before_products, before_users = _statuses(chain, as_of, ignore_licences)
+    names = {i: x.name for table in (chain.products, chain.end_users) for i, x in table.items()}
+    return _changes(scenario, as_of, (before_products, after_products), (before_users, after_users), names)
+
+
+def _statuses(chain: SupplyChain, as_of: dt.date, ignore_licences: bool) -> _Pair:
+    """Each product's and end user's status: from the impact ``chain`` keeps, else worked out."""
     seen = kept_impact(chain, as_of, ignore_licences=ignore_licences)
     if seen is not None:
-        products = {p.id: p.status for p in seen.products}
-        end_users = {u.id: u.status for u in seen.end_users}
-    else:
-        before = statuses(chain, as_of, ignore_licences=ignore_licences)
-        products = before.products
-        end_users = {u: status for u, (status, _, _) in before.end_users.items()}
-    names = {i: x.name for table in (chain.products, chain.end_users) for i, x in table.items()}
-    return _changes(
-        scenario,
-        as_of,
-        (products, after.products),
-        (end_users, {u: status for u, (status, _, _) in after.end_users.items()}),
-        names,
-    )
+        return {p.id: p.status for p in seen.products}, {u.id: u.status for u in seen.end_users}
+    found = statuses(chain, as_of, ignore_licences=ignore_licences)
+    return found.products, {u: status for u, (status, _, _) in found.end_users.items()}
 
 
 def diff_scenarios(

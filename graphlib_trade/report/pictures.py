@@ -331,7 +331,10 @@ def _graphviz(dot: str, fmt: str) -> bytes:
             f"--format {fmt} needs Graphviz's 'dot' program (Debian: apt-get install graphviz); "
             "--format dot or mermaid need nothing"
         )
-    done = subprocess.run([exe, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True, check=False)
+    try:
+        done = subprocess.run([exe, f"-T{fmt}"], input=dot.encode("utf-8"), capture_output=True, check=False)
+    except OSError as exc:  # not the output file's fault: said as what it is
+        raise RenderError(f"Graphviz's dot could not run: {exc.strerror}") from None
     if done.returncode != 0:
         raise RenderError(f"Graphviz's dot failed: {done.stderr.decode('utf-8', 'replace').strip()[:300]}")
     return done.stdout

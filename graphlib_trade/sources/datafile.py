@@ -70,8 +70,8 @@ def load_data_file(path: str | os.PathLike[str]) -> Dataset:
     """Read and validate a data file (YAML or JSON).
 
     A JSON file is validated straight from its text (pydantic reads it in Rust: no Python
-    objects for the raw data, twice as fast at 1M nodes).  A file that does not validate so
-    is read again the general way, which names every problem.
+    objects for the raw data; at 1M nodes 13% faster and 460 MB less at the peak).  A file
+    that does not validate so is read again the general way, which names every problem.
     """
     if str(path).lower().endswith(".json"):
         try:

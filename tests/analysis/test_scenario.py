@@ -318,6 +318,9 @@ class TestWhatIfChanges:
         seen = SupplyChain.from_dataset(ds)
         impact(seen, day)  # kept: the changes compare against it
         assert whatif_changes(seen, scenario, day) == expected
+        applied = apply_scenario(SupplyChain.from_dataset(ds), scenario, day)
+        impact(applied, day)  # the impact after, kept (as the command works it out for a picture)
+        assert whatif_changes(SupplyChain.from_dataset(ds), scenario, day, applied=applied) == expected
 
 
 class TestWhatIf:

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from graphlib_trade.errors import DataError
 from graphlib_trade.files import write_text_atomic
-from graphlib_trade.models import parse_dataset
+from graphlib_trade.models import Dataset, parse_dataset
 from graphlib_trade.sources import dump_dataset, load_dataset, read_raw
 from graphlib_trade.sources.datafile import load_data_file
 from tests.helpers import basic
@@ -97,23 +97,33 @@ class TestLoadDataFile:
             (
                 '{"companies": [{"id": "a", "name": "A", "country": "US"}], '
                 '"supplies": [{"supplier": "a", "component": "nothing"}]}',
-                "nothing",
+                "supplies[0]",
             ),
             ("null", "is empty"),
             ('[{"id": "a"}]', "the top level must be a mapping of sections, got list"),
-            ('{"companies": [{"id": "a", "name": "A", "country": "US", "share": NaN}]}', "companies[0]"),
+            # NaN where a number belongs: refused, and named as the general way names it.
+            ('{"components": [{"id": "c", "name": "C", "origin": "US", "value": NaN}]}', "components[0] 'c'"),
             # A lone surrogate escape: pydantic's JSON parser refuses it, Python's json reads it
             # and validation names the entry.
             ('{"companies": [{"id": "a\\ud800", "name": "A", "country": "US"}]}', "companies[0] 'a"),
         ],
     )
-    def test_problems_are_named_as_before(self, tmp_path: Path, text: str, expected: str) -> None:
+    def test_problems_are_named_as_before(
+        self, tmp_path: Path, text: str, expected: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         p = tmp_path / "d.json"
         p.write_text(text)
         with pytest.raises(DataError) as caught:
             load_data_file(p)
-        assert expected in str(caught.value)
-        assert str(caught.value).startswith(str(p))
+
+        def refused(*args: object, **kwargs: object) -> Dataset:
+            raise ValueError("the fast way, turned off")
+
+        monkeypatch.setattr(Dataset, "model_validate_json", refused)
+        with pytest.raises(DataError) as general:  # the general way alone: Python's json, then validation
+            load_data_file(p)
+        assert str(caught.value) == str(general.value)
+        assert expected in str(caught.value) and str(caught.value).startswith(str(p))
 
 
 class TestWriteTextAtomic:
