@@ -334,16 +334,22 @@ def apply_scenario(
 
 def compare(before: ImpactResult, after: ImpactResult, scenario: Scenario) -> WhatIfResult:
     """The products and end users whose status differs between two impacts."""
+    (products_before, users_before), (products_after, users_after) = _statuses_of(before), _statuses_of(after)
     return _changes(
         scenario,
         after.as_of,
-        ({p.id: p.status for p in before.products}, {p.id: p.status for p in after.products}),
-        ({u.id: u.status for u in before.end_users}, {u.id: u.status for u in after.end_users}),
+        (products_before, products_after),
+        (users_before, users_after),
         {**{p.id: p.name for p in before.products}, **{u.id: u.name for u in before.end_users}},
     )
 
 
 _Pair = tuple[Mapping[str, Status], Mapping[str, Status]]
+
+
+def _statuses_of(result: ImpactResult) -> _Pair:
+    """The status of each product and of each end user of an impact."""
+    return {p.id: p.status for p in result.products}, {u.id: u.status for u in result.end_users}
 
 
 def _changes(
@@ -440,7 +446,7 @@ def _statuses(chain: SupplyChain, as_of: dt.date, ignore_licences: bool) -> _Pai
     """Each product's and end user's status: from the impact ``chain`` keeps, else worked out."""
     seen = kept_impact(chain, as_of, ignore_licences=ignore_licences)
     if seen is not None:
-        return {p.id: p.status for p in seen.products}, {u.id: u.status for u in seen.end_users}
+        return _statuses_of(seen)
     found = statuses(chain, as_of, ignore_licences=ignore_licences)
     return found.products, {u: status for u, (status, _, _) in found.end_users.items()}
 

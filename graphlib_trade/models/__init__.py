@@ -80,7 +80,12 @@ from graphlib_trade.models.scenario import (
     parse_scenario,
 )
 from graphlib_trade.models.screening import ListedParty, ScreeningMatch, ScreeningResult, source_code
-from graphlib_trade.models.validation import describe_entry, parse_dataset, reference_problems
+from graphlib_trade.models.validation import (
+    checked_dataset,
+    describe_entry,
+    parse_dataset,
+    reference_problems,
+)
 
 __all__ = [
     "ANY",
@@ -143,6 +148,7 @@ __all__ = [
     "WhatIfReport",
     "WhatIfResult",
     "Window",
+    "checked_dataset",
     "common_day",
     "describe_entry",
     "eccn_in_scope",

@@ -85,6 +85,12 @@ def parse_dataset(raw: Any, source: str) -> Dataset:
         dataset = Dataset.model_validate(dict(raw))
     except ValidationError as exc:
         raise DataError(source, _pydantic_problems(exc, raw)) from None
+    return checked_dataset(dataset, source)
+
+
+def checked_dataset(dataset: Dataset, source: str) -> Dataset:
+    """``dataset``, whose entries are each valid, once its references hold too (see
+    :func:`reference_problems`); raise :class:`DataError` naming every problem."""
     problems = reference_problems(dataset)
     if problems:
         raise DataError(source, problems)

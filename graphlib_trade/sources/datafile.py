@@ -10,7 +10,7 @@ import yaml
 
 from graphlib_trade.errors import DataError
 from graphlib_trade.files import read_text
-from graphlib_trade.models import Dataset, Scenario, parse_dataset, parse_scenario, reference_problems
+from graphlib_trade.models import Dataset, Scenario, checked_dataset, parse_dataset, parse_scenario
 
 
 class _Loader(yaml.SafeLoader):
@@ -79,10 +79,7 @@ def load_data_file(path: str | os.PathLike[str]) -> Dataset:
         except ValueError:  # pydantic's ValidationError: the messages come from the general way
             pass
         else:
-            problems = reference_problems(dataset)
-            if problems:
-                raise DataError(str(path), problems)
-            return dataset
+            return checked_dataset(dataset, str(path))
     raw = read_raw(path)
     if raw is None:
         raise DataError(str(path), ["is empty: a data file holds sections such as companies and components"])
