@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 
-Ids = npt.NDArray[np.int64]
+from graphlib_trade.models.references import Ids
 
 
 def grouped(keys: Ids) -> tuple[Ids, Ids, Ids]:

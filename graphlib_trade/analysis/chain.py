@@ -14,18 +14,16 @@ and the bill of materials in an order where parts come before what they go into.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat
-from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
 import networkx as nx
 import numpy as np
-import numpy.typing as npt
 
-from graphlib_trade.analysis.arrays import Cycle, Ids, csr, grouped, kahn_layers, names_of
+from graphlib_trade.analysis.arrays import Cycle, csr, grouped, kahn_layers, names_of
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import (
     Company,
@@ -39,6 +37,7 @@ from graphlib_trade.models import (
     RestrictionList,
     parse_dataset,
 )
+from graphlib_trade.models.references import Ids, References
 
 #: Node kinds of :meth:`SupplyChain.to_networkx` (and of :meth:`SupplyChain.kind_of`).
 COMPANY, COMPONENT, PRODUCT, END_USER, RESTRICTION, LICENCE, LIST = (
@@ -161,24 +160,28 @@ class SupplyChain:
             If two entries share an id, or the bill of materials has a cycle (alternatives
             count); the message names it.
         """
-        # Each reference is resolved once to a position in the entries' own id objects, the
-        # tables are grouped and ordered by those positions with numpy (analysis.arrays), and
+        # Each reference is resolved once to a number (models.references), the tables are
+        # grouped and ordered by those numbers with numpy (analysis.arrays), and
         # each reference is handed out as the id object of the entry it names: dictionary
         # lookups then find their key by identity, and a snapshot pickles each id once.
-        ids = _Ids(dataset)
-        one = ids.one
+        refs = References(dataset)
+        if refs.repeated_id is not None:
+            twice = refs.repeated_id
+            raise AnalysisError(f"two entries have the id {twice!r}: a supply chain needs one entry per id")
+        one = refs.one
+        first_component, first_product = refs.start("components"), refs.start("products")
         owns: dict[str, dict[str, float]] = defaultdict(dict)
         for o in dataset.ownership:
             if o.valid_from is None and o.valid_until is None:
                 owns[one(o.owner)][one(o.owned)] = o.share
         # Adjacency in a fixed order: by the position of the supplier (or part) in its section,
         # then by the order of the entries (the order every earlier version walked).
-        supplier, supplied = ids.columns(dataset.supplies, "supplier", "component")
-        by_company = np.flatnonzero(supplier < ids.first_component)
+        supplier, supplied = refs.columns(dataset.supplies, "supplier", "component")
+        by_company = np.flatnonzero(supplier < first_component)
         by_company = by_company[np.argsort(supplier[by_company], kind="stable")]
-        supplies_of = ids.table(supplier[by_company], supplied[by_company])
-        suppliers = ids.table(supplied[by_company], supplier[by_company])
-        parent, part, required, alternatives, value = ids.columns(
+        supplies_of = _table(refs, supplier[by_company], supplied[by_company])
+        suppliers = _table(refs, supplied[by_company], supplier[by_company])
+        parent, part, required, alternatives, value = refs.columns(
             dataset.bom,
             "parent",
             "component",
@@ -186,7 +189,7 @@ class SupplyChain:
             alternatives="alternatives",
             value="value",
         )
-        lines = np.flatnonzero((part >= ids.first_component) & (part < ids.first_product))
+        lines = np.flatnonzero((part >= first_component) & (part < first_product))
         lines = lines[np.argsort(part[lines], kind="stable")]
         # The alternatives, each with its entry (a position in ``lines``) and its place in it.
         alt_line: list[int] = []
@@ -200,21 +203,21 @@ class SupplyChain:
             alt_names += options
         # BomLine(...) runs Python code (1.9M entries at 1M nodes): tuple.__new__ does not.
         fields = zip(
-            ids.names(part[lines]),
+            names_of(refs.names, part[lines]),
             required[lines].tolist(),
             chosen.tolist(),
             value[lines].tolist(),
             strict=True,
         )
         made = list(map(tuple.__new__, repeat(BomLine), fields))
-        bom = ids.table(parent[lines], made)
+        bom = _table(refs, parent[lines], made)
         # used_in: each entry's part, then its alternatives, entry after entry.
         taken = np.lexsort(
             (np.r_[np.zeros(lines.size, np.int64), alt_place], np.r_[np.arange(lines.size), alt_line])
         )
-        fill = np.r_[part[lines], ids.of(alt_names)][taken]
+        fill = np.r_[part[lines], refs.of(alt_names)][taken]
         into = np.r_[parent[lines], parent[lines][np.asarray(alt_line, np.int64)]][taken]
-        used_in = ids.table(fill, into)
+        used_in = _table(refs, fill, into)
         makes: dict[str, list[str]] = defaultdict(list)
         for p in dataset.products:
             makes[one(p.maker)].append(p.id)
@@ -227,7 +230,8 @@ class SupplyChain:
         components = {c.id: c for c in dataset.components}
         products = {p.id: p for p in dataset.products}
         companies = {c.id: c for c in dataset.companies}
-        order, depth = ids.layers(fill, into, used_in)
+        items = range(first_component, first_product + len(dataset.products))
+        order, depth = _layers(refs, items, fill, into, used_in)
         return cls(
             companies=companies,
             components=components,
@@ -501,86 +505,34 @@ def product_item(product: Product, companies: Mapping[str, Company]) -> Componen
     )
 
 
-class _Ids:
-    """The references of a data file resolved to positions in one list of the entries' own id
-    objects (companies, components, products, end users, in that order); a reference to no
-    entry gets a position of its own, after them."""
-
-    def __init__(self, dataset: Dataset) -> None:
-        sections = (dataset.companies, dataset.components, dataset.products, dataset.end_users)
-        self._names = [entry.id for section in sections for entry in section]
-        self._index = {name: i for i, name in enumerate(self._names)}
-        if len(self._index) != len(self._names):
-            twice = next(name for name, count in Counter(self._names).items() if count > 1)
-            raise AnalysisError(f"two entries have the id {twice!r}: a supply chain needs one entry per id")
-        self.first_component = len(dataset.companies)
-        self.first_product = self.first_component + len(dataset.components)
-        #: The components and products: the nodes of the bill of materials.
-        self.items = range(self.first_component, self.first_product + len(dataset.products))
-
-    def one(self, ref: str) -> str:
-        """The id object of the entry ``ref`` names (``ref`` itself when it names none)."""
-        i = self._index.get(ref)
-        return ref if i is None else self._names[i]
-
-    def of(self, refs: Sequence[str]) -> Ids:
-        found: list[int | None] = list(map(self._index.get, refs))
-        if None in found:  # references to no entry (data pulled with --allow-partial)
-            for k, i in enumerate(found):
-                if i is None:
-                    found[k] = self._index.setdefault(refs[k], len(self._names))
-                    if found[k] == len(self._names):
-                        self._names.append(refs[k])
-        return np.array(found, dtype=np.int64)
-
-    def columns(self, entries: Sequence[Any], *refs: str, **fields: str) -> tuple[npt.NDArray[Any], ...]:
-        """One array per field of ``entries``: the positions the ``refs`` fields name, then the
-        other ``fields`` as they are (object arrays)."""
-        names = (*refs, *fields.values())
-        if not entries:
-            return tuple(np.zeros(0, np.int64 if i < len(refs) else object) for i in range(len(names)))
-        columns = list(zip(*map(attrgetter(*names), entries), strict=True))
-        return (*(self.of(c) for c in columns[: len(refs)]), *(_objects(c) for c in columns[len(refs) :]))
-
-    def names(self, ids: Ids) -> list[str]:
-        return names_of(self._names, ids)
-
-    def table(self, keys: Ids, values: Ids | Sequence[T]) -> dict[str, tuple[Any, ...]]:
-        """``values[i]`` appended under ``keys[i]`` for every ``i`` in turn (a dict of tuples
-        keyed by id); ``values`` as an array holds positions, handed out as ids."""
-        rows, groups, bounds = grouped(keys)
-        ordered: list[Any] = (
-            self.names(values[rows])
-            if isinstance(values, np.ndarray)
-            else list(map(values.__getitem__, rows.tolist()))
-        )
-        slices = map(slice, bounds[:-1].tolist(), bounds[1:].tolist())
-        parts: Iterable[list[Any]] = map(ordered.__getitem__, slices)
-        return dict(zip(self.names(groups), map(tuple, parts), strict=True))
-
-    def layers(
-        self, fill: Ids, into: Ids, used_in: Mapping[str, Iterable[str]]
-    ) -> tuple[tuple[str, ...], int]:
-        """:func:`bom_layers` of the components and products, from the part -> parent edges in
-        ``used_in``'s order (``fill[i]`` goes into ``into[i]``)."""
-        items = self.items
-        if fill.size and (
-            min(fill.min(), into.min()) < items.start or max(fill.max(), into.max()) >= items.stop
-        ):  # an edge from or to no item: Kahn's order over the ids as bom_layers finds them
-            return bom_layers(self._names[items.start : items.stop], used_in)
-        n = len(items)
-        try:
-            order, depth = kahn_layers(n, *csr(n, fill - items.start, into - items.start))
-        except Cycle:
-            raise AnalysisError(_cycle_message(used_in)) from None
-        return tuple(self.names(order + items.start)), depth
+def _table(refs: References, keys: Ids, values: Ids | Sequence[T]) -> dict[str, tuple[Any, ...]]:
+    """``values[i]`` appended under ``keys[i]`` for every ``i`` in turn (a dict of tuples keyed
+    by id); ``values`` as an array holds numbers, handed out as ids."""
+    rows, groups, bounds = grouped(keys)
+    ordered: list[Any] = (
+        names_of(refs.names, values[rows])
+        if isinstance(values, np.ndarray)
+        else list(map(values.__getitem__, rows.tolist()))
+    )
+    slices = map(slice, bounds[:-1].tolist(), bounds[1:].tolist())
+    parts: Iterable[list[Any]] = map(ordered.__getitem__, slices)
+    return dict(zip(names_of(refs.names, groups), map(tuple, parts), strict=True))
 
 
-def _objects(values: Sequence[Any]) -> npt.NDArray[Any]:
-    """``values`` as a one-dimensional object array (tuples stay elements)."""
-    found = np.empty(len(values), dtype=object)
-    found[:] = values
-    return found
+def _layers(
+    refs: References, items: range, fill: Ids, into: Ids, used_in: Mapping[str, Iterable[str]]
+) -> tuple[tuple[str, ...], int]:
+    """:func:`bom_layers` of the components and products (numbered ``items``), from the part ->
+    parent edges in ``used_in``'s order (``fill[i]`` goes into ``into[i]``)."""
+    if fill.size and (min(fill.min(), into.min()) < items.start or max(fill.max(), into.max()) >= items.stop):
+        # An edge from or to no item: Kahn's order over the ids as bom_layers meets them.
+        return bom_layers(refs.names[items.start : items.stop], used_in)
+    n = len(items)
+    try:
+        order, depth = kahn_layers(n, *csr(n, fill - items.start, into - items.start))
+    except Cycle:
+        raise AnalysisError(_cycle_message(used_in)) from None
+    return tuple(names_of(refs.names, order + items.start)), depth
 
 
 def _located(chain: SupplyChain) -> dict[str, tuple[str, ...]]:

@@ -12,11 +12,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from graphlib_trade.errors import DataError
 from graphlib_trade.models.base import SHARE_EPSILON, short
 from graphlib_trade.models.data import ID_SECTIONS, SECTIONS, Dataset, Ownership
+from graphlib_trade.models.references import NAMED, References, objects, repeated
 
 
 def describe_entry(section: str, index: int, raw: Any) -> str:
@@ -139,7 +141,10 @@ def reference_problems(ds: Dataset) -> list[str]:
     """Every cross-entry inconsistency of ``ds``: unknown ids, duplicates, impossible shares."""
     problems: list[str] = []
     seen: dict[str, tuple[str, int]] = {}  # id -> where it is first (named only for a message)
-    for section in ID_SECTIONS:
+    refs = References(ds)  # the long sections' references, numbered (see below)
+    others = [entry.id for section in ID_SECTIONS if section not in NAMED for entry in getattr(ds, section)]
+    unique = refs.unique and len(set(others)) == len(others) and not any(map(refs.__contains__, others))
+    for section in () if unique else ID_SECTIONS:  # named only when some id is used twice
         for i, entry in enumerate(getattr(ds, section)):
             first = seen.setdefault(entry.id, (section, i))
             if first != (section, i):
@@ -184,63 +189,74 @@ def reference_problems(ds: Dataset) -> list[str]:
     for i, p in enumerate(ds.products):
         need(where_of("products", i, p), "maker", p.maker, companies, "company")
 
-    supplied: set[str] = set()
-    supply_pairs: set[tuple[str, str]] = set()
-    # The long sections name an entry (where_of) only once a check fails.
-    for i, s in enumerate(ds.supplies):
-        pair = (s.supplier, s.component)
-        if s.supplier not in companies or s.component not in components or pair in supply_pairs:
-            w = where_of("supplies", i, s)
-            need(w, "supplier", s.supplier, companies, "company")
-            need(w, "component", s.component, components, "component")
-            if pair in supply_pairs:
-                problems.append(f"{w}: duplicate supply of {s.component!r} by {s.supplier!r}")
-        supply_pairs.add(pair)
-        supplied.add(s.component)
-    for i, c in enumerate(ds.components):
-        if c.id not in supplied:
-            problems.append(f"components[{i}] {c.id!r}: has no supplier (add a 'supplies' entry)")
+    # The long sections are checked as arrays of numbered ids (models.references); only the
+    # entries found wrong are then looked at one by one, to name their problems in order.
+    supplier, supplied = refs.columns(ds.supplies, "supplier", "component")
+    known_supplier, known_component = refs.is_in(supplier, "companies"), refs.is_in(supplied, "components")
+    twice = repeated(supplier * len(refs.names) + supplied)
+    for i in np.flatnonzero(~known_supplier | ~known_component | twice).tolist():
+        s = ds.supplies[i]
+        w = where_of("supplies", i, s)
+        need(w, "supplier", s.supplier, companies, "company")
+        need(w, "component", s.component, components, "component")
+        if twice[i]:
+            problems.append(f"{w}: duplicate supply of {s.component!r} by {s.supplier!r}")
+    has_supplier = np.zeros(len(refs.names), dtype=bool)
+    has_supplier[supplied] = True
+    numbered = refs.numbers("components")
+    for i in np.flatnonzero(~has_supplier[numbered]).tolist():
+        c = ds.components[i]
+        problems.append(f"components[{i}] {c.id!r}: has no supplier (add a 'supplies' entry)")
 
-    bom_pairs: set[tuple[str, str]] = set()
-    valued: dict[str, list[int]] = defaultdict(list)
-    unvalued: dict[str, list[int]] = defaultdict(list)
-    value_sum: dict[str, float] = defaultdict(float)
-    for i, b in enumerate(ds.bom):
-        (valued if b.value is not None else unvalued)[b.parent].append(i)
-        value_sum[b.parent] += b.value or 0.0
-        pair = (b.parent, b.component)
-        if (
-            b.parent not in parts_and_products
-            or b.component not in components
-            or pair in bom_pairs
-            or b.parent == b.component
-            or (b.alternatives and not _alternatives_ok(b.parent, b.component, b.alternatives, components))
-        ):
-            w = where_of("bom", i, b)
-            need(w, "parent", b.parent, parts_and_products, "product or component")
-            need(w, "component", b.component, components, "component")
-            for alt in b.alternatives:
-                need(w, "alternatives", alt, components, "component")
-                if alt == b.component:
-                    problems.append(f"{w}: alternatives: {alt!r} is the entry's own component")
-            if b.parent == b.component or b.parent in b.alternatives:
-                problems.append(f"{w}: {b.parent!r} cannot be part of itself")
-            if pair in bom_pairs:
-                problems.append(f"{w}: duplicate entry for {b.component!r} in {b.parent!r}")
-        bom_pairs.add(pair)
-    for parent in sorted(valued.keys() & unvalued.keys()):
-        n, total = len(valued[parent]), len(valued[parent]) + len(unvalued[parent])
-        missing = ", ".join(f"bom[{i}]" for i in unvalued[parent])
+    parent, part, value, alternatives = refs.columns(
+        ds.bom, "parent", "component", value="value", alternatives="alternatives"
+    )
+    n = len(refs.names)
+    wrong = ~refs.is_in(parent, "components", "products") | ~refs.is_in(part, "components") | (parent == part)
+    twice = repeated(parent * n + part)
+    wrong |= twice
+    for i in np.flatnonzero(alternatives.astype(bool)).tolist():
+        b = ds.bom[i]
+        wrong[i] |= not _alternatives_ok(b.parent, b.component, b.alternatives, components)
+    for i in np.flatnonzero(wrong).tolist():
+        b = ds.bom[i]
+        w = where_of("bom", i, b)
+        need(w, "parent", b.parent, parts_and_products, "product or component")
+        need(w, "component", b.component, components, "component")
+        for alt in b.alternatives:
+            need(w, "alternatives", alt, components, "component")
+            if alt == b.component:
+                problems.append(f"{w}: alternatives: {alt!r} is the entry's own component")
+        if b.parent == b.component or b.parent in b.alternatives:
+            problems.append(f"{w}: {b.parent!r} cannot be part of itself")
+        if twice[i]:
+            problems.append(f"{w}: duplicate entry for {b.component!r} in {b.parent!r}")
+    valued = value != None  # noqa: E711 (an object array: compared entry by entry)
+    with_value = np.bincount(parent[valued], minlength=n)
+    without = np.bincount(parent[~valued], minlength=n)
+    mixed = np.flatnonzero((with_value > 0) & (without > 0))
+    unvalued_rows: dict[int, list[int]] = defaultdict(list)
+    for i in np.flatnonzero(~valued & np.isin(parent, mixed)).tolist():
+        unvalued_rows[int(parent[i])].append(i)
+    for number in sorted(mixed.tolist(), key=refs.names.__getitem__):
+        count, total = int(with_value[number]), int(with_value[number] + without[number])
+        missing = ", ".join(f"bom[{i}]" for i in unvalued_rows[number])
         problems.append(
-            f"bom: entries of {parent!r} carry value on {n} of {total} entries "
+            f"bom: entries of {refs.names[number]!r} carry value on {count} of {total} entries "
             f"(none on {missing}): give a value on all of them or on none"
         )
-    for i, c in enumerate(ds.components):
-        if c.value is not None and value_sum.get(c.id, 0.0) > c.value * (1 + SHARE_EPSILON):
-            problems.append(
-                f"components[{i}] {c.id!r}: value: its BOM entries' values add up to "
-                f"{value_sum[c.id]:g}, more than its value {c.value:g}"
-            )
+    # Summed entry by entry in file order, as a running total per parent would be.
+    value_sum = np.bincount(parent, weights=np.where(valued, value, 0.0).astype(float), minlength=n)
+    limit = objects([c.value for c in ds.components])
+    limited = limit != None  # noqa: E711
+    over = np.zeros(len(limit), dtype=bool)
+    over[limited] = value_sum[numbered[limited]] > limit[limited].astype(float) * (1 + SHARE_EPSILON)
+    for i in np.flatnonzero(over).tolist():
+        c = ds.components[i]
+        problems.append(
+            f"components[{i}] {c.id!r}: value: its BOM entries' values add up to "
+            f"{float(value_sum[numbered[i]]):g}, more than its value {c.value:g}"
+        )
 
     for i, sv in enumerate(ds.services):
         w = where_of("services", i, sv)
