@@ -71,7 +71,8 @@ class TestWriteJson:
         # No end users (the empty list stays where it stands), and a name holding the text of a
         # key line: inside a JSON string the newline is written \n, so it is not taken for one.
         monkeypatch.setattr(json_report, "PIECES_FROM", 0)
-        product = RESULTS[0].products[0].model_copy(update={"name": 'x\n  "end_users": []'})
+        product = RESULTS[0].products[0].model_copy(update={"name": 'x\n  "end_users": []\n  "causes": []'})
+        assert product.causes  # its causes are set in from their own bytes
         result = RESULTS[0].model_copy(update={"products": (product,), "end_users": ()})
         handle = io.BytesIO()
         json_report.write_json(result, handle)
