@@ -42,6 +42,7 @@ import pydantic
 import yaml
 
 from graphlib_trade.analysis import SupplyChain
+from graphlib_trade.analysis.chain import ARRAYS
 from graphlib_trade.analysis.engine import DATE_FREE
 from graphlib_trade.models import Dataset
 from graphlib_trade.sources import load_datasets
@@ -275,16 +276,18 @@ def _read(snapshot: Path) -> SupplyChain | None:
 
 
 def _write(snapshot: Path, chain: SupplyChain) -> bool:
-    """Keep ``chain`` whole under ``snapshot``, with the :data:`DATE_FREE` tables it has worked
-    out and nothing else it has computed; False when the cache folder cannot be written (the
-    command goes on without)."""
+    """Keep ``chain`` whole under ``snapshot``, with its arrays and the :data:`DATE_FREE` tables it
+    has worked out, and nothing else it has computed; False when the cache folder cannot be
+    written (the command goes on without)."""
     folder = snapshot.parent
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".snapshot.", dir=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(chain.changed(keep=DATE_FREE), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(
+                    chain.changed(keep=(*DATE_FREE, ARRAYS)), handle, protocol=pickle.HIGHEST_PROTOCOL
+                )
             os.replace(tmp, snapshot)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

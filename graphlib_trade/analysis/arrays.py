@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from graphlib_trade.models.references import Ids
 
@@ -50,11 +51,11 @@ def grouped(keys: Ids) -> tuple[Ids, Ids, Ids]:
     first_seen = np.argsort(by_key[starts])  # a stable sort puts a key's first row first
     sizes = sizes[first_seen]
     bounds = np.r_[0, np.cumsum(sizes)]
-    rows = by_key[_ranges(starts[first_seen], sizes)]
+    rows = by_key[ranges(starts[first_seen], sizes)]
     return rows, ordered[starts[first_seen]], bounds
 
 
-def _ranges(starts: Ids, sizes: Ids) -> Ids:
+def ranges(starts: Ids, sizes: Ids) -> Ids:
     """``starts[g], starts[g] + 1, ..., starts[g] + sizes[g] - 1`` for every ``g``, concatenated."""
     total = int(sizes.sum())
     ends = np.cumsum(sizes)
@@ -80,18 +81,8 @@ class Cycle(ValueError):
 
 
 def kahn_layers(n: int, indptr: Ids, indices: Ids) -> tuple[Ids, int]:
-    """Nodes ``0..n-1`` with every tail before its heads, and the number of layers.
-
-    The order is exactly that of Kahn's algorithm with a first-in first-out queue: the
-    nodes no edge enters, by number; then each node as the edge that frees it is taken,
-    the edges of each node in turn in their row order.  The queue is visited in layers (a
-    node is freed while the layer of its last tail is visited, so it lies in the next
-    one), so a layer is one array pass: a freed node's place is that of its last edge.
-
-    Raises
-    ------
-    Cycle
-        If the edges have a cycle.
+    """Nodes ``0..n-1`` with every tail before its heads, and the number of layers
+    (:func:`kahn_generations`' order, and how many generations it has).
 
     Examples
     --------
@@ -101,18 +92,44 @@ def kahn_layers(n: int, indptr: Ids, indices: Ids) -> tuple[Ids, int]:
     >>> order.tolist(), depth
     ([0, 1, 2, 3], 3)
     """
+    order, bounds = kahn_generations(n, indptr, indices)
+    return order, len(bounds) - 1
+
+
+def kahn_generations(n: int, indptr: Ids, indices: Ids) -> tuple[Ids, Ids]:
+    """Nodes ``0..n-1`` with every tail before its heads, in generations: generation ``g`` is
+    ``order[bounds[g]:bounds[g + 1]]``, the nodes whose longest path of tails has ``g`` edges.
+
+    The order is exactly that of Kahn's algorithm with a first-in first-out queue: the
+    nodes no edge enters, by number; then each node as the edge that frees it is taken,
+    the edges of each node in turn in their row order.  The queue is visited in
+    generations (a node is freed while the generation of its last tail is visited, so it
+    lies in the next one), so a generation is one array pass: a freed node's place is that
+    of its last edge.
+
+    Raises
+    ------
+    Cycle
+        If the edges have a cycle.
+
+    Examples
+    --------
+    >>> # 0 -> 2, 1 -> 2, 2 -> 3, 1 -> 3.
+    >>> order, bounds = kahn_generations(4, *csr(4, np.array([0, 1, 2, 1]), np.array([2, 2, 3, 3])))
+    >>> order.tolist(), bounds.tolist()
+    ([0, 1, 2, 3], [0, 2, 3, 4])
+    """
     waiting = np.bincount(indices, minlength=n).astype(np.int64)
     layer = np.flatnonzero(waiting == 0)
     place = np.empty(n, dtype=np.int64)
     place[layer] = np.arange(layer.size)
     found: list[Ids] = [layer]
     placed = int(layer.size)
-    depth = 1 if layer.size else 0
     stride = int(np.diff(indptr).max(initial=0)) + 1
     while layer.size:
         starts = indptr[layer]
         sizes = indptr[layer + 1] - starts
-        edges = _ranges(starts, sizes)
+        edges = ranges(starts, sizes)
         if not edges.size:
             break
         heads = indices[edges]
@@ -128,11 +145,31 @@ def kahn_layers(n: int, indptr: Ids, indices: Ids) -> tuple[Ids, int]:
         layer = touched[freed][np.argsort(taken[last][freed])]
         place[layer] = placed + np.arange(layer.size)
         placed += int(layer.size)
-        found.append(layer)
-        depth += bool(layer.size)
+        if layer.size:
+            found.append(layer)
     if placed != n:
         raise Cycle(f"{n - placed} of {n} nodes are on or above a cycle")
-    return np.concatenate(found), depth
+    counts = [part.size for part in found if part.size]
+    return np.concatenate(found), np.r_[0, np.cumsum(counts, dtype=np.int64)].astype(np.int64)
+
+
+def reach_up(indptr: Ids, indices: Ids, seeds: Ids) -> npt.NDArray[np.bool_]:
+    """Which nodes ``seeds`` reach, themselves included, along the rows (a breadth-first search,
+    one array pass per step).
+
+    >>> reach_up(*csr(4, np.array([0, 1, 2]), np.array([1, 2, 3])), np.array([1])).tolist()
+    [False, True, True, True]
+    """
+    seen = np.zeros(len(indptr) - 1, dtype=bool)
+    seen[seeds] = True
+    frontier = np.flatnonzero(seen)
+    while frontier.size:
+        starts = indptr[frontier]
+        heads = indices[ranges(starts, indptr[frontier + 1] - starts)]
+        heads = np.unique(heads[~seen[heads]])
+        seen[heads] = True
+        frontier = heads
+    return seen
 
 
 def names_of(names: Sequence[str], ids: Ids) -> list[str]:

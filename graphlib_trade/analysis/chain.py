@@ -18,12 +18,13 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import repeat
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
 
-from graphlib_trade.analysis.arrays import Cycle, csr, grouped, kahn_layers, names_of
+from graphlib_trade.analysis.arrays import Cycle, csr, grouped, kahn_generations, kahn_layers, names_of
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import (
     Company,
@@ -217,6 +218,7 @@ class SupplyChain:
         )
         fill = np.r_[part[lines], refs.of(alt_names)][taken]
         into = np.r_[parent[lines], parent[lines][np.asarray(alt_line, np.int64)]][taken]
+        entry_of = np.r_[np.arange(lines.size), alt_line][taken].astype(np.int64)
         used_in = _table(refs, fill, into)
         makes: dict[str, list[str]] = defaultdict(list)
         for p in dataset.products:
@@ -231,7 +233,13 @@ class SupplyChain:
         products = {p.id: p for p in dataset.products}
         companies = {c.id: c for c in dataset.companies}
         items = range(first_component, first_product + len(dataset.products))
-        order, depth = _layers(refs, items, fill, into, used_in)
+        layered = _layers(refs, items, fill, into, used_in)
+        if isinstance(layered, ChainArrays.Generations):
+            kept = {ARRAYS: ChainArrays.of(refs, items, (supplier[by_company], supplied[by_company]), (
+                parent[lines], required[lines].astype(bool), fill, into, entry_of), layered)}  # fmt: skip
+            order, depth = tuple(names_of(refs.names, layered.order)), len(layered.bounds) - 1
+        else:
+            kept, (order, depth) = {}, layered
         return cls(
             companies=companies,
             components=components,
@@ -254,6 +262,7 @@ class SupplyChain:
             uses=_tuples(uses),
             order=order,
             depth=depth,
+            _kept=kept,
         )
 
     def changed(self, keep: Iterable[str] = (), **tables: Any) -> SupplyChain:
@@ -333,6 +342,13 @@ class SupplyChain:
         if name not in self._kept:
             self._kept[name] = build(self)
         return self._kept[name]  # type: ignore[no-any-return]
+
+    @property
+    def arrays(self) -> ChainArrays | None:
+        """The chain's :class:`ChainArrays`, when it has them (built from a data file; kept by a
+        what-if that changes no supply and no BOM entry)."""
+        found: ChainArrays | None = self._kept.get(ARRAYS)
+        return found
 
     def holds(self, name: str) -> bool:
         """Whether a result is kept under ``name`` (see :meth:`kept`)."""
@@ -521,18 +537,112 @@ def _table(refs: References, keys: Ids, values: Ids | Sequence[T]) -> dict[str, 
 
 def _layers(
     refs: References, items: range, fill: Ids, into: Ids, used_in: Mapping[str, Iterable[str]]
-) -> tuple[tuple[str, ...], int]:
-    """:func:`bom_layers` of the components and products (numbered ``items``), from the part ->
-    parent edges in ``used_in``'s order (``fill[i]`` goes into ``into[i]``)."""
+) -> ChainArrays.Generations | tuple[tuple[str, ...], int]:
+    """The generations of the components and products (numbered ``items``), from the part ->
+    parent edges in ``used_in``'s order (``fill[i]`` goes into ``into[i]``); :func:`bom_layers`
+    when an edge comes from or goes to no item (references to no entry)."""
     if fill.size and (min(fill.min(), into.min()) < items.start or max(fill.max(), into.max()) >= items.stop):
-        # An edge from or to no item: Kahn's order over the ids as bom_layers meets them.
         return bom_layers(refs.names[items.start : items.stop], used_in)
     n = len(items)
     try:
-        order, depth = kahn_layers(n, *csr(n, fill - items.start, into - items.start))
+        order, bounds = kahn_generations(n, *csr(n, fill - items.start, into - items.start))
     except Cycle:
         raise AnalysisError(_cycle_message(used_in)) from None
-    return tuple(names_of(refs.names, order + items.start)), depth
+    return ChainArrays.Generations(order + items.start, bounds)
+
+
+@dataclass(frozen=True, eq=False)
+class ChainArrays:
+    """The bill of materials and the supplies of a chain over numbered ids (companies, then
+    components, then products; ``numbers`` gives an id's): what the array passes of the rules
+    read.  Built with the chain from a data file (kept under :data:`ARRAYS`); a what-if that
+    changes neither keeps them, and a chain without them is evaluated without those passes.
+    """
+
+    class Generations(NamedTuple):
+        #: Items, every part before what it goes into; generation ``g`` is ``order[bounds[g]:bounds[g + 1]]``.
+        order: Ids
+        bounds: Ids
+
+    #: The chain's tables they come from: a copy that changes none of them keeps them.
+    TABLES: ClassVar[frozenset[str]] = frozenset(
+        (
+            "companies",
+            "components",
+            "products",
+            "items",
+            "suppliers",
+            "supplies_of",
+            "bom",
+            "used_in",
+            "order",
+        )
+    )
+
+    #: id -> its number (end users too: the numbers of References), and number -> id.
+    numbers: Mapping[str, int]
+    ids: Sequence[str]
+    #: Numbered below this: companies; from it, items (components, then products from ``products``).
+    components: int
+    products: int
+    size: int
+    #: part -> the parents it goes into (as a part or an alternative), as compressed rows.
+    used_ptr: Ids
+    used_idx: Ids
+    generations: ChainArrays.Generations
+    #: Each supply by a company: its supplier and its component.
+    supplier: Ids
+    supplied: Ids
+    #: Each required BOM entry: its parent; its options (component first), as compressed rows.
+    entry_parent: Ids
+    option_ptr: Ids
+    option_idx: Ids
+
+    @classmethod
+    def of(
+        cls,
+        refs: References,
+        items: range,
+        supplies: tuple[Ids, Ids],
+        entries: tuple[Ids, npt.NDArray[np.bool_], Ids, Ids, Ids],
+        generations: ChainArrays.Generations,
+    ) -> ChainArrays:
+        """From the build's arrays: the supplies (supplier, component); the BOM entries (parent,
+        required) and the part -> parent edges in order (part, parent, the entry of each)."""
+        parents, required, fill, into, entry_of = entries
+        used_ptr, used_idx = csr(items.stop, fill, into)
+        wanted = required[entry_of]  # the options of required entries, entry after entry
+        option_ptr = np.r_[0, np.cumsum(np.bincount(entry_of[wanted], minlength=len(parents))[required])]
+        return cls(
+            numbers=refs.index,
+            ids=refs.names,
+            components=items.start,
+            products=refs.start("products"),
+            size=items.stop,
+            used_ptr=used_ptr,
+            used_idx=used_idx,
+            generations=generations,
+            supplier=supplies[0],
+            supplied=supplies[1],
+            entry_parent=parents[required],
+            option_ptr=option_ptr.astype(np.int64),
+            option_idx=fill[wanted],
+        )
+
+    def mask(self, ids: Iterable[str]) -> npt.NDArray[np.bool_]:
+        """Which numbers ``ids`` (of companies, components or products) hold."""
+        found = np.zeros(self.size, dtype=bool)
+        get, size = self.numbers.get, self.size
+        found[[n for n in (get(i, size) for i in ids) if n < size]] = True
+        return found
+
+    def names(self, mask: npt.NDArray[np.bool_]) -> list[str]:
+        """The ids of the numbers ``mask`` holds."""
+        return names_of(self.ids, np.flatnonzero(mask))
+
+
+#: What a chain keeps its :class:`ChainArrays` under.
+ARRAYS = "arrays"
 
 
 def _located(chain: SupplyChain) -> dict[str, tuple[str, ...]]:

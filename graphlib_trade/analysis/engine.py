@@ -9,7 +9,7 @@ The rules (README, "The rules"):
    threshold is R's own, or, for an entry of a list, the list's when its rule is in force
    on D; a list aggregates the holdings of the named targets and affiliates of all its
    entries active on D, and an affiliate is a restricted party of each entry it is caught
-   through.
+   through (a company one entry names included).
 2. **Caught transactions.**  A supply of item C (supplier S, buyer B, intermediaries V) is
    caught by R when C is in R's item scope and not publicly available, and either (a) its
    origin is one of R's origins, or US is among them and its US content is above R's de
@@ -45,10 +45,24 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
 
-from graphlib_trade.analysis.chain import ServiceLine, SupplyChain
+import numpy as np
+import numpy.typing as npt
+
+from graphlib_trade.analysis.arrays import names_of, reach_up
+from graphlib_trade.analysis.arrays import ranges as _ranges
+from graphlib_trade.analysis.chain import ChainArrays, ServiceLine, SupplyChain
 from graphlib_trade.analysis.deminimis import LazyRollUp, us_fractions
 from graphlib_trade.analysis.ownership import restricted_parties
-from graphlib_trade.models import Cause, Component, Licence, Restriction, Status, UsContent, eccn_in_scope
+from graphlib_trade.models import (
+    SHARE_EPSILON,
+    Cause,
+    Component,
+    Licence,
+    Restriction,
+    Status,
+    UsContent,
+    eccn_in_scope,
+)
 
 Kind = Literal["supply", "service", "delivery"]
 
@@ -382,16 +396,37 @@ def _list_affiliates(
     chain: SupplyChain, entries: list[str], owns: Mapping[str, Mapping[str, float]], threshold: float
 ) -> dict[str, dict[str, tuple[str, ...]]]:
     """The affiliates of a list's entries: holdings aggregated across all of them, each affiliate
-    attributed to every entry whose parties' holdings made it one."""
+    attributed to every entry whose parties' holdings made it one.  A named target of one entry
+    is an affiliate of the others too when the list's parties hold the threshold in it (its
+    owner's listing reaches it whether or not it is listed itself)."""
     through: dict[str, set[str]] = defaultdict(set)
     for r in sorted(entries):
         for t in chain.restrictions[r].targets:
             through[t].add(r)
     closure = restricted_parties(owns, list(through), threshold)
+    held: dict[str, float] = defaultdict(float)
+    holders: dict[str, list[str]] = defaultdict(list)
+    for owner in closure:
+        for owned, share in owns.get(owner, {}).items():
+            if owned in through and not closure.get(owned, ()):  # a named target
+                held[owned] += share
+                holders[owned].append(owner)
+    owners_of = dict(closure)
+    for target, total in held.items():
+        if total >= threshold - SHARE_EPSILON:
+            owners_of[target] = tuple(sorted(holders[target]))
+    # Each party is caught through the entries of the owners that made it one; owners usually
+    # come first, but a listed target's owners may come after it (and holdings may go round).
+    changed = True
+    while changed:
+        changed = False
+        for party, owners in owners_of.items():
+            for owner in owners:
+                if not through[owner] <= through[party]:
+                    through[party] |= through[owner]
+                    changed = True
     per_entry: dict[str, dict[str, tuple[str, ...]]] = {r: {} for r in entries}
-    for party, owners in closure.items():  # owners come before what they own
-        for owner in owners:
-            through[party] |= through[owner]
+    for party, owners in owners_of.items():
         for r in through[party]:
             per_entry[r][party] = owners
     return per_entry
@@ -413,6 +448,8 @@ class Day:
     #: item -> the restrictions whose FDPR catches what goes into it (built for a restricted party).
     purposes: dict[str, tuple[str, ...]]
     touched: AbstractSet[str]
+    #: ``touched`` over the numbers of the chain's :class:`ChainArrays`, when worked out on them.
+    touched_mask: npt.NDArray[np.bool_] | None = None
 
     @property
     def rules(self) -> tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]:
@@ -452,8 +489,15 @@ def _day(chain: SupplyChain, as_of: dt.date, *, each: bool) -> Day:
     """The :class:`Day` on ``as_of``; ``each``: work out (or take) the reach of each restriction
     by itself, kept for the other dates (a chain's first date is worked out in one pass)."""
     rules = _rules_of(chain, as_of)
+    arrays = chain.arrays
     if each:
         reaches: list[AbstractSet[str]] = [rule_reach(chain, r, rules.parties[r]) for r in rules.active]
+    elif arrays is not None:  # one array pass over the seeds and what lost supplies reach
+        reached = reach_up(
+            arrays.used_ptr, arrays.used_idx, np.flatnonzero(arrays.mask(_seeds(chain, rules)))
+        )
+        reached |= arrays.mask(chain.kept(LOST_REACH, _lost_reach))
+        return replace(rules, touched=frozenset(arrays.names(reached)), touched_mask=reached)
     else:  # one pass over all the seeds: the restrictions' reaches overlap
         reaches = [above(chain, _seeds(chain, rules))]
     return replace(rules, touched=touched(chain, reaches))
@@ -524,6 +568,67 @@ def _wanted(chain: SupplyChain, parties: Iterable[str]) -> set[str]:
     return wanted
 
 
+def ordinary_builds(
+    arrays: ChainArrays,
+    *,
+    touched: npt.NDArray[np.bool_],
+    restricted: npt.NDArray[np.bool_],
+    caught: npt.NDArray[np.bool_],
+    purposed: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Rule 4 where no restriction needs looking at, as one array pass per generation of the
+    bill of materials: (the supplies, by position in ``arrays``, whose supplier can build
+    their component; the components available to any buyer that is no restricted party and
+    builds them into nothing an FDPR wants).
+
+    Only what holds whatever the restrictions and licences say is found.  A supply counts
+    when its supplier is no restricted party, its component is ``touched`` and no FDPR
+    wants what goes into it (``purposed``), and each required entry of the component has an
+    option that is known to be available: not ``touched`` and no supply of it caught
+    whoever buys (``caught``), or such a component with such a supply.  Everything else is
+    left to :class:`Evaluation`, rule by rule (the masks are over ``arrays``' numbers).
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> arrays = listing_example().arrays
+    >>> chip = arrays.mask(["chip"])
+    >>> none = arrays.mask([])
+    >>> supplies, available = ordinary_builds(
+    ...     arrays, touched=chip, restricted=none, caught=none, purposed=none)
+    >>> supplies.tolist(), arrays.names(available)
+    ([True], ['chip'])
+    """
+    supplier, supplied = arrays.supplier, arrays.supplied
+    supplies = ~restricted[supplier] & ~purposed[supplied] & touched[supplied]
+    by_supply = np.zeros(arrays.size, dtype=bool)
+    by_supply[supplied[supplies]] = True
+    known = ~caught & ~touched  # available to an ordinary buyer; the found components join
+    builds = np.zeros(arrays.size, dtype=bool)
+    order, bounds = arrays.generations
+    generation = np.empty(arrays.size, dtype=np.int64)
+    generation[order] = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    entries = np.argsort(generation[arrays.entry_parent], kind="stable")
+    ends = np.searchsorted(generation[arrays.entry_parent][entries], np.arange(len(bounds) - 1), side="right")
+    component = np.zeros(arrays.size, dtype=bool)
+    component[arrays.components : arrays.products] = True
+    start = 0
+    for g in range(len(bounds) - 1):
+        nodes = order[bounds[g] : bounds[g + 1]]
+        builds[nodes] = True
+        mine = entries[start : ends[g]]
+        start = ends[g]
+        if mine.size:
+            first = arrays.option_ptr[mine]
+            sizes = arrays.option_ptr[mine + 1] - first
+            ok = known[arrays.option_idx[_ranges(first, sizes)]]
+            filled = np.logical_or.reduceat(ok, np.r_[0, np.cumsum(sizes)[:-1]])
+            builds[arrays.entry_parent[mine[~filled]]] = False
+        known[nodes] |= builds[nodes] & by_supply[nodes] & touched[nodes] & ~caught[nodes] & component[nodes]
+    available = known & touched & component
+    return supplies & builds[supplied], available
+
+
 class Evaluation:
     """The rules on one date, with or without licences.
 
@@ -585,6 +690,7 @@ class Evaluation:
         #: What the restrictions and lost services can touch; everything else is
         #: available to every buyer that is not a restricted party, and ok.
         self.touched = day.touched
+        self._touched_mask = day.touched_mask
         #: restriction -> its licences valid on ``as_of``.
         self.licences: dict[str, list[str]] = defaultdict(list)
         if licences:
@@ -611,8 +717,28 @@ class Evaluation:
             base, changed = reuse
             assert base.chain is chain and base.as_of == as_of and base._base is None
             self._base, self.redo = base, above(chain, changed, within)
+        arrays = chain.arrays
+        if arrays is not None and bottom_up and within is None and reuse is None:
+            self._seed(arrays)
         if chain.depth > EAGER_DEPTH and bottom_up:
             self._bottom_up(chain.components)
+
+    def _seed(self, arrays: ChainArrays) -> None:
+        """Take what :func:`ordinary_builds` finds at once: the supplies whose supplier can build
+        its component, and the components available to ordinary buyers."""
+        supplies, available = ordinary_builds(
+            arrays,
+            touched=arrays.mask(self.touched) if self._touched_mask is None else self._touched_mask,
+            restricted=arrays.mask(self.restricting),
+            caught=arrays.mask(self._seller_caught),
+            purposed=arrays.mask(self._purposes),
+        )
+        ids = arrays.ids
+        pairs = zip(
+            names_of(ids, arrays.supplier[supplies]), names_of(ids, arrays.supplied[supplies]), strict=True
+        )
+        self._can_build.update(dict.fromkeys(pairs))
+        self._avail.update(dict.fromkeys(names_of(ids, np.flatnonzero(available))))
 
     def _bottom_up(self, nodes: Container[str]) -> None:
         """Whether each supplier can build each of ``nodes``, parts first.

@@ -12,11 +12,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from graphlib_trade.analysis.chain import (
+    ARRAYS,
     COMPANY,
     COMPONENT,
     LICENCE,
     PRODUCT,
     RESTRICTION,
+    ChainArrays,
     SupplyChain,
 )
 from graphlib_trade.analysis.engine import US_CONTENT, US_FRACTIONS
@@ -218,8 +220,10 @@ class _Edit:
         tables: dict[str, object] = dict(self.tables)
         if self.lost_services is not None:
             tables["lost_services"] = frozenset(self.lost_services)
-        # A scenario changes no component and no part's value: the de minimis roll-up holds.
-        return self.chain.changed(keep=(US_CONTENT, US_FRACTIONS), **tables)
+        # A scenario changes no component and no part's value: the de minimis roll-up holds; the
+        # arrays hold while no supply and no BOM entry changes.
+        same = tables.keys().isdisjoint(ChainArrays.TABLES)
+        return self.chain.changed(keep=(US_CONTENT, US_FRACTIONS, *((ARRAYS,) if same else ())), **tables)
 
 
 def apply_scenario(

@@ -10,7 +10,7 @@ on arrays of those numbers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -62,6 +62,11 @@ class References:
         self.entries = len(self.names)
         #: An id two entries have (the first found), or None.
         self.repeated_id = None if self.unique else next(n for n, k in Counter(ids).items() if k > 1)
+
+    @property
+    def index(self) -> Mapping[str, int]:
+        """id -> its number (read-only by contract)."""
+        return self._index
 
     def __contains__(self, ref: object) -> bool:
         """Whether ``ref`` is the id of an entry."""

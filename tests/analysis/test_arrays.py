@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graphlib_trade.analysis.arrays import Cycle, csr, grouped, kahn_layers, names_of
+from graphlib_trade.analysis.arrays import (
+    Cycle,
+    csr,
+    grouped,
+    kahn_generations,
+    kahn_layers,
+    names_of,
+    reach_up,
+)
 
 
 def ids(*values: int) -> np.ndarray:
@@ -114,6 +122,44 @@ class TestKahnLayers:
         else:
             order, depth = kahn_layers(n, indptr, indices)
             assert (order.tolist(), depth) == expected
+
+
+class TestKahnGenerations:
+    def test_generation_by_longest_path(self) -> None:
+        # 0 -> 1 -> 3 and 2 -> 3, 0 -> 3: 0 and 2 wait for nothing, 1 waits for 0, 3 for 1 last.
+        order, bounds = kahn_generations(4, *csr(4, ids(0, 1, 2, 0), ids(1, 3, 3, 3)))
+        assert [order[bounds[g] : bounds[g + 1]].tolist() for g in range(len(bounds) - 1)] == [
+            [0, 2],
+            [1],
+            [3],
+        ]
+
+
+class TestReachUp:
+    def test_along_the_rows_only(self) -> None:
+        # 0 -> 1 -> 2, 3 -> 2: from 1, reach 1 and 2, not 0 or 3.
+        assert reach_up(*csr(4, ids(0, 1, 3), ids(1, 2, 2)), ids(1)).tolist() == [False, True, True, False]
+
+    @given(
+        st.integers(1, 8).flatmap(
+            lambda n: st.tuples(
+                st.just(n),
+                st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=2 * n),
+                st.lists(st.integers(0, n - 1)),
+            )
+        )
+    )
+    def test_as_a_walk_finds_it(self, drawn: tuple[int, list[tuple[int, int]], list[int]]) -> None:
+        n, edges, seeds = drawn  # fmt: skip
+        seen, stack = set(seeds), list(seeds)
+        while stack:
+            u = stack.pop()
+            for t, h in edges:
+                if t == u and h not in seen:
+                    seen.add(h)
+                    stack.append(h)
+        found = reach_up(*csr(n, ids(*(t for t, _ in edges)), ids(*(h for _, h in edges))), ids(*seeds))
+        assert set(np.flatnonzero(found).tolist()) == seen
 
 
 class TestNamesOf:

@@ -208,6 +208,32 @@ class TestFromDataset:
         # equal tables, keys and values in the same order.
         assert tables_of(SupplyChain.from_dataset(ds)) == tables_by_dicts(ds)
 
+    @settings(max_examples=100, deadline=None)
+    @given(datasets)
+    def test_arrays_hold_the_tables(self, ds: Dataset) -> None:
+        # The arrays say what the dict tables say: used_in, the supplies, the required entries'
+        # options (component first), and the BOM order with its depth.
+        chain = SupplyChain.from_dataset(ds)
+        arrays = chain.arrays
+        assert arrays is not None
+        ids = arrays.ids
+
+        def row(ptr: Any, idx: Any, i: int) -> tuple[str, ...]:
+            return tuple(ids[j] for j in idx[ptr[i] : ptr[i + 1]])
+
+        used = {ids[u]: row(arrays.used_ptr, arrays.used_idx, u) for u in range(arrays.size)}
+        assert {k: v for k, v in used.items() if v} == dict(chain.used_in)
+        supplies = [(ids[s], ids[c]) for s, c in zip(arrays.supplier, arrays.supplied, strict=True)]
+        assert supplies == [(s, c) for s, comps in chain.supplies_of.items() for c in comps]
+        entries = [
+            (ids[p], row(arrays.option_ptr, arrays.option_idx, e)) for e, p in enumerate(arrays.entry_parent)
+        ]
+        expected = [(p, line.options) for c in chain.components for p in chain.used_in.get(c, ())
+                    for line in chain.bom[p] if line.component == c and line.required]  # fmt: skip
+        assert sorted(entries) == sorted(dict.fromkeys(expected))
+        order, bounds = arrays.generations
+        assert tuple(ids[i] for i in order) == chain.order and len(bounds) - 1 == chain.depth
+
     def test_references_to_no_entry(self) -> None:
         # Data pulled with --allow-partial can name entries it lacks: ghost supplies chip and is
         # no company (left out, as the reference leaves it); "gone" is an alternative and
@@ -225,6 +251,7 @@ class TestFromDataset:
         assert tables_of(chain) == tables_by_dicts(ds)
         assert chain.used_in == {"chip": ("phone", "shell"), "die": ("chip",), "gone": ("chip",)}
         assert chain.order == ("die", "gone", "chip", "phone", "shell")
+        assert chain.arrays is None  # the rules then go one by one
 
     def test_two_entries_with_one_id(self) -> None:
         ds = Dataset(**basic(components=[component("us")]))  # "us" is a company too

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from graphlib_trade.analysis import Evaluation, SupplyChain, evaluate, explain, impact, timeline, whatif
 from graphlib_trade.analysis.engine import CauseKey, evaluate_later, evaluate_without_licences
+from graphlib_trade.analysis.scenario import apply_scenario
 from graphlib_trade.models import Dataset, Scenario, Status
 from graphlib_trade.sources import load_dataset
 from tests.helpers import (
@@ -317,3 +318,89 @@ class TestTouched:
     @given(datasets, days)
     def test_generated(self, ds: Dataset, day: dt.date) -> None:
         self.assert_same(SupplyChain.from_dataset(ds), day)
+
+
+class TestOrdinaryBuilds:
+    """Rule 4 found at once as array passes, where no restriction needs looking at."""
+
+    @staticmethod
+    def chain() -> SupplyChain:
+        # us (US) supplies die and chip; cn (CN, listed by el) supplies chip too; de (DE) supplies
+        # board (chip required, cap optional) and cap (JP). chip is built from die.
+        return graph(
+            companies=[company("us"), company("cn", "CN"), company("de", "DE")],
+            components=[
+                component("die"),
+                component("chip"),
+                component("board", "DE"),
+                component("cap", "JP"),
+            ],
+            supplies=[
+                supply("us", "die"),
+                supply("us", "chip"),
+                supply("cn", "chip"),
+                supply("de", "board"),
+                supply("de", "cap"),
+            ],
+            bom=[bom("chip", "die"), bom("board", "chip"), bom("board", "cap", required=False)],
+            restrictions=[restriction("el", ["cn"])],
+        )
+
+    def found(self, **masks: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+        chain = self.chain()
+        arrays = chain.arrays
+        assert arrays is not None
+        given = {
+            name: arrays.mask(masks.get(name, [])) for name in ("touched", "restricted", "caught", "purposed")
+        }
+        supplies, available = engine_module.ordinary_builds(arrays, **given)
+        pairs = [
+            (arrays.ids[s], arrays.ids[c])
+            for s, c in zip(arrays.supplier[supplies], arrays.supplied[supplies], strict=True)
+        ]
+        return sorted(pairs), sorted(arrays.names(available))
+
+    def test_what_needs_no_restriction(self) -> None:
+        # cn supplies chip, so chip and board are touched. us can build chip (die is untouched),
+        # so chip is available to ordinary buyers; then de can build board (chip, its one
+        # required entry, is). cn's supply is left to the rules (cn is restricted); die and
+        # cap are untouched, nothing to find.
+        assert self.found(touched=["chip", "board"], restricted=["cn"]) == (
+            [("de", "board"), ("us", "chip")],
+            ["board", "chip"],
+        )
+
+    def test_a_part_caught_whoever_buys_is_left_to_the_rules(self) -> None:
+        # A supply of die is caught whoever buys (a denial order, say): us can still build die (it
+        # needs nothing), but whether a buyer gets die rests on the rules, so us's chip and de's
+        # board above it are left to them.
+        assert self.found(touched=["die", "chip", "board"], restricted=["cn"], caught=["die"]) == (
+            [("us", "die")],
+            [],
+        )
+
+    def test_what_an_fdpr_wants_is_left_to_the_rules(self) -> None:
+        # An FDPR wants what goes into board: de's supply of it is left to the rules; chip is found.
+        assert self.found(touched=["chip", "board"], restricted=["cn"], purposed=["board"]) == (
+            [("us", "chip")],
+            ["chip"],
+        )
+
+    @settings(max_examples=150, deadline=None)
+    @given(datasets, days)
+    def test_same_impact_as_without_the_arrays(self, ds: Dataset, day: dt.date) -> None:
+        # A chain without its arrays (a copy that keeps nothing) is evaluated rule by rule alone.
+        chain = SupplyChain.from_dataset(ds)
+        assert chain.arrays is not None
+        assert impact(chain, day) == impact(chain.changed(), day)
+
+    @settings(max_examples=60, deadline=None)
+    @given(datasets)
+    def test_same_timeline_as_without_the_arrays(self, ds: Dataset) -> None:
+        chain = SupplyChain.from_dataset(ds)
+        assert timeline(chain) == timeline(chain.changed())
+
+    def test_a_what_if_keeps_the_arrays_while_no_supply_changes(self) -> None:
+        chain = self.chain()
+        assert apply_scenario(chain, Scenario(restrict=("de",)), LATER).arrays is chain.arrays
+        assert apply_scenario(chain, Scenario(drop_suppliers=("us",)), LATER).arrays is None

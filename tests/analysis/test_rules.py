@@ -204,6 +204,36 @@ class TestLists:
         got = [status(run(dt.date.fromisoformat(d), **sections), "phone") for d in days]
         assert got == ["ok", "blocked", "blocked", "ok", "ok", "blocked"]
 
+    def test_a_listed_company_is_an_affiliate_of_its_owners_entry_too(self) -> None:
+        # a (el-a, every origin's default: US) holds 60% of b; b is listed itself by el-b, for CN
+        # items only, and makes the phone from a US chip. el-b does not catch the chip, but a's
+        # listing reaches b through the holding: the phone is blocked by el-a, and stays so
+        # without el-b (lifting a listing never makes anything worse).
+        sections = {
+            "lists": [{"id": "el", "name": "Entity List", "affiliates_threshold": 0.5}],
+            "companies": [company("us"), company("a", "CN"), company("b", "CN")],
+            "ownership": [{"owner": "a", "owned": "b", "share": 0.6}],
+            "components": [component("chip")],
+            "supplies": [supply("us", "chip")],
+            "products": [product("phone", "b")],
+            "bom": [bom("phone", "chip")],
+            "restrictions": [
+                {"id": "el-a", "list": "el", "targets": ["a"], "effective_from": "2019-05-16"},
+                {
+                    "id": "el-b",
+                    "list": "el",
+                    "targets": ["b"],
+                    "origins": ["CN"],
+                    "effective_from": "2019-05-16",
+                },
+            ],
+        }
+        result = run(**sections)
+        assert status(result, "phone") == "blocked"
+        assert {c[0] for c in causes(result, "phone")} == {"el-a"}
+        sections["restrictions"] = sections["restrictions"][:1]
+        assert status(run(**sections), "phone") == "blocked"
+
     def test_an_entry_aggregates_only_its_own_parties_without_a_list(self) -> None:
         # The same two listings as separate restrictions: 30% each, never 50% within one.
         sections = self.listed()
