@@ -17,6 +17,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import repeat
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
@@ -554,7 +555,7 @@ def _layers(
 @dataclass(frozen=True, eq=False)
 class ChainArrays:
     """The bill of materials and the supplies of a chain over numbered ids (companies, then
-    components, then products; ``numbers`` gives an id's): what the array passes of the rules
+    components, then products; :attr:`numbers` gives an id's): what the array passes of the rules
     read.  Built with the chain from a data file (kept under :data:`ARRAYS`); a what-if that
     changes neither keeps them, and a chain without them is evaluated without those passes.
     """
@@ -579,8 +580,7 @@ class ChainArrays:
         )
     )
 
-    #: id -> its number (end users too: the numbers of References), and number -> id.
-    numbers: Mapping[str, int]
+    #: number -> id (end users too: the numbers of References).
     ids: Sequence[str]
     #: Numbered below this: companies; from it, items (components, then products from ``products``).
     components: int
@@ -614,7 +614,6 @@ class ChainArrays:
         wanted = required[entry_of]  # the options of required entries, entry after entry
         option_ptr = np.r_[0, np.cumsum(np.bincount(entry_of[wanted], minlength=len(parents))[required])]
         return cls(
-            numbers=refs.index,
             ids=refs.names,
             components=items.start,
             products=refs.start("products"),
@@ -628,6 +627,14 @@ class ChainArrays:
             option_ptr=option_ptr.astype(np.int64),
             option_idx=fill[wanted],
         )
+
+    @cached_property
+    def numbers(self) -> Mapping[str, int]:
+        """id -> its number (worked out when first asked: a snapshot does not keep it)."""
+        return {name: i for i, name in enumerate(self.ids)}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "numbers"}
 
     def mask(self, ids: Iterable[str]) -> npt.NDArray[np.bool_]:
         """Which numbers ``ids`` (of companies, components or products) hold."""
