@@ -235,12 +235,24 @@ class SupplyChain:
         companies = {c.id: c for c in dataset.companies}
         items = range(first_component, first_product + len(dataset.products))
         layered = _layers(refs, items, fill, into, used_in)
+        via = {(one(s.supplier), one(s.component)): s.via for s in dataset.supplies if s.via}
+        kept: dict[str, Any] = {}
         if isinstance(layered, ChainArrays.Generations):
-            kept = {ARRAYS: ChainArrays.of(refs, items, (supplier[by_company], supplied[by_company]), (
-                parent[lines], required[lines].astype(bool), fill, into, entry_of), layered)}  # fmt: skip
             order, depth = tuple(names_of(refs.names, layered.order)), len(layered.bounds) - 1
+            # The arrays only for a chain whose every reference names an entry of the right kind
+            # (data pulled with --allow-partial may not): the rules' masks cover the items alone.
+            offered = supplied[by_company]
+            named = [sv.product for sv in dataset.services] + [u.product for u in dataset.uses]
+            named += [p.maker for p in dataset.products] + [v for through in via.values() for v in through]
+            if (
+                len(refs.names) == refs.entries
+                and bool(np.all((offered >= first_component) & (offered < first_product)))
+                and all(map(refs.__contains__, named))
+            ):
+                entries = (parent[lines], required[lines].astype(bool), fill, into, entry_of)
+                kept[ARRAYS] = ChainArrays.of(refs, items, (supplier[by_company], offered), entries, layered)
         else:
-            kept, (order, depth) = {}, layered
+            order, depth = layered
         return cls(
             companies=companies,
             components=components,
@@ -251,7 +263,7 @@ class SupplyChain:
             lists={x.id: x for x in dataset.lists},
             owns=dict(owns),
             dated_ownership=tuple(o for o in dataset.ownership if o.valid_from or o.valid_until),
-            via={(one(s.supplier), one(s.component)): s.via for s in dataset.supplies if s.via},
+            via=via,
             items={**components, **{p.id: product_item(p, companies) for p in dataset.products}},
             suppliers=suppliers,
             supplies_of=supplies_of,

@@ -404,17 +404,18 @@ def _list_affiliates(
         for t in chain.restrictions[r].targets:
             through[t].add(r)
     closure = restricted_parties(owns, list(through), threshold)
+    # A named target's holdings, counted as restricted_parties counts an affiliate's: owners in
+    # the order they became parties, until the threshold is reached.
     held: dict[str, float] = defaultdict(float)
     holders: dict[str, list[str]] = defaultdict(list)
+    owners_of = dict(closure)
     for owner in closure:
         for owned, share in owns.get(owner, {}).items():
-            if owned in through and not closure.get(owned, ()):  # a named target
+            if owned in through and not owners_of.get(owned, ()):  # a named target, not yet caught
                 held[owned] += share
                 holders[owned].append(owner)
-    owners_of = dict(closure)
-    for target, total in held.items():
-        if total >= threshold - SHARE_EPSILON:
-            owners_of[target] = tuple(sorted(holders[target]))
+                if held[owned] >= threshold - SHARE_EPSILON:
+                    owners_of[owned] = tuple(sorted(holders[owned]))
     # Each party is caught through the entries of the owners that made it one; owners usually
     # come first, but a listed target's owners may come after it (and holdings may go round).
     changed = True
@@ -697,9 +698,11 @@ class Evaluation:
             for lic, data in sorted(chain.licences.items()):
                 if data.restriction in self.parties and data.valid_on(as_of):
                     self.licences[data.restriction].append(lic)
-        #: cause -> the valid licences that lifted it.
+        #: cause -> the valid licences that lifted it.  Like ``blocked``, what the evaluation met
+        #: on its way: not every cause the chain holds (what is settled at once, by ordinary_builds
+        #: or as untouched, holds whatever the licences say and is not looked into).
         self.used_licences: dict[CauseKey, set[str]] = defaultdict(set)
-        #: The causes found blocked (not lifted, no valid licence).
+        #: The causes found blocked (not lifted, no valid licence), as met on the way.
         self.blocked: set[CauseKey] = set()
         # Whether an item is subject to a restriction does not depend on the date: kept per chain.
         self._grounds: dict[tuple[str, str], tuple[bool, bool]] = chain.kept("grounds", lambda _: {})

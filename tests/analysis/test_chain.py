@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from graphlib_trade.analysis import SupplyChain, apply_scenario, bom_order
+from graphlib_trade.analysis import SupplyChain, apply_scenario, bom_order, impact
 from graphlib_trade.analysis.chain import BomLine, bom_layers
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import Dataset, Scenario
@@ -252,6 +252,16 @@ class TestFromDataset:
         assert chain.used_in == {"chip": ("phone", "shell"), "die": ("chip",), "gone": ("chip",)}
         assert chain.order == ("die", "gone", "chip", "phone", "shell")
         assert chain.arrays is None  # the rules then go one by one
+
+    def test_a_supply_of_no_entry_leaves_the_chain_without_arrays(self) -> None:
+        # us supplies "ghost", which is no entry (unchecked data): the rules' masks cover the items
+        # alone, so the chain gets no arrays, and the impact is worked out rule by rule (the
+        # phone, whose chip cn cannot get from us, blocked as without the ghost).
+        ds = Dataset(**basic(supplies=[supply("us", "ghost")]))
+        chain = SupplyChain.from_dataset(ds)
+        assert chain.arrays is None and chain.supplies_of["us"] == ("chip", "ghost")
+        (phone,) = impact(chain, LATER).products
+        assert phone.status.value == "blocked"
 
     def test_two_entries_with_one_id(self) -> None:
         ds = Dataset(**basic(components=[component("us")]))  # "us" is a company too

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from graphlib_trade.analysis import SupplyChain, impact
+from graphlib_trade.analysis.engine import parties_on
 from graphlib_trade.errors import DataError
 from graphlib_trade.models import ImpactResult, parse_dataset
 from tests.helpers import LATER, bom, company, component, licence, product, restriction, supply
@@ -233,6 +234,25 @@ class TestLists:
         assert {c[0] for c in causes(result, "phone")} == {"el-a"}
         sections["restrictions"] = sections["restrictions"][:1]
         assert status(run(**sections), "phone") == "blocked"
+
+    def test_a_listed_company_is_caught_through_the_holdings_that_reach_the_threshold(self) -> None:
+        # a (el-a) holds 60% of b, c (el-c) 10%: the 60% alone reaches 50%, so b is caught through
+        # el-a only, with a as its owner (as an unlisted company would be); c's 10% adds nothing.
+        sections = {
+            "lists": [{"id": "el", "name": "Entity List", "affiliates_threshold": 0.5}],
+            "companies": [company("a", "CN"), company("b", "CN"), company("c", "CN")],
+            "ownership": [
+                {"owner": "a", "owned": "b", "share": 0.6},
+                {"owner": "c", "owned": "b", "share": 0.1},
+            ],
+            "restrictions": [
+                {"id": f"el-{x}", "list": "el", "targets": [x], "effective_from": "2019-05-16"} for x in "abc"
+            ],
+        }
+        chain = SupplyChain.from_dataset(parse_dataset(sections, "test"))
+        parties = parties_on(chain, ["el-a", "el-b", "el-c"], LATER)
+        assert parties["el-a"] == {"a": (), "b": ("a",)}
+        assert parties["el-b"] == {"b": ()} and parties["el-c"] == {"c": ()}
 
     def test_an_entry_aggregates_only_its_own_parties_without_a_list(self) -> None:
         # The same two listings as separate restrictions: 30% each, never 50% within one.
