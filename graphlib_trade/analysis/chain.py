@@ -605,8 +605,10 @@ class ChainArrays:
     #: Each supply by a company: its supplier and its component.
     supplier: Ids
     supplied: Ids
-    #: Each required BOM entry: its parent; its options (component first), as compressed rows.
+    #: Each BOM entry: its parent, whether it is required, and its options (component first) as
+    #: compressed rows.
     entry_parent: Ids
+    entry_required: npt.NDArray[np.bool_]
     option_ptr: Ids
     option_idx: Ids
 
@@ -623,8 +625,7 @@ class ChainArrays:
         required) and the part -> parent edges in order (part, parent, the entry of each)."""
         parents, required, fill, into, entry_of = entries
         used_ptr, used_idx = csr(items.stop, fill, into)
-        wanted = required[entry_of]  # the options of required entries, entry after entry
-        option_ptr = np.r_[0, np.cumsum(np.bincount(entry_of[wanted], minlength=len(parents))[required])]
+        option_ptr = np.r_[0, np.cumsum(np.bincount(entry_of, minlength=len(parents)))]
         return cls(
             ids=refs.names,
             components=items.start,
@@ -635,9 +636,10 @@ class ChainArrays:
             generations=generations,
             supplier=supplies[0],
             supplied=supplies[1],
-            entry_parent=parents[required],
+            entry_parent=parents,
+            entry_required=required,
             option_ptr=option_ptr.astype(np.int64),
-            option_idx=fill[wanted],
+            option_idx=fill,
         )
 
     @cached_property

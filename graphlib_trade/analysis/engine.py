@@ -43,6 +43,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Container, Hashable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Literal, NamedTuple
 
 import numpy as np
@@ -235,10 +236,14 @@ def _any_or(allowed: tuple[str, ...], value: str) -> bool:
     return not allowed or value in allowed
 
 
+def covers_kind(licence: Licence, kind: str) -> bool:
+    """Whether a licence covers supplies (and deliveries), or services, as ``kind`` is."""
+    return licence.covers == "both" or licence.covers == ("services" if kind == "service" else "supplies")
+
+
 def licence_covers(licence: Licence, supplier: str, item: str, buyer: str, kind: str) -> bool:
     """Whether a licence's scope (whatever its window) covers one supply, delivery or service."""
-    covers = licence.covers
-    if covers != "both" and covers != ("services" if kind == "service" else "supplies"):
+    if not covers_kind(licence, kind):
         return False
     return (
         _any_or(licence.recipients, buyer)
@@ -609,7 +614,8 @@ def ordinary_builds(
     order, bounds = arrays.generations
     generation = np.empty(arrays.size, dtype=np.int64)
     generation[order] = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
-    entries = np.argsort(generation[arrays.entry_parent], kind="stable")
+    required = np.flatnonzero(arrays.entry_required)
+    entries = required[np.argsort(generation[arrays.entry_parent[required]], kind="stable")]
     ends = np.searchsorted(generation[arrays.entry_parent][entries], np.arange(len(bounds) - 1), side="right")
     component = np.zeros(arrays.size, dtype=bool)
     component[arrays.components : arrays.products] = True
@@ -674,7 +680,8 @@ class Evaluation:
         self.us_fractions: Mapping[str, float] = (
             us_fractions_of(chain) if within is None else Fractions(us_content_of(chain))
         )
-        day = day_of(chain, as_of, within)
+        # Rule 1 and what it sets (what it touches is worked out when first asked: see touched).
+        day = _rules_of(chain, as_of)
         #: The restrictions in force, sorted by id.
         self.active = day.active
         #: restriction -> restricted party -> the restricted owners that made it one (rule 1).
@@ -688,10 +695,6 @@ class Evaluation:
         self._seller_caught = day.seller_caught
         #: restriction with an FDPR of scope ``incorporated`` -> what goes into what its parties buy.
         self.wanted = day.wanted
-        #: What the restrictions and lost services can touch; everything else is
-        #: available to every buyer that is not a restricted party, and ok.
-        self.touched = day.touched
-        self._touched_mask = day.touched_mask
         #: restriction -> its licences valid on ``as_of``.
         self.licences: dict[str, list[str]] = defaultdict(list)
         if licences:
@@ -709,7 +712,8 @@ class Evaluation:
         self._can_build: dict[tuple[str, str], Causes | None] = {}
         #: (component, buyer, purpose), or the component alone for an ordinary buyer -> available?
         self._avail: dict[str | tuple[str, str, tuple[str, ...]], Causes | None] = {}
-        self._purposes = day.purposes
+        #: item -> the restrictions whose FDPR catches what goes into it (its parts' purpose).
+        self.purposes = day.purposes
         #: A product's own sub-BOM (explain's trials): nothing outside is evaluated.
         self._within = within
         #: With ``reuse``: the other evaluation, and the items evaluated again here (what the
@@ -726,15 +730,25 @@ class Evaluation:
         if chain.depth > EAGER_DEPTH and bottom_up:
             self._bottom_up(chain.components)
 
+    @cached_property
+    def touched(self) -> AbstractSet[str]:
+        """What the restrictions and lost services can touch; everything else is available to every
+        buyer that is not a restricted party, and ok (worked out when first asked)."""
+        return self._day.touched
+
+    @cached_property
+    def _day(self) -> Day:
+        return day_of(self.chain, self.as_of, self._within)
+
     def _seed(self, arrays: ChainArrays) -> None:
         """Take what :func:`ordinary_builds` finds at once: the supplies whose supplier can build
         its component, and the components available to ordinary buyers."""
         supplies, available = ordinary_builds(
             arrays,
-            touched=arrays.mask(self.touched) if self._touched_mask is None else self._touched_mask,
+            touched=arrays.mask(self.touched) if self._day.touched_mask is None else self._day.touched_mask,
             restricted=arrays.mask(self.restricting),
             caught=arrays.mask(self._seller_caught),
-            purposed=arrays.mask(self._purposes),
+            purposed=arrays.mask(self.purposes),
         )
         ids = arrays.ids
         pairs = zip(
@@ -896,7 +910,7 @@ class Evaluation:
         lost_req: list[str] = []
         lost_opt: list[str] = []
         substituted: list[str] = []
-        purpose = self._purposes.get(parent, ())
+        purpose = self.purposes.get(parent, ())
         available = self.available
         # An ordinary buyer (no restricted party, no FDPR purpose) of a part no seller-side rule
         # catches: available's own first steps, inline (most parts of most parents are so).
@@ -975,9 +989,27 @@ class Evaluation:
             per_service=per_service,
         )
 
+    def may_lose(self, user: str) -> bool:
+        """Whether ``user`` can lose something by itself: it is a restricted party, or a maker or
+        service provider of a product it uses is denied (else :meth:`end_user` finds nothing)."""
+        if user in self.restricting:
+            return True
+        denied = self._denied_products
+        return bool(denied) and not denied.isdisjoint(self.chain.uses.get(user, ()))
+
+    @cached_property
+    def _denied_products(self) -> frozenset[str]:
+        """The products whose maker or a service provider is denied."""
+        denying, chain = self.denying, self.chain
+        if not denying:
+            return frozenset()
+        made = (p for p, data in chain.products.items() if data.maker in denying)
+        served = (p for p, lines in chain.services.items() if any(sv.provider in denying for sv in lines))
+        return frozenset((*made, *served))
+
     def end_user(self, user: str) -> EndUserEvaluation:
         """What ``user`` loses by itself: blocked deliveries (``blocked``) and services (``exposed``)."""
-        if user not in self.restricting and not self.denying:
+        if not self.may_lose(user):
             return NOTHING_LOST
         chain = self.chain
         per_product: dict[str, Causes] = {}

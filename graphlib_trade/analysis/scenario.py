@@ -23,6 +23,7 @@ from graphlib_trade.analysis.chain import (
 )
 from graphlib_trade.analysis.engine import US_CONTENT, US_FRACTIONS
 from graphlib_trade.analysis.impact import impact, kept_impact, statuses
+from graphlib_trade.analysis.passes import array_statuses, share_with_copies
 from graphlib_trade.errors import ScenarioError
 from graphlib_trade.models import (
     ANY,
@@ -223,7 +224,8 @@ class _Edit:
         # A scenario changes no component and no part's value: the de minimis roll-up holds; the
         # arrays hold while no supply and no BOM entry changes.
         same = tables.keys().isdisjoint(ChainArrays.TABLES)
-        return self.chain.changed(keep=(US_CONTENT, US_FRACTIONS, *((ARRAYS,) if same else ())), **tables)
+        kept = (ARRAYS, *share_with_copies(self.chain)) if same else ()
+        return self.chain.changed(keep=(US_CONTENT, US_FRACTIONS, *kept), **tables)
 
 
 def apply_scenario(
@@ -447,10 +449,14 @@ def whatif_changes(
 
 
 def _statuses(chain: SupplyChain, as_of: dt.date, ignore_licences: bool) -> _Pair:
-    """Each product's and end user's status: from the impact ``chain`` keeps, else worked out."""
+    """Each product's and end user's status: from the impact ``chain`` keeps, else worked out (by
+    array passes when the chain has its arrays)."""
     seen = kept_impact(chain, as_of, ignore_licences=ignore_licences)
     if seen is not None:
         return _statuses_of(seen)
+    at_once = array_statuses(chain, as_of, ignore_licences=ignore_licences)
+    if at_once is not None:
+        return at_once
     found = statuses(chain, as_of, ignore_licences=ignore_licences)
     return found.products, {u: status for u, (status, _, _) in found.end_users.items()}
 

@@ -211,8 +211,8 @@ class TestFromDataset:
     @settings(max_examples=100, deadline=None)
     @given(datasets)
     def test_arrays_hold_the_tables(self, ds: Dataset) -> None:
-        # The arrays say what the dict tables say: used_in, the supplies, the required entries'
-        # options (component first), and the BOM order with its depth.
+        # The arrays say what the dict tables say: used_in, the supplies, the BOM entries (whether
+        # required, and their options, component first), and the BOM order with its depth.
         chain = SupplyChain.from_dataset(ds)
         arrays = chain.arrays
         assert arrays is not None
@@ -226,10 +226,16 @@ class TestFromDataset:
         supplies = [(ids[s], ids[c]) for s, c in zip(arrays.supplier, arrays.supplied, strict=True)]
         assert supplies == [(s, c) for s, comps in chain.supplies_of.items() for c in comps]
         entries = [
-            (ids[p], row(arrays.option_ptr, arrays.option_idx, e)) for e, p in enumerate(arrays.entry_parent)
+            (ids[p], bool(arrays.entry_required[e]), row(arrays.option_ptr, arrays.option_idx, e))
+            for e, p in enumerate(arrays.entry_parent)
         ]
-        expected = [(p, line.options) for c in chain.components for p in chain.used_in.get(c, ())
-                    for line in chain.bom[p] if line.component == c and line.required]  # fmt: skip
+        expected = [
+            (p, line.required, line.options)
+            for c in chain.components
+            for p in chain.used_in.get(c, ())
+            for line in chain.bom[p]
+            if line.component == c
+        ]
         assert sorted(entries) == sorted(dict.fromkeys(expected))
         order, bounds = arrays.generations
         assert tuple(ids[i] for i in order) == chain.order and len(bounds) - 1 == chain.depth

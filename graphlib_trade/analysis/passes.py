@@ -1,0 +1,476 @@
+"""The rules as array passes: every product's and end user's status at once, without causes.
+
+``impact`` reports each status with the causes behind it and works them out rule by rule
+(:class:`~graphlib_trade.analysis.engine.Evaluation`).  A question about the statuses alone
+(a what-if's before and after) needs only whether each supply is blocked and whether each
+supplier can build, and those hold for every supply and every buyer at once:
+
+- rules 2 and 3 for each *pair* (a builder asking for one supply of one option of one of its
+  BOM entries) are one array expression per restriction in force (:func:`blocked_pairs`);
+- rule 4 is one pass per generation of the bill of materials over every supply
+  (:func:`supply_builds`), and the products' entries one pass after them
+  (:func:`product_statuses`).
+
+The answers are those of the rules one by one (``tests/analysis/test_passes.py`` compares
+them on every fixture and on drawn graphs); only a chain with :class:`ChainArrays` has them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, NamedTuple, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from graphlib_trade.analysis.arrays import csr, ranges
+from graphlib_trade.analysis.chain import ChainArrays, SupplyChain
+from graphlib_trade.analysis.engine import DAYS_KEPT, Evaluation, covers_kind, us_fractions_of
+from graphlib_trade.analysis.impact import end_user_status
+from graphlib_trade.models import Restriction, Status, eccn_in_scope, worst
+from graphlib_trade.models.references import Ids
+
+Mask = npt.NDArray[np.bool_]
+T = TypeVar("T")
+
+
+class Asks(NamedTuple):
+    """What builders ask for: each builder (a supply's supplier building its component, or an
+    active product's maker building it) asks, for each BOM entry of what it builds, for each
+    option of the entry, every supply of that option (a *pair*).  Row after row: builder ``b``'s
+    entries are ``entry_ptr[b]:entry_ptr[b + 1]``, entry ``e``'s options ``option_ptr[e]:...``,
+    option ``o``'s pairs ``pair_ptr[o]:...``."""
+
+    #: Each builder: the buyer of its parts (a company's number) and what it builds.
+    buyer: Ids
+    item: Ids
+    entry_ptr: Ids
+    #: Each entry asked for: whether it is required.
+    required: Mask
+    option_ptr: Ids
+    pair_ptr: Ids
+    #: Each pair: the supply asked for, its buyer and the item it goes into.
+    pair_supply: Ids
+    pair_buyer: Ids
+    pair_parent: Ids
+
+
+class Plan(NamedTuple):
+    """The asks of a chain's supplies (builders in BOM generations: ``supplies[bounds[g]:
+    bounds[g + 1]]`` build generation ``g``) and of its active products (kept with the chain)."""
+
+    supplies: Ids
+    bounds: Ids
+    supply_asks: Asks
+    products: list[str]
+    product_asks: Asks
+
+
+def _asks(
+    buyers: Ids,
+    items: Ids,
+    entries: tuple[Ids, Ids, Mask],
+    options: tuple[Ids, Ids],
+    sources: tuple[Ids, Ids],
+) -> Asks:
+    """The asks of builders (``buyers[i]`` building ``items[i]``): ``entries`` is (row pointer by
+    item, entry numbers, required by entry number), ``options`` and ``sources`` (the supplies
+    of each item) rows by entry and by item."""
+    entry_ptr, entry_idx, required = entries
+    option_ptr, option_idx = options
+    source_ptr, source_idx = sources
+    n_entries = entry_ptr[items + 1] - entry_ptr[items]
+    asked = entry_idx[ranges(entry_ptr[items], n_entries)]
+    n_options = option_ptr[asked + 1] - option_ptr[asked]
+    option = option_idx[ranges(option_ptr[asked], n_options)]
+    n_pairs = source_ptr[option + 1] - source_ptr[option]
+    builder_of_pair = np.repeat(
+        np.repeat(np.repeat(np.arange(len(items)), n_entries), n_options), n_pairs
+    )  # fmt: skip
+    return Asks(
+        buyer=buyers,
+        item=items,
+        entry_ptr=_pointers(n_entries),
+        required=required[asked],
+        option_ptr=_pointers(n_options),
+        pair_ptr=_pointers(n_pairs),
+        pair_supply=source_idx[ranges(source_ptr[option], n_pairs)],
+        pair_buyer=buyers[builder_of_pair],
+        pair_parent=items[builder_of_pair],
+    )
+
+
+def _pointers(sizes: Ids) -> Ids:
+    pointers: Ids = np.r_[0, np.cumsum(sizes)].astype(np.int64)
+    return pointers
+
+
+def _any(values: Mask, ptr: Ids) -> Mask:
+    """Per row of ``ptr`` (over ``values``): whether any value is true (an empty row: false)."""
+    counts = np.r_[0, np.cumsum(values)]
+    return counts[ptr[1:]] > counts[ptr[:-1]]  # type: ignore[no-any-return]
+
+
+def _all(values: Mask, ptr: Ids) -> Mask:
+    """Per row of ``ptr``: whether every value is true (an empty row: true)."""
+    counts = np.r_[0, np.cumsum(values)]
+    return counts[ptr[1:]] - counts[ptr[:-1]] == np.diff(ptr)  # type: ignore[no-any-return]
+
+
+class Shared(Generic[T]):
+    """A value worked out when first asked, and shared by a chain and the what-if copies that
+    keep it (the copies change none of what it is built from)."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build: Callable[[], T] | None = build
+        self._value: T | None = None
+
+    @property
+    def value(self) -> T:
+        if self._build is not None:
+            self._value, self._build = self._build(), None
+        return self._value  # type: ignore[return-value]
+
+
+def plan_of(chain: SupplyChain) -> Plan | None:
+    """The chain's :class:`Plan` (kept; None without :class:`ChainArrays`)."""
+    arrays = chain.arrays
+    if arrays is None:
+        return None
+    shared: Shared[Plan] = chain.kept(PLAN, lambda c: Shared(lambda: _plan(c, arrays)))
+    return shared.value
+
+
+#: What a chain keeps its :class:`Plan` under (a what-if that keeps the arrays keeps it too).
+PLAN = "pass plan"
+
+
+def _plan(chain: SupplyChain, arrays: ChainArrays) -> Plan:
+    size, n_supplies = arrays.size, len(arrays.supplier)
+    sources = csr(size, arrays.supplied, np.arange(n_supplies))
+    # Supplies, by the generation of their component.
+    order, bounds = arrays.generations
+    generation = np.empty(size, dtype=np.int64)
+    generation[order] = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    supplies = np.argsort(generation[arrays.supplied], kind="stable")
+    ends = np.searchsorted(generation[arrays.supplied][supplies], np.arange(len(bounds) - 1), side="right")
+    options = (arrays.option_ptr, arrays.option_idx)
+    required = np.flatnonzero(arrays.entry_required)
+    supply_asks = _asks(
+        arrays.supplier[supplies],
+        arrays.supplied[supplies],
+        (*csr(size, arrays.entry_parent[required], required), arrays.entry_required),
+        options,
+        sources,
+    )
+    # The active products, each built by its maker: every entry counts (a lost optional one too).
+    number = arrays.numbers
+    products = [p for p, data in chain.products.items() if data.lifecycle == "active"]
+    makers = np.array([number[chain.products[p].maker] for p in products], dtype=np.int64)
+    entries = csr(size, arrays.entry_parent, np.arange(len(arrays.entry_parent)))
+    product_asks = _asks(
+        makers,
+        np.array([number[p] for p in products], dtype=np.int64),
+        (*entries, arrays.entry_required),
+        options,
+        sources,
+    )
+    return Plan(supplies, np.r_[0, ends].astype(np.int64), supply_asks, products, product_asks)
+
+
+class Subject(NamedTuple):
+    """Rule 2's item side for one restriction, by item number: subject by origin or de minimis,
+    and by the FDPR."""
+
+    by_origin: Mask
+    by_fdpr: Mask
+
+
+@dataclass(frozen=True)
+class ItemColumns:
+    """The items' fields rule 2 reads, as columns over the numbers of :class:`ChainArrays`
+    (kept with the chain: they hold on any date)."""
+
+    public: Mask
+    direct_product: Mask
+    fraction: npt.NDArray[np.float64]
+    eccn: Ids
+    eccns: list[str | None]
+    origin: Ids
+    origins: list[str | None]
+    #: restriction -> its :meth:`subject` (a restriction's fields decide it, whatever its id).
+    subjects: dict[Restriction, Subject] = field(default_factory=dict, compare=False)
+
+    def subject(self, restriction: Restriction) -> Subject:
+        """:func:`~graphlib_trade.analysis.engine.subject_grounds` of every item at once (kept)."""
+        found = self.subjects.get(restriction)
+        if found is None:
+            found = self.subjects[restriction] = self._subject(restriction)
+        return found
+
+    def _subject(self, restriction: Restriction) -> Subject:
+        items, origins = restriction.items, restriction.origins
+        scoped = ~self.public & np.array([eccn_in_scope(e, items) for e in self.eccns], dtype=bool)[self.eccn]
+        by_origin = np.array([o in origins for o in self.origins], dtype=bool)[self.origin]
+        if "US" in origins:
+            by_origin |= self.fraction > restriction.de_minimis
+        if restriction.fdpr_rule is None:
+            by_fdpr = np.zeros_like(scoped)
+        else:
+            fdpr_items = restriction.fdpr_items
+            in_scope = np.array([eccn_in_scope(e, fdpr_items) for e in self.eccns], dtype=bool)
+            by_fdpr = self.direct_product & in_scope[self.eccn]
+        return Subject(scoped & by_origin, scoped & by_fdpr)
+
+
+def item_columns(chain: SupplyChain, arrays: ChainArrays) -> ItemColumns:
+    """The chain's :class:`ItemColumns` (kept)."""
+    shared: Shared[ItemColumns] = chain.kept(COLUMNS, lambda c: Shared(lambda: _columns(c, arrays)))
+    return shared.value
+
+
+def share_with_copies(chain: SupplyChain) -> tuple[str, ...]:
+    """What a copy of ``chain`` that changes none of :attr:`ChainArrays.TABLES` keeps of the array
+    passes (to be worked out once, by whichever asks first)."""
+    arrays = chain.arrays
+    if arrays is None:
+        return ()
+    chain.kept(PLAN, lambda c: Shared(lambda: _plan(c, arrays)))
+    chain.kept(COLUMNS, lambda c: Shared(lambda: _columns(c, arrays)))
+    return PLAN, COLUMNS
+
+
+#: What a chain keeps its :class:`ItemColumns` under.
+COLUMNS = "item columns"
+
+
+def _columns(chain: SupplyChain, arrays: ChainArrays) -> ItemColumns:
+    size, first = arrays.size, arrays.components
+    items = [chain.items[i] for i in arrays.ids[first:size]]
+    fractions = us_fractions_of(chain)
+    public = np.zeros(size, dtype=bool)
+    public[:first] = True  # companies: never subject
+    public[first:] = [x.publicly_available for x in items]
+    direct = np.zeros(size, dtype=bool)
+    direct[first:] = [x.us_direct_product for x in items]
+    fraction = np.zeros(size, dtype=np.float64)
+    fraction[first:] = [fractions[x.id] for x in items]
+    eccns: dict[str | None, int] = {None: 0}
+    eccn = np.zeros(size, dtype=np.int64)
+    eccn[first:] = [eccns.setdefault(x.eccn, len(eccns)) for x in items]
+    origins: dict[str | None, int] = {"": 0}
+    origin = np.zeros(size, dtype=np.int64)
+    origin[first:] = [origins.setdefault(x.origin, len(origins)) for x in items]
+    return ItemColumns(public, direct, fraction, eccn, list(eccns), origin, list(origins))
+
+
+class RuleMasks(NamedTuple):
+    """Rule 1 on one date and what it sets, as masks over the numbers of :class:`ChainArrays`
+    (kept with the chain by date: the evaluations with and without licences share them)."""
+
+    #: Restricted parties (companies) of any restriction, and of each.
+    restricted: Mask
+    parties: dict[str, Mask]
+    #: restriction -> the supplies (by position) it catches whoever buys.
+    seller: dict[str, Mask]
+    #: restriction -> the items whose parts its FDPR catches (what goes into what a party buys).
+    purpose: dict[str, Mask]
+
+
+def rule_masks(run: Evaluation, arrays: ChainArrays) -> RuleMasks:
+    """``run``'s :class:`RuleMasks` (kept by date)."""
+    return run.chain.kept_recent("rule masks", run.as_of, lambda: _rule_masks(run, arrays), DAYS_KEPT)
+
+
+def _rule_masks(run: Evaluation, arrays: ChainArrays) -> RuleMasks:
+    number = arrays.numbers
+    return RuleMasks(
+        restricted=arrays.mask(run.restricting),
+        parties={r: arrays.mask(found) for r, found in run.parties.items()},
+        seller=_by_restriction(_seller_side(run, arrays), len(arrays.supplier)),
+        purpose=_by_restriction({number[item]: rs for item, rs in run.purposes.items()}, arrays.size),
+    )
+
+
+def blocked_pairs(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Mask:
+    """Rules 2 and 3 for every pair of ``asks`` under ``run`` (its date, parties and licences):
+    whether the supply is blocked for that buyer, building it into that parent.
+
+    A pair can be caught only when its buyer is a restricted party, its supply is caught whoever
+    buys (a denied seller, a restricted intermediary) or an FDPR wants its parent; for those,
+    each restriction in force is one array expression of :meth:`ItemColumns.subject`, its
+    parties, seller-side supplies, purposes and valid licences.
+    """
+    assert not run.lifted, "lifted causes are tried rule by rule (explain)"
+    masks = rule_masks(run, arrays)
+    supply, buyer, parent = asks.pair_supply, asks.pair_buyer, asks.pair_parent
+    special = masks.restricted[buyer]
+    for caught in masks.seller.values():
+        special |= caught[supply]
+    for wanted in masks.purpose.values():
+        special |= wanted[parent]
+    blocked = np.zeros(len(supply), dtype=bool)
+    at = np.flatnonzero(special)
+    if not at.size:
+        return blocked
+    supply, buyer, parent = supply[at], buyer[at], parent[at]
+    option = arrays.supplied[supply]
+    columns = item_columns(run.chain, arrays)
+    found = np.zeros(at.size, dtype=bool)
+    for r in run.active:
+        grounds = columns.subject(run.chain.restrictions[r])
+        party = masks.parties[r][buyer]
+        if r in masks.seller:
+            party |= masks.seller[r][supply]
+        caught_here = party & (grounds.by_origin[option] | grounds.by_fdpr[option])
+        if r in masks.purpose:
+            caught_here |= masks.purpose[r][parent] & grounds.by_fdpr[option]
+        if caught_here.any():
+            caught_here &= ~_licensed(run, r, arrays, buyer, supply, option)
+            found |= caught_here
+    blocked[at] = found
+    return blocked
+
+
+def _by_restriction(table: Mapping[int, Iterable[str]], size: int) -> dict[str, Mask]:
+    """number -> restrictions, as restriction -> the mask of its numbers."""
+    numbers: dict[str, list[int]] = defaultdict(list)
+    for n, rs in table.items():
+        for r in rs:
+            numbers[r].append(n)
+    masks: dict[str, Mask] = {}
+    for r, ns in numbers.items():
+        masks[r] = np.zeros(size, dtype=bool)
+        masks[r][ns] = True
+    return masks
+
+
+def _seller_side(run: Evaluation, arrays: ChainArrays) -> dict[int, list[str]]:
+    """Supply position -> the restrictions that catch it whoever buys."""
+    if not any(run.seller_side.values()):
+        return {}
+    number, size = arrays.numbers, arrays.size
+    keys = arrays.supplier * size + arrays.supplied
+    wanted = {number[s] * size + number[c]: rs for (s, c), rs in run.seller_side.items() if rs}
+    at = np.flatnonzero(np.isin(keys, np.fromiter(wanted, dtype=np.int64)))
+    return {k: wanted[key] for k, key in zip(at.tolist(), keys[at].tolist(), strict=True)}
+
+
+def _licensed(run: Evaluation, r: str, arrays: ChainArrays, buyer: Ids, supply: Ids, option: Ids) -> Mask:
+    """Which pairs a licence of ``r`` valid under ``run`` covers (rule 3, as
+    :func:`~graphlib_trade.analysis.engine.licence_covers` says for each)."""
+    covered = np.zeros(len(buyer), dtype=bool)
+    table = run.chain.licences
+    for lic in run.licences.get(r, ()):
+        data = table[lic]
+        if not covers_kind(data, "supply"):
+            continue
+        ok = np.ones(len(buyer), dtype=bool)
+        for allowed, numbers in (
+            (data.recipients, buyer),
+            (data.suppliers, arrays.supplier[supply]),
+            (data.components, option),
+        ):
+            if allowed:
+                ok &= arrays.mask(allowed)[numbers]
+        covered |= ok
+    return covered
+
+
+def supply_builds(plan: Plan, arrays: ChainArrays, blocked: Mask) -> Mask:
+    """Rule 4 for every supply (by position in ``arrays``): whether its supplier can build its
+    component, one pass per generation, parts first (``blocked``: :func:`blocked_pairs` of
+    ``plan.supply_asks``)."""
+    asks = plan.supply_asks
+    builds = np.zeros(len(arrays.supplier), dtype=bool)
+    flows = ~blocked
+    for g in range(len(plan.bounds) - 1):
+        b0, b1 = plan.bounds[g], plan.bounds[g + 1]
+        builds[plan.supplies[b0:b1]] = _builds(asks, builds, flows, b0, b1, required_only=True)[0]
+    return builds
+
+
+def _builds(
+    asks: Asks, builds: Mask, flows: Mask, b0: int, b1: int, *, required_only: bool
+) -> tuple[Mask, Mask]:
+    """For builders ``b0:b1``: whether each can build (every required entry filled), and whether
+    each of their entries is filled (some option has a supply that flows and can be built)."""
+    e0, e1 = asks.entry_ptr[b0], asks.entry_ptr[b1]
+    o0, o1 = asks.option_ptr[e0], asks.option_ptr[e1]
+    p0, p1 = asks.pair_ptr[o0], asks.pair_ptr[o1]
+    ok = builds[asks.pair_supply[p0:p1]] & flows[p0:p1]
+    option_ok = _any(ok, asks.pair_ptr[o0 : o1 + 1] - p0)
+    filled = _any(option_ok, asks.option_ptr[e0 : e1 + 1] - o0)
+    counted = filled | ~asks.required[e0:e1] if not required_only else filled
+    return _all(counted, asks.entry_ptr[b0 : b1 + 1] - e0), filled
+
+
+def product_statuses(run: Evaluation) -> dict[str, Status] | None:
+    """Rule 5 for every product under ``run``, as :meth:`Evaluation.product` gives each status
+    (None when the chain has no :class:`ChainArrays`)."""
+    chain, plan, arrays = run.chain, plan_of(run.chain), run.chain.arrays
+    if plan is None or arrays is None:
+        return None
+    builds = supply_builds(plan, arrays, blocked_pairs(run, plan.supply_asks, arrays))
+    asks = plan.product_asks
+    _, filled = _builds(
+        asks, builds, ~blocked_pairs(run, asks, arrays), 0, len(asks.item), required_only=False
+    )  # fmt: skip
+    lost = ~filled
+    lost_required = _any(lost & asks.required, asks.entry_ptr)
+    lost_optional = _any(lost & ~asks.required, asks.entry_ptr)
+    status: dict[str, Status] = dict.fromkeys(chain.products, Status.OK)
+    for p, req, opt in zip(plan.products, lost_required.tolist(), lost_optional.tolist(), strict=True):
+        if req:
+            status[p] = Status.BLOCKED
+        elif opt:
+            status[p] = Status.DEGRADED
+    for p, lines in chain.services.items():
+        if status[p] is Status.BLOCKED:
+            continue
+        maker = chain.products[p].maker
+        if any(
+            (line.provider, p) in chain.lost_services or run.service_blocks(line, p, maker) for line in lines
+        ):
+            status[p] = Status.EXPOSED
+    return status
+
+
+def array_statuses(
+    chain: SupplyChain, as_of: dt.date, *, ignore_licences: bool = False
+) -> tuple[dict[str, Status], dict[str, Status]] | None:
+    """Every product's and end user's status on ``as_of``, as :func:`~graphlib_trade.analysis.impact.
+    statuses` gives them, worked out by array passes (None when the chain has no
+    :class:`ChainArrays`).
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> products, users = array_statuses(listing_example(), dt.date(2019, 6, 1))
+    >>> products["phone"].value
+    'blocked'
+    """
+    if chain.arrays is None:
+        return None
+    real = Evaluation(chain, as_of, licences=not ignore_licences, bottom_up=False)
+    found = product_statuses(real)
+    assert found is not None
+    bare = real
+    if any(real.licences.values()):
+        bare = Evaluation(chain, as_of, licences=False, bottom_up=False)
+        without = product_statuses(bare)
+        assert without is not None
+        for p, status in found.items():
+            if status is Status.OK and without[p].worse_than(Status.OK):
+                found[p] = Status.AT_RISK
+    # An end user that loses nothing by itself has the worst status of the products it uses.
+    users = {
+        u: end_user_status(chain, u, found, real, bare)[0]
+        if real.may_lose(u)
+        else worst(map(found.__getitem__, chain.uses.get(u, ())))
+        for u in chain.end_users
+    }
+    return found, users
