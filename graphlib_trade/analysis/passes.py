@@ -278,6 +278,8 @@ class RuleMasks(NamedTuple):
     seller: dict[str, Mask]
     #: restriction -> the items whose parts its FDPR catches (what goes into what a party buys).
     purpose: dict[str, Mask]
+    #: The :func:`caught_pairs` of each plan's asks (by identity), when worked out.
+    caught: dict[int, tuple[Ids, list[tuple[str, Mask]]]]
 
 
 def rule_masks(run: Evaluation, arrays: ChainArrays) -> RuleMasks:
@@ -292,6 +294,7 @@ def _rule_masks(run: Evaluation, arrays: ChainArrays) -> RuleMasks:
         parties={r: arrays.mask(found) for r, found in run.parties.items()},
         seller=_by_restriction(_seller_side(run, arrays), len(arrays.supplier)),
         purpose=_by_restriction({number[item]: rs for item, rs in run.purposes.items()}, arrays.size),
+        caught={},
     )
 
 
@@ -302,24 +305,50 @@ def blocked_pairs(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Mask:
     A pair can be caught only when its buyer is a restricted party, its supply is caught whoever
     buys (a denied seller, a restricted intermediary) or an FDPR wants its parent; for those,
     each restriction in force is one array expression of :meth:`ItemColumns.subject`, its
-    parties, seller-side supplies, purposes and valid licences.
+    parties, seller-side supplies and purposes (:func:`caught_pairs`), less what its valid
+    licences cover.
     """
     assert not run.lifted, "lifted causes are tried rule by rule (explain)"
+    at, caught = caught_pairs(run, asks, arrays)
+    blocked = np.zeros(len(asks.pair_supply), dtype=bool)
+    if not caught:
+        return blocked
+    supply = asks.pair_supply[at]
+    buyer, option = asks.pair_buyer[at], arrays.supplied[supply]
+    found = np.zeros(at.size, dtype=bool)
+    for r, caught_here in caught:
+        found |= caught_here & ~_licensed(run, r, arrays, buyer, supply, option)
+    blocked[at] = found
+    return blocked
+
+
+def caught_pairs(run: Evaluation, asks: Asks, arrays: ChainArrays) -> tuple[Ids, list[tuple[str, Mask]]]:
+    """The pairs of ``asks`` a restriction in force on ``run``'s date can catch (by position),
+    and the restrictions that catch some, each with which of those (whatever the licences
+    say: kept by date, for the evaluations with and without licences)."""
     masks = rule_masks(run, arrays)
+    key = id(asks)  # the plan's, kept with the chain as long as the masks
+    if key not in masks.caught:
+        masks.caught[key] = _caught(run, asks, arrays, masks)
+    return masks.caught[key]
+
+
+def _caught(
+    run: Evaluation, asks: Asks, arrays: ChainArrays, masks: RuleMasks
+) -> tuple[Ids, list[tuple[str, Mask]]]:
     supply, buyer, parent = asks.pair_supply, asks.pair_buyer, asks.pair_parent
     special = masks.restricted[buyer]
     for caught in masks.seller.values():
         special |= caught[supply]
     for wanted in masks.purpose.values():
         special |= wanted[parent]
-    blocked = np.zeros(len(supply), dtype=bool)
     at = np.flatnonzero(special)
+    found: list[tuple[str, Mask]] = []
     if not at.size:
-        return blocked
+        return at, found
     supply, buyer, parent = supply[at], buyer[at], parent[at]
     option = arrays.supplied[supply]
     columns = item_columns(run.chain, arrays)
-    found = np.zeros(at.size, dtype=bool)
     for r in run.active:
         grounds = columns.subject(run.chain.restrictions[r])
         party = masks.parties[r][buyer]
@@ -329,10 +358,8 @@ def blocked_pairs(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Mask:
         if r in masks.purpose:
             caught_here |= masks.purpose[r][parent] & grounds.by_fdpr[option]
         if caught_here.any():
-            caught_here &= ~_licensed(run, r, arrays, buyer, supply, option)
-            found |= caught_here
-    blocked[at] = found
-    return blocked
+            found.append((r, caught_here))
+    return at, found
 
 
 def _by_restriction(table: Mapping[int, Iterable[str]], size: int) -> dict[str, Mask]:
