@@ -27,6 +27,8 @@ def test_every_step_runs_on_a_small_graph() -> None:
         "build supply chain",
         "impact",
         "whatif (restrict the busiest supplier)",
+        "whatif again (restrict the second-busiest supplier)",
+        "statuses by array passes (no causes)",
         "rank suppliers",
     } <= steps
     assert "impact end to end (CLI, JSON file)" in steps and figures["cli_peak_rss_mb"] > 0

@@ -325,10 +325,37 @@ def _rule_seeds(
     for party in parties:
         seeds += chain.supplies_of.get(party, ())
         seeds += chain.makes.get(party, ())
-    seeds += (c for (_, c), via in chain.via.items() if not parties.isdisjoint(via))
+    seeds += (c for _, c in passed_on(chain, parties))
     if data.denial:
         seeds += (p for p, lines in chain.services.items() if any(sv.provider in parties for sv in lines))
     return wanted, tuple(seeds)
+
+
+def passed_on(chain: SupplyChain, parties: Collection[str]) -> list[tuple[str, str]]:
+    """The supplies (supplier, component) that one of ``parties`` passes on as an intermediary,
+    in the chain's order of ``via``.
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> passed_on(listing_example(), ["maker"])
+    []
+    """
+    pairs, through = chain.kept("intermediaries", _intermediaries)
+    if len(parties) < len(through):
+        found = [i for party in parties for i in through.get(party, ())]
+    else:
+        found = [i for party, rows in through.items() if party in parties for i in rows]
+    return [pairs[i] for i in sorted(set(found))]
+
+
+def _intermediaries(chain: SupplyChain) -> tuple[list[tuple[str, str]], dict[str, list[int]]]:
+    """The supplies with intermediaries, and each intermediary's places among them."""
+    through: dict[str, list[int]] = defaultdict(list)
+    for i, via in enumerate(chain.via.values()):
+        for party in dict.fromkeys(via):
+            through[party].append(i)
+    return list(chain.via), dict(through)
 
 
 #: The (restriction, parties) whose :func:`rule_seeds` and :func:`rule_reach` a chain keeps.
@@ -543,8 +570,8 @@ def _rules(chain: SupplyChain, as_of: dt.date) -> Day:
                 denying[party].append(r)
                 for component in chain.supplies_of.get(party, ()):
                     seller_side[(party, component)].append(r)
-        for pair, via in chain.via.items():
-            if any(v in found for v in via) and r not in seller_side[pair]:
+        for pair in passed_on(chain, found):
+            if r not in seller_side[pair]:
                 seller_side[pair].append(r)
     seller_caught = {component for _, component in seller_side}
     wanted = {r: items for r in active if (items := rule_seeds(chain, r, parties[r])[0]) is not None}
@@ -1151,7 +1178,7 @@ def _differences(earlier: Evaluation, later: Evaluation) -> tuple[set[str], set[
     for party in moved:
         changed.update(chain.supplies_of.get(party, ()))
         changed.update(chain.makes.get(party, ()))
-    changed.update(c for (_, c), via in chain.via.items() if not moved.isdisjoint(via))
+    changed.update(c for _, c in passed_on(chain, moved))
     if denied:
         changed.update(p for p, lines in chain.services.items() if any(sv.provider in denied for sv in lines))
     flipped = {lic for lics in earlier.licences.values() for lic in lics} ^ {

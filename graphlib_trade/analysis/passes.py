@@ -30,7 +30,7 @@ from graphlib_trade.analysis.arrays import csr, ranges
 from graphlib_trade.analysis.chain import ChainArrays, SupplyChain
 from graphlib_trade.analysis.engine import DAYS_KEPT, Evaluation, covers_kind, us_fractions_of
 from graphlib_trade.analysis.impact import end_user_status
-from graphlib_trade.models import Restriction, Status, eccn_in_scope, worst
+from graphlib_trade.models import Restriction, Status, eccn_in_scope
 from graphlib_trade.models.references import Ids
 
 Mask = npt.NDArray[np.bool_]
@@ -494,10 +494,42 @@ def array_statuses(
             if status is Status.OK and without[p].worse_than(Status.OK):
                 found[p] = Status.AT_RISK
     # An end user that loses nothing by itself has the worst status of the products it uses.
-    users = {
-        u: end_user_status(chain, u, found, real, bare)[0]
-        if real.may_lose(u)
-        else worst(map(found.__getitem__, chain.uses.get(u, ())))
-        for u in chain.end_users
-    }
+    users = dict(zip(chain.end_users, worst_used(chain, chain.arrays, found), strict=True))
+    for u in users:
+        if real.may_lose(u):
+            users[u] = end_user_status(chain, u, found, real, bare)[0]
     return found, users
+
+
+def worst_used(chain: SupplyChain, arrays: ChainArrays, status: Mapping[str, Status]) -> list[Status]:
+    """The worst ``status`` of the products each end user uses, end user after end user (``ok``
+    for none), as one array pass over the uses.
+
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
+    >>> worst_used(chain, chain.arrays, {"phone": Status.EXPOSED})
+    [<Status.EXPOSED: 'exposed'>]
+    """
+    ptr, used = chain.kept(USES, lambda c: _uses(c, arrays))
+    ranks = np.zeros(arrays.size, dtype=np.int64)
+    number = arrays.numbers
+    ranks[[number[p] for p in status]] = [s.rank for s in status.values()]
+    values = ranks[used]
+    found = np.zeros(len(ptr) - 1, dtype=np.int64)
+    rows = np.flatnonzero(np.diff(ptr))
+    if rows.size:
+        found[rows] = np.maximum.reduceat(values, ptr[rows])
+    by_rank = {s.rank: s for s in Status}
+    return [by_rank[r] for r in found.tolist()]
+
+
+#: What a chain keeps the products each end user uses under, as rows of product numbers.
+USES = "uses rows"
+
+
+def _uses(chain: SupplyChain, arrays: ChainArrays) -> tuple[Ids, Ids]:
+    number = arrays.numbers
+    rows = [[number[p] for p in chain.uses.get(u, ())] for u in chain.end_users]
+    return _pointers(np.array([len(r) for r in rows], dtype=np.int64)), np.array(
+        [n for r in rows for n in r], dtype=np.int64
+    )

@@ -444,8 +444,9 @@ def whatif_changes(
         applied = apply_scenario(chain, scenario, as_of, flags=flags)
     after_products, after_users = _statuses(applied, as_of, ignore_licences)
     before_products, before_users = _statuses(chain, as_of, ignore_licences)
-    names = {i: x.name for table in (chain.products, chain.end_users) for i, x in table.items()}
-    return _changes(scenario, as_of, (before_products, after_products), (before_users, after_users), names)
+    return _changes(
+        scenario, as_of, (before_products, after_products), (before_users, after_users), _names(chain)
+    )
 
 
 def _statuses(chain: SupplyChain, as_of: dt.date, ignore_licences: bool) -> _Pair:
@@ -483,19 +484,21 @@ def diff_scenarios(
     """
     if applied is None:
         applied = (apply_scenario(chain, a, as_of), apply_scenario(chain, b, as_of))
-    base = impact(chain, as_of)
-    under_a, under_b = (impact(c, as_of) for c in applied)
+    base = _statuses(chain, as_of, False)
+    under_a, under_b = (_statuses(c, as_of, False) for c in applied)
+    names = _names(chain)
 
-    def rows(kind: str) -> tuple[DiffRow, ...]:
-        first = {x.id: x for x in getattr(under_a, kind)}
-        second = {x.id: x.status for x in getattr(under_b, kind)}
-        baseline = {x.id: x.status for x in getattr(base, kind)}
+    def rows(kind: int) -> tuple[DiffRow, ...]:
+        first, second, baseline = under_a[kind], under_b[kind], base[kind]
         return tuple(
-            DiffRow(id=i, name=x.name, baseline=baseline[i], a=x.status, b=second[i])
-            for i, x in sorted(first.items())
-            if i in second and x.status != second[i]
+            DiffRow(id=i, name=names[i], baseline=baseline[i], a=first[i], b=second[i])
+            for i in sorted(first)
+            if i in second and first[i] != second[i]
         )
 
-    return ScenarioDiff(
-        as_of=as_of, a=a.label, b=b.label, products=rows("products"), end_users=rows("end_users")
-    )
+    return ScenarioDiff(as_of=as_of, a=a.label, b=b.label, products=rows(0), end_users=rows(1))
+
+
+def _names(chain: SupplyChain) -> dict[str, str]:
+    """The name of each product and end user."""
+    return {i: x.name for table in (chain.products, chain.end_users) for i, x in table.items()}

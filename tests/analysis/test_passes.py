@@ -16,11 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphlib_trade.analysis import SupplyChain
+from graphlib_trade.analysis.engine import Evaluation
 from graphlib_trade.analysis.impact import statuses
-from graphlib_trade.analysis.passes import array_statuses
+from graphlib_trade.analysis.passes import array_statuses, blocked_pairs, plan_of, supply_builds, worst_used
 from graphlib_trade.analysis.scenario import apply_scenario
 from graphlib_trade.models import Dataset, Scenario, Status
 from graphlib_trade.sources import load_dataset
+from tests.helpers import LATER, basic, bom, company, component, graph, licence, product, restriction, supply
 from tests.strategies import datasets, days, grants
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,3 +63,64 @@ class TestArrayStatuses:
         for day in (dt.date(2018, 6, 1), dt.date(2019, 5, 16), dt.date(2020, 9, 15), dt.date(2022, 10, 8),
                     dt.date(2025, 10, 1)):  # fmt: skip
             assert array_statuses(chain, day) == one_by_one(chain, day), day
+
+
+class TestWorstUsed:
+    def test_each_end_user_in_turn_none_used_is_ok(self) -> None:
+        # a uses phone (blocked) and tab (degraded): blocked; b uses tab alone: degraded; c uses
+        # nothing: ok.
+        chain = graph(
+            companies=[company("m")],
+            products=[product("phone", "m"), product("tab", "m")],
+            end_users=[{"id": "a", "name": "A"}, {"id": "b", "name": "B"}, {"id": "c", "name": "C"}],
+            uses=[{"user": "a", "product": "phone"}, {"user": "a", "product": "tab"},
+                  {"user": "b", "product": "tab"}],
+        )  # fmt: skip
+        assert chain.arrays is not None
+        found = worst_used(chain, chain.arrays, {"phone": Status.BLOCKED, "tab": Status.DEGRADED})
+        assert found == [Status.BLOCKED, Status.DEGRADED, Status.OK]
+
+
+class TestBlockedPairs:
+    def test_a_listed_buyer_a_licence_and_an_unlisted_buyer(self) -> None:
+        # us supplies chip (US origin) to both cn (listed by el) and de; cn's phone and de's tab
+        # each need chip.  Pairs: (cn asks us's chip) caught by el, (de asks it) not.  A licence
+        # of el for cn lifts cn's pair.
+        sections = basic(companies=[company("de", "DE")], products=[product("tab", "de")],
+                         bom=[bom("tab", "chip")])  # fmt: skip
+        chain = graph(**sections)
+        run = Evaluation(chain, LATER, bottom_up=False)
+        plan = plan_of(chain)
+        assert plan is not None and chain.arrays is not None
+        asks = plan.product_asks
+        buyers = [chain.arrays.ids[b] for b in asks.pair_buyer]
+        blocked = blocked_pairs(run, asks, chain.arrays)
+        assert dict(zip(buyers, blocked.tolist(), strict=True)) == {"cn": True, "de": False}
+        licensed = graph(**sections, licences=[licence("l1", "el", recipients=["cn"])])
+        run = Evaluation(licensed, LATER, bottom_up=False)
+        plan = plan_of(licensed)
+        assert plan is not None and licensed.arrays is not None
+        assert not blocked_pairs(run, plan.product_asks, licensed.arrays).any()
+
+
+class TestSupplyBuilds:
+    def test_a_supplier_that_cannot_get_a_part(self) -> None:
+        # cn (listed by el) supplies board, which needs chip; us and jp supply chip, of US origin
+        # whoever sells it: both supplies to cn are caught, so cn cannot build board, and de's
+        # phone, which needs board, is blocked.  chip has no parts: us and jp can build it.
+        chain = graph(
+            companies=[company("us"), company("cn", "CN"), company("de", "DE"), company("jp", "JP")],
+            components=[component("chip"), component("board", "CN")],
+            supplies=[supply("us", "chip"), supply("jp", "chip"), supply("cn", "board")],
+            products=[product("phone", "de")],
+            bom=[bom("board", "chip"), bom("phone", "board")],
+            restrictions=[restriction("el", ["cn"])],
+        )
+        run = Evaluation(chain, LATER, bottom_up=False)
+        plan, arrays = plan_of(chain), chain.arrays
+        assert plan is not None and arrays is not None
+        builds = supply_builds(plan, arrays, blocked_pairs(run, plan.supply_asks, arrays))
+        pairs = zip(arrays.supplier.tolist(), arrays.supplied.tolist(), builds.tolist(), strict=True)
+        assert {(arrays.ids[s], arrays.ids[c]): ok for s, c, ok in pairs} == {
+            ("us", "chip"): True, ("jp", "chip"): True, ("cn", "board"): False}  # fmt: skip
+        assert array_statuses(chain, LATER) == ({"phone": Status.BLOCKED}, {})
