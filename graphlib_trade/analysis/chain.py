@@ -14,12 +14,13 @@ and the bill of materials in an order where parts come before what they go into.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import dataclass, field, fields
+from functools import cached_property, partial
 from itertools import repeat
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
 import networkx as nx
 import numpy as np
@@ -63,6 +64,15 @@ OWNS, SUPPLIES, PART_OF, MAKES, USES, TARGETS, LICENSES, ON_LIST = (
     "ON_LIST",
 )
 SERVES_PREFIX = "SERVES:"
+_KINDS = (COMPANY, COMPONENT, PRODUCT, END_USER, RESTRICTION, LICENCE, LIST)
+_TABLES = ("companies", "components", "products", "end_users", "restrictions", "licences", "lists")
+#: The big tables a snapshot keeps apart, by group, each read when first asked for: a command
+#: that needs none of a group (a what-if by array passes) never reads it.
+DEFERRED: Mapping[str, tuple[str, ...]] = {
+    "components": ("components", "items"),
+    "bom": ("bom",),
+    "graph": ("suppliers", "used_in", "order"),
+}
 
 T = TypeVar("T")
 
@@ -282,14 +292,62 @@ class SupplyChain:
         """A copy with some tables replaced (and a fresh BOM order if ``used_in`` changed).
 
         ``keep`` names results kept with this chain (see :meth:`kept`) that the
-        change leaves true, to carry over to the copy.
+        change leaves true, to carry over to the copy.  Tables not read yet from a snapshot
+        (see :meth:`from_parts`) stay unread in the copy unless one of their group changes.
         """
-        new = replace(self, _kept={k: self._kept[k] for k in keep if k in self._kept}, **tables)
+        for group in self.unread():
+            if not tables.keys().isdisjoint(DEFERRED[group]):
+                getattr(self, DEFERRED[group][0])  # read it now: the copy takes the rest as it is
+        new = object.__new__(SupplyChain)
+        state = {k: v for k, v in self.__dict__.items() if k in _FIELDS or k == _READ_LATER}
+        state.update(tables, _kept={k: self._kept[k] for k in keep if k in self._kept})
+        new.__dict__.update(state)
         if "used_in" in tables:
             order, depth = bom_layers([*new.components, *new.products], new.used_in)
             object.__setattr__(new, "order", order)
             object.__setattr__(new, "depth", depth)
         return new
+
+    # ------------------------------------------------------------------ snapshots
+
+    def parts(self) -> tuple[dict[str, Any], dict[str, Callable[[], dict[str, Any]]]]:
+        """The chain as a snapshot keeps it: the tables every command reads, and for each group
+        of :data:`DEFERRED` what gives its tables (read only by a command that needs them)."""
+        grouped = {name for names in DEFERRED.values() for name in names}
+        core = {name: getattr(self, name) for name in _FIELDS if name not in grouped}
+        return core, {group: partial(self._group, group) for group in DEFERRED}
+
+    def _group(self, group: str) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in DEFERRED[group]}
+
+    @classmethod
+    def from_parts(cls, core: Mapping[str, Any], read: Callable[[str], Mapping[str, Any]]) -> SupplyChain:
+        """The chain of :meth:`parts`: ``read(group)`` gives a deferred group's tables, called
+        when one of them is first asked for."""
+        if set(core) | {n for names in DEFERRED.values() for n in names} != set(_FIELDS):
+            raise ValueError("not the parts of a supply chain")
+        chain = object.__new__(cls)
+        chain.__dict__.update(core, **{_READ_LATER: read})
+        return chain
+
+    def unread(self) -> list[str]:
+        """The groups of :data:`DEFERRED` not read yet (a chain from :meth:`from_parts`)."""
+        return [g for g, names in DEFERRED.items() if names[0] not in self.__dict__]
+
+    if not TYPE_CHECKING:  # (for the type checker, every table is an attribute as declared)
+
+        def __getattr__(self, name: str) -> Any:
+            """A table of a deferred group, read when first asked for."""
+            group = _GROUP_OF.get(name)
+            read = self.__dict__.get(_READ_LATER)
+            if group is None or read is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            tables = read(group)
+            if set(tables) != set(DEFERRED[group]):
+                raise ValueError(f"not the tables of {group!r}")
+            for table, value in tables.items():
+                object.__setattr__(self, table, value)
+            return tables[name]
 
     # ------------------------------------------------------------------ reading
 
@@ -310,16 +368,15 @@ class SupplyChain:
 
     def kind_of(self, node: str) -> str | None:
         """``company``, ``component``, ``product``, ``end_user``, ``restriction``, ``licence`` or None."""
-        for kind, table in (
-            (COMPANY, self.companies),
-            (COMPONENT, self.components),
-            (PRODUCT, self.products),
-            (END_USER, self.end_users),
-            (RESTRICTION, self.restrictions),
-            (LICENCE, self.licences),
-            (LIST, self.lists),
-        ):
-            if node in table:
+        first, arrays = 0, self.arrays
+        if arrays is not None:  # entries are numbered kind after kind: the tables need not be read
+            n = arrays.numbers.get(node)
+            if n is not None:
+                return _KINDS[bisect_right((arrays.components, arrays.products, arrays.size), n)]
+            first = _KINDS.index(RESTRICTION)
+        tables = zip(_KINDS[first:], _TABLES[first:], strict=True)
+        for kind, table in tables:
+            if node in getattr(self, table):
                 return kind
         return None
 
@@ -362,6 +419,10 @@ class SupplyChain:
         what-if that changes no supply and no BOM entry)."""
         found: ChainArrays | None = self._kept.get(ARRAYS)
         return found
+
+    def held(self, name: str) -> Any:
+        """What is kept under ``name`` (see :meth:`kept`), or None (nothing is built)."""
+        return self._kept.get(name)
 
     def holds(self, name: str) -> bool:
         """Whether a result is kept under ``name`` (see :meth:`kept`)."""
@@ -485,6 +546,13 @@ class SupplyChain:
                 G.add_edge(sv.provider, product, key=SERVES_PREFIX + sv.kind, **attrs)
         G.add_edges_from((user, p, USES) for user, used in self.uses.items() for p in used)
         return G
+
+
+#: The fields of a supply chain, in order.
+_FIELDS = tuple(f.name for f in fields(SupplyChain))
+#: Where a chain from a snapshot keeps what reads its deferred groups.
+_READ_LATER = "_read_later"
+_GROUP_OF = {name: group for group, names in DEFERRED.items() for name in names}
 
 
 def listing_example() -> SupplyChain:
@@ -647,8 +715,17 @@ class ChainArrays:
         """id -> its number (worked out when first asked: a snapshot does not keep it)."""
         return {name: i for i, name in enumerate(self.ids)}
 
+    @cached_property
+    def part_rows(self) -> tuple[Ids, Ids]:
+        """item -> the options of its BOM entries, as compressed rows (worked out when first asked,
+        kept in a snapshot)."""
+        sizes = np.diff(self.option_ptr)
+        return csr(self.size, np.repeat(self.entry_parent, sizes), self.option_idx)
+
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "numbers"}
+        state = {k: v for k, v in self.__dict__.items() if k != "numbers"}
+        state["part_rows"] = self.part_rows
+        return state
 
     def mask(self, ids: Iterable[str]) -> npt.NDArray[np.bool_]:
         """Which numbers ``ids`` (of companies, components or products) hold."""

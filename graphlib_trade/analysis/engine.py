@@ -52,6 +52,7 @@ import numpy.typing as npt
 from graphlib_trade.analysis.arrays import names_of, reach_up
 from graphlib_trade.analysis.arrays import ranges as _ranges
 from graphlib_trade.analysis.chain import ChainArrays, ServiceLine, SupplyChain
+from graphlib_trade.analysis.columns import kept_columns
 from graphlib_trade.analysis.deminimis import LazyRollUp, us_fractions
 from graphlib_trade.analysis.ownership import restricted_parties
 from graphlib_trade.models import (
@@ -586,6 +587,23 @@ def _rules(chain: SupplyChain, as_of: dt.date) -> Day:
 
 def _wanted(chain: SupplyChain, parties: Iterable[str]) -> set[str]:
     """The items that go, at any depth, into something one of ``parties`` buys."""
+    arrays = chain.arrays
+    if arrays is not None:  # one array search down the parts (the BOM itself need not be read)
+        number = arrays.numbers
+        building = np.array(
+            [
+                number[b]
+                for party in parties
+                for b in (*chain.supplies_of.get(party, ()), *chain.makes.get(party, ()))
+            ],
+            dtype=np.int64,
+        )
+        ptr, idx = arrays.part_rows
+        seeds = np.r_[
+            idx[_ranges(ptr[building], ptr[building + 1] - ptr[building])],
+            [number[p] for party in parties for p in chain.uses.get(party, ())],
+        ].astype(np.int64)
+        return set(arrays.names(reach_up(ptr, idx, seeds)))
     bought: list[str] = []
     for party in parties:
         for built in (*chain.supplies_of.get(party, ()), *chain.makes.get(party, ())):
@@ -703,10 +721,6 @@ class Evaluation:
         #: Whether the licences valid on ``as_of`` count.
         self.counts_licences = licences
         self.lifted = lifted
-        #: A product's own sub-BOM (``within``) rolls up only the items under it, when first asked.
-        self.us_fractions: Mapping[str, float] = (
-            us_fractions_of(chain) if within is None else Fractions(us_content_of(chain))
-        )
         # Rule 1 and what it sets (what it touches is worked out when first asked: see touched).
         day = _rules_of(chain, as_of)
         #: The restrictions in force, sorted by id.
@@ -756,6 +770,13 @@ class Evaluation:
             self._seed(arrays)
         if chain.depth > EAGER_DEPTH and bottom_up:
             self._bottom_up(chain.components)
+
+    @cached_property
+    def us_fractions(self) -> Mapping[str, float]:
+        """Each item's controlled US content (rule 2): a product's own sub-BOM (``within``) rolls
+        up only the items under it, when first asked."""
+        chain = self.chain
+        return us_fractions_of(chain) if self._within is None else Fractions(us_content_of(chain))
 
     @cached_property
     def touched(self) -> AbstractSet[str]:
@@ -808,9 +829,14 @@ class Evaluation:
         key = (restriction, item)
         found = self._grounds.get(key)
         if found is None:
-            found = self._grounds[key] = subject_grounds(
-                self.chain.items[item], self.chain.restrictions[restriction], self.us_fractions[item]
-            )
+            chain = self.chain
+            data = chain.restrictions[restriction]
+            columns = kept_columns(chain)
+            if columns is not None and chain.arrays is not None:  # the items need not be read
+                found = columns.grounds(data, chain.arrays.numbers[item])
+            else:
+                found = subject_grounds(chain.items[item], data, self.us_fractions[item])
+            self._grounds[key] = found
         return found
 
     def subject(self, restriction: str, item: str) -> bool:

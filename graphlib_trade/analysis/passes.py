@@ -19,22 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Generic, NamedTuple, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
 from graphlib_trade.analysis.arrays import csr, ranges
 from graphlib_trade.analysis.chain import ChainArrays, SupplyChain
+from graphlib_trade.analysis.columns import COLUMNS, ItemColumns, Mask, Shared, columns_of
 from graphlib_trade.analysis.engine import DAYS_KEPT, Evaluation, covers_kind, us_fractions_of
 from graphlib_trade.analysis.impact import end_user_status
-from graphlib_trade.models import Restriction, Status, eccn_in_scope
+from graphlib_trade.models import Status
 from graphlib_trade.models.references import Ids
-
-Mask = npt.NDArray[np.bool_]
-T = TypeVar("T")
 
 
 class Asks(NamedTuple):
@@ -52,10 +48,14 @@ class Asks(NamedTuple):
     required: Mask
     option_ptr: Ids
     pair_ptr: Ids
-    #: Each pair: the supply asked for, its buyer and the item it goes into.
+    #: Each pair: the supply asked for.
     pair_supply: Ids
-    pair_buyer: Ids
-    pair_parent: Ids
+
+    def builders(self) -> Ids:
+        """Each pair's builder (its place among the builders: its buyer is ``buyer`` there, and
+        the item it goes into ``item``), worked out from the rows."""
+        entries = np.repeat(np.arange(len(self.item)), np.diff(self.entry_ptr))
+        return np.repeat(np.repeat(entries, np.diff(self.option_ptr)), np.diff(self.pair_ptr))
 
 
 class Plan(NamedTuple):
@@ -87,9 +87,6 @@ def _asks(
     n_options = option_ptr[asked + 1] - option_ptr[asked]
     option = option_idx[ranges(option_ptr[asked], n_options)]
     n_pairs = source_ptr[option + 1] - source_ptr[option]
-    builder_of_pair = np.repeat(
-        np.repeat(np.repeat(np.arange(len(items)), n_entries), n_options), n_pairs
-    )  # fmt: skip
     return Asks(
         buyer=buyers,
         item=items,
@@ -98,8 +95,6 @@ def _asks(
         option_ptr=_pointers(n_options),
         pair_ptr=_pointers(n_pairs),
         pair_supply=source_idx[ranges(source_ptr[option], n_pairs)],
-        pair_buyer=buyers[builder_of_pair],
-        pair_parent=items[builder_of_pair],
     )
 
 
@@ -118,21 +113,6 @@ def _all(values: Mask, ptr: Ids) -> Mask:
     """Per row of ``ptr``: whether every value is true (an empty row: true)."""
     counts = np.r_[0, np.cumsum(values)]
     return counts[ptr[1:]] - counts[ptr[:-1]] == np.diff(ptr)  # type: ignore[no-any-return]
-
-
-class Shared(Generic[T]):
-    """A value worked out when first asked, and shared by a chain and the what-if copies that
-    keep it (the copies change none of what it is built from)."""
-
-    def __init__(self, build: Callable[[], T]) -> None:
-        self._build: Callable[[], T] | None = build
-        self._value: T | None = None
-
-    @property
-    def value(self) -> T:
-        if self._build is not None:
-            self._value, self._build = self._build(), None
-        return self._value  # type: ignore[return-value]
 
 
 def plan_of(chain: SupplyChain) -> Plan | None:
@@ -181,55 +161,14 @@ def _plan(chain: SupplyChain, arrays: ChainArrays) -> Plan:
     return Plan(supplies, np.r_[0, ends].astype(np.int64), supply_asks, products, product_asks)
 
 
-class Subject(NamedTuple):
-    """Rule 2's item side for one restriction, by item number: subject by origin or de minimis,
-    and by the FDPR."""
-
-    by_origin: Mask
-    by_fdpr: Mask
-
-
-@dataclass(frozen=True)
-class ItemColumns:
-    """The items' fields rule 2 reads, as columns over the numbers of :class:`ChainArrays`
-    (kept with the chain: they hold on any date)."""
-
-    public: Mask
-    direct_product: Mask
-    fraction: npt.NDArray[np.float64]
-    eccn: Ids
-    eccns: list[str | None]
-    origin: Ids
-    origins: list[str | None]
-    #: restriction -> its :meth:`subject` (a restriction's fields decide it, whatever its id).
-    subjects: dict[Restriction, Subject] = field(default_factory=dict, compare=False)
-
-    def subject(self, restriction: Restriction) -> Subject:
-        """:func:`~graphlib_trade.analysis.engine.subject_grounds` of every item at once (kept)."""
-        found = self.subjects.get(restriction)
-        if found is None:
-            found = self.subjects[restriction] = self._subject(restriction)
-        return found
-
-    def _subject(self, restriction: Restriction) -> Subject:
-        items, origins = restriction.items, restriction.origins
-        scoped = ~self.public & np.array([eccn_in_scope(e, items) for e in self.eccns], dtype=bool)[self.eccn]
-        by_origin = np.array([o in origins for o in self.origins], dtype=bool)[self.origin]
-        if "US" in origins:
-            by_origin |= self.fraction > restriction.de_minimis
-        if restriction.fdpr_rule is None:
-            by_fdpr = np.zeros_like(scoped)
-        else:
-            fdpr_items = restriction.fdpr_items
-            in_scope = np.array([eccn_in_scope(e, fdpr_items) for e in self.eccns], dtype=bool)
-            by_fdpr = self.direct_product & in_scope[self.eccn]
-        return Subject(scoped & by_origin, scoped & by_fdpr)
-
-
 def item_columns(chain: SupplyChain, arrays: ChainArrays) -> ItemColumns:
     """The chain's :class:`ItemColumns` (kept)."""
-    shared: Shared[ItemColumns] = chain.kept(COLUMNS, lambda c: Shared(lambda: _columns(c, arrays)))
+    shared: Shared[ItemColumns] = chain.kept(COLUMNS, _shared_columns)
     return shared.value
+
+
+def _shared_columns(chain: SupplyChain) -> Shared[ItemColumns]:
+    return Shared(lambda: columns_of(chain, us_fractions_of(chain)))
 
 
 def share_with_copies(chain: SupplyChain) -> tuple[str, ...]:
@@ -239,32 +178,8 @@ def share_with_copies(chain: SupplyChain) -> tuple[str, ...]:
     if arrays is None:
         return ()
     chain.kept(PLAN, lambda c: Shared(lambda: _plan(c, arrays)))
-    chain.kept(COLUMNS, lambda c: Shared(lambda: _columns(c, arrays)))
+    chain.kept(COLUMNS, _shared_columns)
     return PLAN, COLUMNS
-
-
-#: What a chain keeps its :class:`ItemColumns` under.
-COLUMNS = "item columns"
-
-
-def _columns(chain: SupplyChain, arrays: ChainArrays) -> ItemColumns:
-    size, first = arrays.size, arrays.components
-    items = [chain.items[i] for i in arrays.ids[first:size]]
-    fractions = us_fractions_of(chain)
-    public = np.zeros(size, dtype=bool)
-    public[:first] = True  # companies: never subject
-    public[first:] = [x.publicly_available for x in items]
-    direct = np.zeros(size, dtype=bool)
-    direct[first:] = [x.us_direct_product for x in items]
-    fraction = np.zeros(size, dtype=np.float64)
-    fraction[first:] = [fractions[x.id] for x in items]
-    eccns: dict[str | None, int] = {None: 0}
-    eccn = np.zeros(size, dtype=np.int64)
-    eccn[first:] = [eccns.setdefault(x.eccn, len(eccns)) for x in items]
-    origins: dict[str | None, int] = {"": 0}
-    origin = np.zeros(size, dtype=np.int64)
-    origin[first:] = [origins.setdefault(x.origin, len(origins)) for x in items]
-    return ItemColumns(public, direct, fraction, eccn, list(eccns), origin, list(origins))
 
 
 class RuleMasks(NamedTuple):
@@ -279,7 +194,7 @@ class RuleMasks(NamedTuple):
     #: restriction -> the items whose parts its FDPR catches (what goes into what a party buys).
     purpose: dict[str, Mask]
     #: The :func:`caught_pairs` of each plan's asks (by identity), when worked out.
-    caught: dict[int, tuple[Ids, list[tuple[str, Mask]]]]
+    caught: dict[int, Caught]
 
 
 def rule_masks(run: Evaluation, arrays: ChainArrays) -> RuleMasks:
@@ -309,23 +224,31 @@ def blocked_pairs(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Mask:
     licences cover.
     """
     assert not run.lifted, "lifted causes are tried rule by rule (explain)"
-    at, caught = caught_pairs(run, asks, arrays)
+    caught = caught_pairs(run, asks, arrays)
     blocked = np.zeros(len(asks.pair_supply), dtype=bool)
-    if not caught:
+    if not caught.by_restriction:
         return blocked
-    supply = asks.pair_supply[at]
-    buyer, option = asks.pair_buyer[at], arrays.supplied[supply]
-    found = np.zeros(at.size, dtype=bool)
-    for r, caught_here in caught:
-        found |= caught_here & ~_licensed(run, r, arrays, buyer, supply, option)
-    blocked[at] = found
+    found = np.zeros(caught.at.size, dtype=bool)
+    for r, caught_here in caught.by_restriction:
+        found |= caught_here & ~_licensed(run, r, arrays, caught.buyer, caught.supply, caught.option)
+    blocked[caught.at] = found
     return blocked
 
 
-def caught_pairs(run: Evaluation, asks: Asks, arrays: ChainArrays) -> tuple[Ids, list[tuple[str, Mask]]]:
-    """The pairs of ``asks`` a restriction in force on ``run``'s date can catch (by position),
-    and the restrictions that catch some, each with which of those (whatever the licences
-    say: kept by date, for the evaluations with and without licences)."""
+class Caught(NamedTuple):
+    """The pairs some restriction in force can catch (by position among the pairs), each with its
+    supply, buyer and option, and the restrictions that catch some, each with which of them."""
+
+    at: Ids
+    supply: Ids
+    buyer: Ids
+    option: Ids
+    by_restriction: list[tuple[str, Mask]]
+
+
+def caught_pairs(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Caught:
+    """The pairs of ``asks`` a restriction in force on ``run``'s date catches, whatever the
+    licences say (kept by date, for the evaluations with and without licences)."""
     masks = rule_masks(run, arrays)
     key = id(asks)  # the plan's, kept with the chain as long as the masks
     if key not in masks.caught:
@@ -333,21 +256,20 @@ def caught_pairs(run: Evaluation, asks: Asks, arrays: ChainArrays) -> tuple[Ids,
     return masks.caught[key]
 
 
-def _caught(
-    run: Evaluation, asks: Asks, arrays: ChainArrays, masks: RuleMasks
-) -> tuple[Ids, list[tuple[str, Mask]]]:
-    supply, buyer, parent = asks.pair_supply, asks.pair_buyer, asks.pair_parent
+def _caught(run: Evaluation, asks: Asks, arrays: ChainArrays, masks: RuleMasks) -> Caught:
+    builder = asks.builders()
+    supply, buyer, parent = asks.pair_supply, asks.buyer[builder], asks.item[builder]
     special = masks.restricted[buyer]
-    for caught in masks.seller.values():
-        special |= caught[supply]
-    for wanted in masks.purpose.values():
-        special |= wanted[parent]
+    if masks.seller:
+        special |= np.logical_or.reduce(list(masks.seller.values()))[supply]
+    if masks.purpose:
+        special |= np.logical_or.reduce(list(masks.purpose.values()))[parent]
     at = np.flatnonzero(special)
-    found: list[tuple[str, Mask]] = []
-    if not at.size:
-        return at, found
     supply, buyer, parent = supply[at], buyer[at], parent[at]
     option = arrays.supplied[supply]
+    found: list[tuple[str, Mask]] = []
+    if not at.size:
+        return Caught(at, supply, buyer, option, found)
     columns = item_columns(run.chain, arrays)
     for r in run.active:
         grounds = columns.subject(run.chain.restrictions[r])
@@ -359,7 +281,7 @@ def _caught(
             caught_here |= masks.purpose[r][parent] & grounds.by_fdpr[option]
         if caught_here.any():
             found.append((r, caught_here))
-    return at, found
+    return Caught(at, supply, buyer, option, found)
 
 
 def _by_restriction(table: Mapping[int, Iterable[str]], size: int) -> dict[str, Mask]:

@@ -11,13 +11,16 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from graphlib_trade.analysis import SupplyChain, apply_scenario, bom_order, impact
-from graphlib_trade.analysis.chain import BomLine, bom_layers
+from graphlib_trade import snapshot
+from graphlib_trade.analysis import SupplyChain, apply_scenario, bom_order, impact, whatif_changes
+from graphlib_trade.analysis.chain import _FIELDS, DEFERRED, BomLine, bom_layers
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import Dataset, Scenario
 from graphlib_trade.sources import load_dataset
 from tests.helpers import LATER, basic, bom, company, component, graph, supply
 from tests.strategies import datasets
+
+ROOT = Path(__file__).resolve().parents[2]
 
 FIXTURES = sorted(
     p
@@ -351,3 +354,66 @@ class TestBomLayers:
         B.add_edges_from((part, parent) for part, parents in chain.used_in.items() for parent in parents)
         expected = nx.dag_longest_path_length(B) + 1 if len(B) else 0
         assert chain.depth == expected
+
+
+def every_table(chain: SupplyChain) -> dict[str, Any]:
+    return {name: getattr(chain, name) for name in _FIELDS if name != "_kept"}
+
+
+class TestParts:
+    """A snapshot keeps a chain as its parts (SupplyChain.parts): the big tables in groups of
+    their own, read when first asked for."""
+
+    def huawei(self) -> SupplyChain:
+        return SupplyChain.from_dataset(load_dataset(ROOT / "fixtures" / "huawei_2019.yaml"))
+
+    def again(self, chain: SupplyChain) -> tuple[SupplyChain, list[str]]:
+        """``chain`` from its parts, and the groups read, in the order they were read."""
+        core, groups = chain.parts()
+        read: list[str] = []
+
+        def group(name: str) -> dict[str, Any]:
+            read.append(name)
+            return groups[name]()
+
+        return SupplyChain.from_parts(core, group), read
+
+    def test_the_chain_of_its_parts_has_every_table(self) -> None:
+        chain = self.huawei()
+        again, read = self.again(chain)
+        assert again.unread() == list(DEFERRED) and not read
+        assert every_table(again) == every_table(chain)
+        assert sorted(read) == sorted(DEFERRED) and again.unread() == []
+        assert impact(again, LATER) == impact(chain, LATER)
+
+    def test_a_what_if_by_array_passes_reads_no_deferred_group(self, tmp_path: Path) -> None:
+        # The snapshot an impact leaves (with the de minimis fractions, the array passes' plan
+        # and item columns): restricting a company and comparing statuses reads only the tables
+        # every command reads, so the three groups stay unread, in the chain and in the copy.
+        chain = self.huawei()
+        impact(chain, LATER)
+        assert snapshot._write(tmp_path / "s.pickle", chain)
+        read = snapshot._read(tmp_path / "s.pickle")
+        assert read is not None and read.unread() == list(DEFERRED)
+        scenario = Scenario(restrict=("tsmc",))
+        assert whatif_changes(read, scenario, LATER) == whatif_changes(chain, scenario, LATER)
+        assert read.unread() == list(DEFERRED)
+        assert every_table(read) == every_table(chain)  # and they are there when asked for
+
+    def test_a_copy_changing_one_table_of_a_group_reads_that_group_alone(self) -> None:
+        # changed(suppliers=...) needs the rest of the "graph" group (used_in, order) as it is;
+        # the other groups stay unread in the copy, and are the chain's when read.
+        chain = self.huawei()
+        again, read = self.again(chain)
+        copy = again.changed(suppliers={})
+        assert read == ["graph"] and copy.unread() == ["components", "bom"]
+        assert copy.suppliers == {} and copy.used_in == chain.used_in and copy.order == chain.order
+        assert copy.bom == chain.bom and copy.components == chain.components
+
+    def test_parts_of_something_else_are_refused(self) -> None:
+        core, groups = self.huawei().parts()
+        with pytest.raises(ValueError, match="not the parts of a supply chain"):
+            SupplyChain.from_parts({**core, "extra": 1}, lambda g: groups[g]())
+        wrong = SupplyChain.from_parts(core, lambda g: {"bom": {}})
+        with pytest.raises(ValueError, match="not the tables of 'components'"):
+            wrong.components  # noqa: B018 - reading it is the test

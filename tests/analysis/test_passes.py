@@ -93,7 +93,7 @@ class TestBlockedPairs:
         plan = plan_of(chain)
         assert plan is not None and chain.arrays is not None
         asks = plan.product_asks
-        buyers = [chain.arrays.ids[b] for b in asks.pair_buyer]
+        buyers = [chain.arrays.ids[asks.buyer[b]] for b in asks.builders()]
         blocked = blocked_pairs(run, asks, chain.arrays)
         assert dict(zip(buyers, blocked.tolist(), strict=True)) == {"cn": True, "de": False}
         licensed = graph(**sections, licences=[licence("l1", "el", recipients=["cn"])])
