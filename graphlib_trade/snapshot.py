@@ -51,13 +51,14 @@ from graphlib_trade.analysis.chain import ARRAYS, DEFERRED
 from graphlib_trade.analysis.columns import Shared
 from graphlib_trade.analysis.engine import DATE_FREE
 from graphlib_trade.analysis.passes import PLAN, share_with_copies
+from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import Dataset
 from graphlib_trade.sources import load_datasets
 
 #: Snapshots kept; the least recently used go first.
 KEEP = 8
-#: A snapshot file: this, each deferred part pickled in turn, the core (with the parts' offsets)
-#: pickled, and the core's offset in the last 8 bytes.
+#: A snapshot file: this, each deferred part pickled in turn, the core (with each part's offset,
+#: size and SHA-256) pickled, and the core's offset in the last 8 bytes.
 _FORMAT = b"graphlib-trade snapshot 2\n"
 _WHERE = 8
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
@@ -285,15 +286,21 @@ def _read(snapshot: Path) -> SupplyChain | None:
         if handle.read(len(_FORMAT)) != _FORMAT:
             raise ValueError("not a snapshot of this format")
         handle.seek(-_WHERE, os.SEEK_END)
-        handle.seek(int.from_bytes(handle.read(_WHERE), "little"))
-        core, offsets = pickle.load(handle)
-        if not offsets.keys() >= DEFERRED.keys():
-            raise ValueError("a deferred part is missing")
-        parts = _Parts(handle, offsets)
-        if PLAN in offsets:  # the plan is read when the array passes first need it
-            core["_kept"][PLAN] = Shared(partial(parts, PLAN))
-        chain = SupplyChain.from_parts(core, parts)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        where = int.from_bytes(handle.read(_WHERE), "little")
+        handle.seek(where)
+        core, parts = pickle.load(handle)
+        if not (isinstance(core, dict) and isinstance(core.get("_kept"), dict) and isinstance(parts, dict)):
+            raise ValueError("not the core of a snapshot")
+        if not parts.keys() >= DEFERRED.keys() or any(
+            not len(_FORMAT) <= start <= start + size <= where for start, size, _ in parts.values()
+        ):
+            raise ValueError("a deferred part is missing or out of place")
+        read = _Parts(snapshot, handle, parts)
+        if PLAN in parts:  # the plan is read when the array passes first need it
+            core["_kept"][PLAN] = Shared(partial(read, PLAN))
+        chain = SupplyChain.from_parts(core, read)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
+            KeyError, IndexError):  # fmt: skip
         handle.close()
         return None  # unreadable: build afresh
     os.utime(snapshot)  # recently used
@@ -302,15 +309,24 @@ def _read(snapshot: Path) -> SupplyChain | None:
 
 class _Parts:
     """Reads a snapshot's deferred parts, by name, from the file held open (a snapshot written
-    again later is a new file: this one stays as it was)."""
+    again later is a new file: this one stays as it was).  Each read is positioned (a forked
+    process shares the file, not a position) and checked against the part's digest."""
 
-    def __init__(self, handle: BinaryIO, offsets: Mapping[str, int]) -> None:
+    def __init__(self, path: Path, handle: BinaryIO, parts: Mapping[str, tuple[int, int, bytes]]) -> None:
+        self._path = path
         self._handle = handle
-        self._offsets = dict(offsets)
+        self._parts = dict(parts)
 
     def __call__(self, name: str) -> Any:
-        self._handle.seek(self._offsets[name])
-        return pickle.load(self._handle)
+        start, size, digest = self._parts[name]
+        data = os.pread(self._handle.fileno(), size, start)
+        if len(data) != size or hashlib.sha256(data).digest() != digest:
+            self._path.unlink(missing_ok=True)  # the next command builds the chain afresh
+            raise AnalysisError(
+                f"the snapshot {self._path} was damaged after it was written (its part {name!r}); "
+                "it is removed: run the command again"
+            )
+        return pickle.loads(data)
 
     def __del__(self) -> None:
         self._handle.close()
@@ -325,7 +341,10 @@ def _write(snapshot: Path, chain: SupplyChain) -> bool:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(prefix=".snapshot.", dir=folder)
         try:
-            whole = chain.changed(keep=(*DATE_FREE, ARRAYS, *share_with_copies(chain)))
+            shared = share_with_copies(chain)
+            for name in shared:  # worked out first: what they need (the fractions) is kept too
+                _ = chain.held(name).value
+            whole = chain.changed(keep=(*DATE_FREE, ARRAYS, *shared))
             core, groups = whole.parts()
             deferred: dict[str, Callable[[], Any]] = dict(groups)
             if PLAN in core["_kept"]:  # a part of its own: only the array passes read it
@@ -334,12 +353,14 @@ def _write(snapshot: Path, chain: SupplyChain) -> bool:
                 deferred[PLAN] = lambda: plan.value
             with os.fdopen(fd, "wb") as handle:
                 handle.write(_FORMAT)
-                offsets: dict[str, int] = {}
+                parts: dict[str, tuple[int, int, bytes]] = {}
                 for name, part in deferred.items():
-                    offsets[name] = handle.tell()
-                    pickle.dump(part(), handle, protocol=_PROTOCOL)
+                    data = pickle.dumps(part(), protocol=_PROTOCOL)
+                    parts[name] = (handle.tell(), len(data), hashlib.sha256(data).digest())
+                    handle.write(data)
+                    del data
                 where = handle.tell()
-                pickle.dump((core, offsets), handle, protocol=_PROTOCOL)
+                pickle.dump((core, parts), handle, protocol=_PROTOCOL)
                 handle.write(where.to_bytes(_WHERE, "little"))
             os.replace(tmp, snapshot)
         except BaseException:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,10 @@ from click.testing import CliRunner
 
 from graphlib_trade import snapshot
 from graphlib_trade.analysis import SupplyChain, impact
+from graphlib_trade.analysis.chain import DEFERRED
 from graphlib_trade.analysis.engine import LOST_REACH, US_FRACTIONS, touched
 from graphlib_trade.cli import cli
-from graphlib_trade.errors import DataError
+from graphlib_trade.errors import AnalysisError, DataError
 from graphlib_trade.sources import load_dataset, write_csv_folder
 from tests.helpers import LATER, basic, dataset
 
@@ -97,6 +99,33 @@ class TestChainOf:
         fresh = SupplyChain.from_dataset(load_dataset(HUAWEI))
         assert chain.bom == fresh.bom and chain.components == fresh.components
         assert chain.suppliers == fresh.suppliers and chain.unread() == []
+
+    def test_a_part_damaged_after_it_was_read_is_named_and_removed(self, cache: Path) -> None:
+        # The core reads; the bill of materials, read later, does not match its digest: a clear
+        # error, and the snapshot goes, so the next command builds the chain afresh.
+        said([str(HUAWEI)])
+        (only,) = cache.glob("*.pickle")
+        chain = snapshot._read(only)
+        assert chain is not None and "bom" in chain.unread()
+        data = bytearray(only.read_bytes())
+        start = len(snapshot._FORMAT) + 16  # inside the first part (the components)
+        data[start : start + 8] = bytes(8) if data[start : start + 8] != bytes(8) else b"\xff" * 8
+        with open(only, "r+b") as handle:  # the same file, changed in place
+            handle.write(data)
+        with pytest.raises(AnalysisError, match="was damaged after it was written"):
+            for group in DEFERRED.values():
+                getattr(chain, group[0])
+        assert not only.exists()
+        again, heard = said([str(HUAWEI)])
+        assert "parsed the files" in heard[0] and "p30-pro" in again.products
+
+    def test_a_chain_read_later_pickles_whole(self, cache: Path) -> None:
+        said([str(HUAWEI)])
+        chain, _ = said([str(HUAWEI)])
+        assert chain.unread()
+        again = pickle.loads(pickle.dumps(chain))
+        fresh = SupplyChain.from_dataset(load_dataset(HUAWEI))
+        assert again.unread() == [] and again.bom == fresh.bom and again.items == fresh.items
 
     def test_turned_off(self, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("GRAPHLIB_TRADE_SNAPSHOTS", "0")

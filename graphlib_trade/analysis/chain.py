@@ -295,6 +295,9 @@ class SupplyChain:
         change leaves true, to carry over to the copy.  Tables not read yet from a snapshot
         (see :meth:`from_parts`) stay unread in the copy unless one of their group changes.
         """
+        unknown = tables.keys() - set(_FIELDS)
+        if unknown:
+            raise TypeError(f"a supply chain has no table {sorted(unknown)[0]!r}")
         for group in self.unread():
             if not tables.keys().isdisjoint(DEFERRED[group]):
                 getattr(self, DEFERRED[group][0])  # read it now: the copy takes the rest as it is
@@ -329,6 +332,12 @@ class SupplyChain:
         chain = object.__new__(cls)
         chain.__dict__.update(core, **{_READ_LATER: read})
         return chain
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled whole (every deferred group read first), without what reads them."""
+        for group in self.unread():
+            getattr(self, DEFERRED[group][0])
+        return {k: v for k, v in self.__dict__.items() if k != _READ_LATER}
 
     def unread(self) -> list[str]:
         """The groups of :data:`DEFERRED` not read yet (a chain from :meth:`from_parts`)."""
@@ -651,6 +660,7 @@ class ChainArrays:
             "companies",
             "components",
             "products",
+            "end_users",
             "items",
             "suppliers",
             "supplies_of",

@@ -25,6 +25,8 @@ T = TypeVar("T")
 
 #: What a chain keeps its :class:`ItemColumns` under (a :class:`Shared` of them).
 COLUMNS = "item columns"
+#: The restrictions whose :meth:`ItemColumns.subject` the columns keep (two masks of the items each).
+SUBJECTS_KEPT = 64
 
 
 class Shared(Generic[T]):
@@ -71,8 +73,9 @@ class ItemColumns:
     eccns: list[str | None]
     origin: Ids
     origins: list[str | None]
-    #: restriction -> its :meth:`subject` (a restriction's fields decide it, whatever its id).
-    subjects: dict[Restriction, Subject] = field(default_factory=dict, compare=False)
+    #: The last :data:`SUBJECTS_KEPT` restrictions' :meth:`subject`, by the restriction object
+    #: (kept alive here, so its identity is not reused); not kept in a snapshot.
+    subjects: dict[int, tuple[Restriction, Subject]] = field(default_factory=dict, compare=False)
 
     def grounds(self, restriction: Restriction, number: int) -> tuple[bool, bool]:
         """:func:`~graphlib_trade.analysis.engine.subject_grounds` of the item numbered ``number``."""
@@ -81,10 +84,17 @@ class ItemColumns:
 
     def subject(self, restriction: Restriction) -> Subject:
         """:func:`~graphlib_trade.analysis.engine.subject_grounds` of every item at once (kept)."""
-        found = self.subjects.get(restriction)
-        if found is None:
-            found = self.subjects[restriction] = self._subject(restriction)
+        kept = self.subjects.get(id(restriction))
+        if kept is not None:
+            return kept[1]
+        if len(self.subjects) >= SUBJECTS_KEPT:  # a long session's what-ifs: the oldest go
+            del self.subjects[next(iter(self.subjects))]
+        found = self._subject(restriction)
+        self.subjects[id(restriction)] = (restriction, found)
         return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "subjects": {}}
 
     def _subject(self, restriction: Restriction) -> Subject:
         items, origins = restriction.items, restriction.origins

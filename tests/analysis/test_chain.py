@@ -410,6 +410,10 @@ class TestParts:
         assert copy.suppliers == {} and copy.used_in == chain.used_in and copy.order == chain.order
         assert copy.bom == chain.bom and copy.components == chain.components
 
+    def test_a_copy_of_no_such_table_is_refused(self) -> None:
+        with pytest.raises(TypeError, match="no table 'supplier'"):
+            self.huawei().changed(supplier={})
+
     def test_parts_of_something_else_are_refused(self) -> None:
         core, groups = self.huawei().parts()
         with pytest.raises(ValueError, match="not the parts of a supply chain"):

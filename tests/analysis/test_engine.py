@@ -17,7 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphlib_trade.analysis import Evaluation, SupplyChain, evaluate, explain, impact, timeline, whatif
-from graphlib_trade.analysis.engine import CauseKey, evaluate_later, evaluate_without_licences
+from graphlib_trade.analysis.engine import (
+    CauseKey,
+    evaluate_later,
+    evaluate_without_licences,
+    parties_on,
+    passed_on,
+    rule_seeds,
+)
 from graphlib_trade.analysis.scenario import apply_scenario
 from graphlib_trade.models import Dataset, Scenario, Status
 from graphlib_trade.sources import load_dataset
@@ -404,3 +411,45 @@ class TestOrdinaryBuilds:
         chain = self.chain()
         assert apply_scenario(chain, Scenario(restrict=("de",)), LATER).arrays is chain.arrays
         assert apply_scenario(chain, Scenario(drop_suppliers=("us",)), LATER).arrays is None
+
+
+class TestRuleSeeds:
+    @settings(max_examples=200, deadline=None)
+    @given(datasets, days)
+    def test_with_and_without_the_arrays(self, ds: Dataset, day: dt.date) -> None:
+        # The FDPR's wanted items (an array search down the parts with the arrays, the BOM walked
+        # entry by entry without) and the seeds are the same either way, for every restriction
+        # in force with its parties on the day.
+        chain = SupplyChain.from_dataset(ds)
+        bare = SupplyChain.from_dataset(ds).changed()  # nothing kept: no arrays
+        assert chain.arrays is not None and bare.arrays is None
+        active = [r for r, data in chain.restrictions.items() if data.active_on(day)]
+        for r, found in parties_on(chain, active, day).items():
+            wanted, seeds = rule_seeds(chain, r, found)
+            bare_wanted, bare_seeds = rule_seeds(bare, r, found)
+            assert wanted == bare_wanted and sorted(seeds) == sorted(bare_seeds), r
+
+
+class TestPassedOn:
+    @settings(max_examples=200, deadline=None)
+    @given(st.data(), datasets)
+    def test_the_supplies_with_a_party_among_their_intermediaries_in_order(
+        self, data: st.DataObject, ds: Dataset
+    ) -> None:
+        chain = SupplyChain.from_dataset(ds)
+        parties = data.draw(st.sets(st.sampled_from([c.id for c in ds.companies])))
+        expected = [pair for pair, via in chain.via.items() if not parties.isdisjoint(via)]
+        assert passed_on(chain, parties) == expected
+        assert passed_on(chain, dict.fromkeys(parties)) == expected  # parties as a day's dict
+
+    def test_by_hand(self) -> None:
+        # us sells chip to cn through hk, and board through hk and sg: hk passes both on, sg one.
+        chain = graph(
+            companies=[company("us"), company("cn", "CN"), company("hk", "HK"), company("sg", "SG")],
+            components=[component("chip"), component("board")],
+            supplies=[{"supplier": "us", "component": "chip", "via": ["hk"]},
+                      {"supplier": "us", "component": "board", "via": ["hk", "sg"]}],
+        )  # fmt: skip
+        assert passed_on(chain, {"hk"}) == [("us", "chip"), ("us", "board")]
+        assert passed_on(chain, {"sg"}) == [("us", "board")]
+        assert passed_on(chain, {"cn"}) == []
