@@ -661,6 +661,7 @@ class ChainArrays:
             "components",
             "products",
             "end_users",
+            "uses",
             "items",
             "suppliers",
             "supplies_of",
@@ -723,7 +724,7 @@ class ChainArrays:
     @cached_property
     def numbers(self) -> Mapping[str, int]:
         """id -> its number (worked out when first asked: a snapshot does not keep it)."""
-        return {name: i for i, name in enumerate(self.ids)}
+        return dict(zip(self.ids, range(len(self.ids)), strict=True))
 
     @cached_property
     def part_rows(self) -> tuple[Ids, Ids]:

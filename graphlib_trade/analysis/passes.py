@@ -67,6 +67,8 @@ class Plan(NamedTuple):
     supply_asks: Asks
     products: list[str]
     product_asks: Asks
+    #: The products each end user uses (numbers), end user after end user, as compressed rows.
+    uses: tuple[Ids, Ids]
 
 
 def _asks(
@@ -158,7 +160,12 @@ def _plan(chain: SupplyChain, arrays: ChainArrays) -> Plan:
         options,
         sources,
     )
-    return Plan(supplies, np.r_[0, ends].astype(np.int64), supply_asks, products, product_asks)
+    rows = [[number[p] for p in chain.uses.get(u, ())] for u in chain.end_users]
+    uses = (
+        _pointers(np.array([len(r) for r in rows], dtype=np.int64)),
+        np.array([n for r in rows for n in r], dtype=np.int64),
+    )
+    return Plan(supplies, np.r_[0, ends].astype(np.int64), supply_asks, products, product_asks, uses)
 
 
 def item_columns(chain: SupplyChain, arrays: ChainArrays) -> ItemColumns:
@@ -432,7 +439,9 @@ def worst_used(chain: SupplyChain, arrays: ChainArrays, status: Mapping[str, Sta
     >>> worst_used(chain, chain.arrays, {"phone": Status.EXPOSED})
     [<Status.EXPOSED: 'exposed'>]
     """
-    ptr, used = chain.kept(USES, lambda c: _uses(c, arrays))
+    plan = plan_of(chain)
+    assert plan is not None
+    ptr, used = plan.uses
     ranks = np.zeros(arrays.size, dtype=np.int64)
     number = arrays.numbers
     ranks[[number[p] for p in status]] = [s.rank for s in status.values()]
@@ -443,15 +452,3 @@ def worst_used(chain: SupplyChain, arrays: ChainArrays, status: Mapping[str, Sta
         found[rows] = np.maximum.reduceat(values, ptr[rows])
     by_rank = {s.rank: s for s in Status}
     return [by_rank[r] for r in found.tolist()]
-
-
-#: What a chain keeps the products each end user uses under, as rows of product numbers.
-USES = "uses rows"
-
-
-def _uses(chain: SupplyChain, arrays: ChainArrays) -> tuple[Ids, Ids]:
-    number = arrays.numbers
-    rows = [[number[p] for p in chain.uses.get(u, ())] for u in chain.end_users]
-    return _pointers(np.array([len(r) for r in rows], dtype=np.int64)), np.array(
-        [n for r in rows for n in r], dtype=np.int64
-    )
