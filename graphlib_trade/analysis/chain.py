@@ -726,6 +726,19 @@ class ChainArrays:
         """id -> its number (worked out when first asked: a snapshot does not keep it)."""
         return dict(zip(self.ids, range(len(self.ids)), strict=True))
 
+    def by_generation(self, items: Ids) -> tuple[Ids, Ids]:
+        """The places in ``items`` (item numbers), generation after generation of the bill of
+        materials (in their order within one), and where each generation starts: generation
+        ``g``'s are ``places[bounds[g]:bounds[g + 1]]``."""
+        order, bounds = self.generations
+        generation = np.empty(self.size, dtype=np.int64)
+        generation[order] = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+        of = generation[items]
+        places = np.argsort(of, kind="stable")
+        ends = np.searchsorted(of[places], np.arange(len(bounds) - 1), side="right")
+        found: tuple[Ids, Ids] = places, np.r_[0, ends].astype(np.int64)
+        return found
+
     @cached_property
     def part_rows(self) -> tuple[Ids, Ids]:
         """item -> the options of its BOM entries, as compressed rows (worked out when first asked,

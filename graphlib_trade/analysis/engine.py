@@ -657,19 +657,15 @@ def ordinary_builds(
     known = ~caught & ~touched  # available to an ordinary buyer; the found components join
     builds = np.zeros(arrays.size, dtype=bool)
     order, bounds = arrays.generations
-    generation = np.empty(arrays.size, dtype=np.int64)
-    generation[order] = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
     required = np.flatnonzero(arrays.entry_required)
-    entries = required[np.argsort(generation[arrays.entry_parent[required]], kind="stable")]
-    ends = np.searchsorted(generation[arrays.entry_parent][entries], np.arange(len(bounds) - 1), side="right")
+    by_parent, parent_bounds = arrays.by_generation(arrays.entry_parent[required])
+    entries = required[by_parent]
     component = np.zeros(arrays.size, dtype=bool)
     component[arrays.components : arrays.products] = True
-    start = 0
     for g in range(len(bounds) - 1):
         nodes = order[bounds[g] : bounds[g + 1]]
         builds[nodes] = True
-        mine = entries[start : ends[g]]
-        start = ends[g]
+        mine = entries[parent_bounds[g] : parent_bounds[g + 1]]
         if mine.size:
             first = arrays.option_ptr[mine]
             sizes = arrays.option_ptr[mine + 1] - first

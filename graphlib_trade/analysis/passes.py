@@ -122,8 +122,14 @@ def plan_of(chain: SupplyChain) -> Plan | None:
     arrays = chain.arrays
     if arrays is None:
         return None
-    shared: Shared[Plan] = chain.kept(PLAN, lambda c: Shared(lambda: _plan(c, arrays)))
+    shared: Shared[Plan] = chain.kept(PLAN, _shared_plan)
     return shared.value
+
+
+def _shared_plan(chain: SupplyChain) -> Shared[Plan]:
+    arrays = chain.arrays
+    assert arrays is not None
+    return Shared(lambda: _plan(chain, arrays))
 
 
 #: What a chain keeps its :class:`Plan` under (a what-if that keeps the arrays keeps it too).
@@ -133,12 +139,7 @@ PLAN = "pass plan"
 def _plan(chain: SupplyChain, arrays: ChainArrays) -> Plan:
     size, n_supplies = arrays.size, len(arrays.supplier)
     sources = csr(size, arrays.supplied, np.arange(n_supplies))
-    # Supplies, by the generation of their component.
-    order, bounds = arrays.generations
-    generation = np.empty(size, dtype=np.int64)
-    generation[order] = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
-    supplies = np.argsort(generation[arrays.supplied], kind="stable")
-    ends = np.searchsorted(generation[arrays.supplied][supplies], np.arange(len(bounds) - 1), side="right")
+    supplies, bounds = arrays.by_generation(arrays.supplied)  # by the generation of their component
     options = (arrays.option_ptr, arrays.option_idx)
     required = np.flatnonzero(arrays.entry_required)
     supply_asks = _asks(
@@ -165,7 +166,7 @@ def _plan(chain: SupplyChain, arrays: ChainArrays) -> Plan:
         _pointers(np.array([len(r) for r in rows], dtype=np.int64)),
         np.array([n for r in rows for n in r], dtype=np.int64),
     )
-    return Plan(supplies, np.r_[0, ends].astype(np.int64), supply_asks, products, product_asks, uses)
+    return Plan(supplies, bounds, supply_asks, products, product_asks, uses)
 
 
 def item_columns(chain: SupplyChain, arrays: ChainArrays) -> ItemColumns:
@@ -184,7 +185,7 @@ def share_with_copies(chain: SupplyChain) -> tuple[str, ...]:
     arrays = chain.arrays
     if arrays is None:
         return ()
-    chain.kept(PLAN, lambda c: Shared(lambda: _plan(c, arrays)))
+    chain.kept(PLAN, _shared_plan)
     chain.kept(COLUMNS, _shared_columns)
     return PLAN, COLUMNS
 
