@@ -135,6 +135,29 @@ class ProductEvaluation:
 UNTOUCHED = ProductEvaluation(Status.OK)
 
 
+def product_status(lost_required: bool, exposed: bool, lost_optional: bool) -> Status:
+    """Rule 5 for one evaluation: a required entry lost, a service blocked (or its provider
+    gone), an optional entry lost, worst first.
+
+    >>> product_status(False, True, True).value
+    'exposed'
+    """
+    if lost_required:
+        return Status.BLOCKED
+    if exposed:
+        return Status.EXPOSED
+    return Status.DEGRADED if lost_optional else Status.OK
+
+
+def at_risk(status: Status, without_licences: Status) -> Status:
+    """A product's status with ``at_risk``: ok only because a licence lifts what would block it.
+
+    >>> at_risk(Status.OK, Status.BLOCKED).value, at_risk(Status.DEGRADED, Status.BLOCKED).value
+    ('at_risk', 'degraded')
+    """
+    return Status.AT_RISK if status is Status.OK and without_licences.worse_than(Status.OK) else status
+
+
 @dataclass(frozen=True, slots=True)
 class EndUserEvaluation:
     """What an end user loses by itself: deliveries to it blocked (``blocked``) and services
@@ -1019,16 +1042,8 @@ class Evaluation:
                 blocked_services.append(label)
                 per_service[label] = svc
                 causes |= svc
-        if lost_req:
-            status = Status.BLOCKED
-        elif blocked_services:
-            status = Status.EXPOSED
-        elif lost_opt:
-            status = Status.DEGRADED
-        else:
-            status = Status.OK
         return ProductEvaluation(
-            status,
+            product_status(bool(lost_req), bool(blocked_services), bool(lost_opt)),
             lost_required=tuple(sorted(lost_req)),
             lost_optional=tuple(sorted(lost_opt)),
             substituted=tuple(sorted(substituted)),

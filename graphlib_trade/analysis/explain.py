@@ -14,6 +14,7 @@ from graphlib_trade.analysis.engine import (
     Causes,
     Evaluation,
     ProductEvaluation,
+    at_risk,
     evaluate_without_licences,
     licence_covers,
     subject_reason,
@@ -132,9 +133,7 @@ class _Context:
 
     def product(self, pid: str) -> ProductExplanation:
         detail, bare_detail = self.real_products[pid], self.bare_products[pid]
-        status, bare_status = detail.status, bare_detail.status
-        if status is Status.OK and bare_status.worse_than(Status.OK):
-            status = Status.AT_RISK
+        status = at_risk(detail.status, bare_detail.status)
         below = self._below[pid]
         reasons = self._reasons(pid, detail, below)
         lost_now = {(r.kind, r.what) for r in reasons}
@@ -148,7 +147,7 @@ class _Context:
             name=self.chain.products[pid].name,
             maker=self.chain.products[pid].maker,
             status=status,
-            without_licences=max(status, bare_status, key=lambda s: s.rank),
+            without_licences=max(status, bare_detail.status, key=lambda s: s.rank),
             reasons=reasons,
             licensed=licensed,
             lift=lift,

@@ -17,6 +17,7 @@ from graphlib_trade.analysis.engine import (
     EndUserEvaluation,
     Evaluation,
     ProductEvaluation,
+    at_risk,
     day_of,
     evaluate,
     evaluate_later,
@@ -122,12 +123,7 @@ def statuses(
             bare_runs[rules] = evaluate_without_licences(real, real_products)
         bare_run, bare_products = bare_runs[rules]
 
-    status_of: dict[str, Status] = {}
-    for pid, now in real_products.items():
-        status = now.status
-        if status is Status.OK and bare_products[pid].status.worse_than(Status.OK):
-            status = Status.AT_RISK
-        status_of[pid] = status
+    status_of = {pid: at_risk(now.status, bare_products[pid].status) for pid, now in real_products.items()}
 
     end_users = {uid: end_user_status(chain, uid, status_of, real, bare_run) for uid in chain.end_users}
     return Statuses(real, real_products, bare_run, bare_products, status_of, end_users)

@@ -27,7 +27,14 @@ import numpy as np
 from graphlib_trade.analysis.arrays import csr, ranges
 from graphlib_trade.analysis.chain import ChainArrays, SupplyChain
 from graphlib_trade.analysis.columns import COLUMNS, ItemColumns, Mask, Shared, columns_of
-from graphlib_trade.analysis.engine import DAYS_KEPT, Evaluation, covers_kind, us_fractions_of
+from graphlib_trade.analysis.engine import (
+    DAYS_KEPT,
+    Evaluation,
+    at_risk,
+    covers_kind,
+    product_status,
+    us_fractions_of,
+)
 from graphlib_trade.analysis.impact import end_user_status
 from graphlib_trade.models import Status
 from graphlib_trade.models.references import Ids
@@ -346,23 +353,20 @@ def supply_builds(plan: Plan, arrays: ChainArrays, blocked: Mask) -> Mask:
     flows = ~blocked
     for g in range(len(plan.bounds) - 1):
         b0, b1 = plan.bounds[g], plan.bounds[g + 1]
-        builds[plan.supplies[b0:b1]] = _builds(asks, builds, flows, b0, b1, required_only=True)[0]
+        filled = _filled(asks, builds, flows, b0, b1)  # the supplies ask for required entries only
+        builds[plan.supplies[b0:b1]] = _all(filled, asks.entry_ptr[b0 : b1 + 1] - asks.entry_ptr[b0])
     return builds
 
 
-def _builds(
-    asks: Asks, builds: Mask, flows: Mask, b0: int, b1: int, *, required_only: bool
-) -> tuple[Mask, Mask]:
-    """For builders ``b0:b1``: whether each can build (every required entry filled), and whether
-    each of their entries is filled (some option has a supply that flows and can be built)."""
+def _filled(asks: Asks, builds: Mask, flows: Mask, b0: int, b1: int) -> Mask:
+    """Whether each entry the builders ``b0:b1`` ask for is filled: some option has a supply that
+    flows and whose supplier can build it (``builds``)."""
     e0, e1 = asks.entry_ptr[b0], asks.entry_ptr[b1]
     o0, o1 = asks.option_ptr[e0], asks.option_ptr[e1]
     p0, p1 = asks.pair_ptr[o0], asks.pair_ptr[o1]
     ok = builds[asks.pair_supply[p0:p1]] & flows[p0:p1]
     option_ok = _any(ok, asks.pair_ptr[o0 : o1 + 1] - p0)
-    filled = _any(option_ok, asks.option_ptr[e0 : e1 + 1] - o0)
-    counted = filled | ~asks.required[e0:e1] if not required_only else filled
-    return _all(counted, asks.entry_ptr[b0 : b1 + 1] - e0), filled
+    return _any(option_ok, asks.option_ptr[e0 : e1 + 1] - o0)
 
 
 def product_statuses(run: Evaluation) -> dict[str, Status] | None:
@@ -373,26 +377,18 @@ def product_statuses(run: Evaluation) -> dict[str, Status] | None:
         return None
     builds = supply_builds(plan, arrays, blocked_pairs(run, plan.supply_asks, arrays))
     asks = plan.product_asks
-    _, filled = _builds(
-        asks, builds, ~blocked_pairs(run, asks, arrays), 0, len(asks.item), required_only=False
-    )  # fmt: skip
-    lost = ~filled
-    lost_required = _any(lost & asks.required, asks.entry_ptr)
-    lost_optional = _any(lost & ~asks.required, asks.entry_ptr)
-    status: dict[str, Status] = dict.fromkeys(chain.products, Status.OK)
-    for p, req, opt in zip(plan.products, lost_required.tolist(), lost_optional.tolist(), strict=True):
-        if req:
-            status[p] = Status.BLOCKED
-        elif opt:
-            status[p] = Status.DEGRADED
-    for p, lines in chain.services.items():
-        if status[p] is Status.BLOCKED:
-            continue
-        maker = chain.products[p].maker
-        if any(
-            (line.provider, p) in chain.lost_services or run.service_blocks(line, p, maker) for line in lines
-        ):
-            status[p] = Status.EXPOSED
+    lost = ~_filled(asks, builds, ~blocked_pairs(run, asks, arrays), 0, len(asks.item))
+    lost_required = _any(lost & asks.required, asks.entry_ptr).tolist()
+    lost_optional = _any(lost & ~asks.required, asks.entry_ptr).tolist()
+    entries = dict(zip(plan.products, zip(lost_required, lost_optional, strict=True), strict=True))
+    status: dict[str, Status] = {}
+    for p, data in chain.products.items():
+        required, optional = entries.get(p, (False, False))  # a product not active: no entries
+        exposed = not required and any(
+            (line.provider, p) in chain.lost_services or run.service_blocks(line, p, data.maker)
+            for line in chain.services.get(p, ())
+        )
+        status[p] = product_status(required, exposed, optional)
     return status
 
 
@@ -420,9 +416,7 @@ def array_statuses(
         bare = Evaluation(chain, as_of, licences=False, bottom_up=False)
         without = product_statuses(bare)
         assert without is not None
-        for p, status in found.items():
-            if status is Status.OK and without[p].worse_than(Status.OK):
-                found[p] = Status.AT_RISK
+        found = {p: at_risk(status, without[p]) for p, status in found.items()}
     # An end user that loses nothing by itself has the worst status of the products it uses.
     users = dict(zip(chain.end_users, worst_used(chain, chain.arrays, found), strict=True))
     for u in users:
