@@ -64,6 +64,7 @@ from graphlib_trade.models import (
     Status,
     UsContent,
     eccn_in_scope,
+    worst,
 )
 
 Kind = Literal["supply", "service", "delivery"]
@@ -872,6 +873,10 @@ class Evaluation:
             if licence_covers(table[lic], supplier, item, buyer, kind)
         ]
 
+    def licences_for(self, cause: CauseKey) -> list[str]:
+        """The valid licences that cover ``cause`` (rule 3), whether or not it was met."""
+        return self._licensed(cause.restriction, cause.supplier, cause.item, cause.buyer, cause.kind)
+
     def _blocked(self, cause: CauseKey, causes: list[CauseKey]) -> None:
         """Add ``cause`` to ``causes`` unless it is lifted or a valid licence covers it."""
         if cause in self.lifted:
@@ -1099,6 +1104,119 @@ class Evaluation:
         if not via:
             return NOTHING_LOST
         return EndUserEvaluation(max(via.values(), key=lambda s: s.rank), per_product, via)
+
+
+def end_user_status(
+    chain: SupplyChain, user: str, status_of: Mapping[str, Status], real: Evaluation, bare: Evaluation
+) -> tuple[Status, tuple[str, ...], EndUserEvaluation]:
+    """An end user's status, the products that give it that status, and what it loses by itself.
+
+    ``status_of``: the status of each product ``user`` uses; ``real`` and ``bare``: the
+    evaluations with licences and without them.
+    """
+    own, own_bare = real.end_user(user), bare.end_user(user)
+    # Each product gives the user its own status, or what the user loses by itself through
+    # it (a blocked delivery or service), or at_risk if only a licence keeps that.
+    via_status = {p: status_of[p] for p in set(chain.uses.get(user, ()))}
+    for p, lost in own.via.items():
+        via_status[p] = max(via_status[p], lost, key=lambda s: s.rank)
+    for p in own_bare.via.keys() - own.via.keys():
+        via_status[p] = max(via_status[p], Status.AT_RISK, key=lambda s: s.rank)
+    status = worst(via_status.values())
+    via = tuple(sorted(p for p, s in via_status.items() if s is status)) if status is not Status.OK else ()
+    return status, via, own
+
+
+class LicencePaths:
+    """The licences a product relies on (``relies_on``): those that cover a cause the product
+    would have without licences, met on the path the rules take to keep it as it is.
+
+    The path: for each BOM entry, its options in order until one is available; for each option,
+    its suppliers in company order until one can supply and build it; below each supplier
+    tried, the same for the required entries of what it builds.  A second licensed source the
+    product does not need today is not on it.  ``builds`` says whether a supplier can build a
+    component under ``real`` (the evaluation with licences).
+    """
+
+    def __init__(self, real: Evaluation, builds: Callable[[str, str], bool]) -> None:
+        self.real = real
+        self._builds = builds
+        self._covering: dict[CauseKey, list[str]] = {}
+
+    def relies_on(self, product: str, causes: Iterable[CauseKey]) -> set[str]:
+        """The licences ``product`` relies on; ``causes``: its causes without licences."""
+        real = self.real
+        if not any(real.licences.values()):
+            return set()
+        wanted: dict[tuple[str, str, str], list[str]] = {}  # a supply to a buyer -> its licences
+        found: set[str] = set()
+        for cause in causes:
+            covering = self._covering.get(cause)
+            if covering is None:
+                covering = self._covering[cause] = real.licences_for(cause)
+            if not covering:
+                continue
+            if cause.kind == "supply":
+                wanted.setdefault((cause.supplier, cause.item, cause.buyer), []).extend(covering)
+            else:  # a product's own services are each met
+                found.update(covering)
+        if wanted:
+            data = real.chain.products[product]
+            if data.lifecycle == "active":
+                met: set[tuple[str, str, str]] = set()
+                region = above(real.chain, {item for _, item, _ in wanted})
+                self._walk(data.maker, product, True, region, wanted.keys(), met, set())
+                found.update(lic for key in met for lic in wanted[key])
+        return found
+
+    def _walk(
+        self,
+        buyer: str,
+        item: str,
+        every: bool,
+        region: Container[str],
+        wanted: AbstractSet[tuple[str, str, str]],
+        met: set[tuple[str, str, str]],
+        seen: set[tuple[str, str]],
+    ) -> None:
+        """Walk ``buyer`` building ``item`` (``every`` entry, or the required ones), adding the
+        ``wanted`` supplies met to ``met``; only what holds one (``region``) is walked into."""
+        if (buyer, item) in seen:
+            return
+        seen.add((buyer, item))
+        purpose = self.real.purposes.get(item, ())
+        for entry in self.real.chain.bom.get(item, ()):
+            if every or entry.required:
+                for option in (entry.component, *entry.alternatives):
+                    if self._tried(option, buyer, purpose, region, wanted, met, seen):
+                        break
+
+    def _tried(
+        self,
+        option: str,
+        buyer: str,
+        purpose: tuple[str, ...],
+        region: Container[str],
+        wanted: AbstractSet[tuple[str, str, str]],
+        met: set[tuple[str, str, str]],
+        seen: set[tuple[str, str]],
+    ) -> bool:
+        """Whether ``option`` is available to ``buyer``, its suppliers tried in order."""
+        real = self.real
+        if not (
+            purpose or buyer in real.restricting or option in real._seller_caught or option in real.touched
+        ):
+            return True  # nothing restricted reaches it (as Evaluation.available)
+        inside = option in region
+        for s in real.chain.suppliers.get(option, ()):
+            if inside:
+                if (s, option, buyer) in wanted:
+                    met.add((s, option, buyer))
+                if option in real.touched:
+                    self._walk(s, option, False, region, wanted, met, seen)
+            if not real.supply_blocks(s, option, buyer, purpose) and self._builds(s, option):
+                return True
+        return False
 
 
 #: Bills of materials deeper than this are evaluated bottom up (see :class:`Evaluation`).

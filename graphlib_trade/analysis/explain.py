@@ -15,12 +15,12 @@ from graphlib_trade.analysis.engine import (
     Evaluation,
     ProductEvaluation,
     at_risk,
+    end_user_status,
     evaluate_without_licences,
     licence_covers,
     subject_reason,
     us_content_of,
 )
-from graphlib_trade.analysis.impact import end_user_status
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import (
     Cause,

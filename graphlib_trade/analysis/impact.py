@@ -8,22 +8,25 @@ into an :class:`~graphlib_trade.models.ImpactResult`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable
 from typing import NamedTuple
 
+from graphlib_trade.analysis.causes import Runs, array_evaluations
 from graphlib_trade.analysis.chain import SupplyChain
 from graphlib_trade.analysis.engine import (
     CauseKey,
     EndUserEvaluation,
     Evaluation,
+    LicencePaths,
     ProductEvaluation,
     at_risk,
     day_of,
+    end_user_status,
     evaluate,
     evaluate_later,
     evaluate_without_licences,
 )
-from graphlib_trade.models import Cause, EndUserImpact, ImpactResult, ProductImpact, Status, worst
+from graphlib_trade.models import Cause, EndUserImpact, ImpactResult, ProductImpact, Status
 
 #: Impact results a chain keeps (a what-if's "before" is the impact the analyst has just seen).
 RESULTS_KEPT = 8
@@ -85,14 +88,13 @@ class Statuses(NamedTuple):
     products: dict[str, Status]
     #: end user -> its status, the products that give it that status, and what it loses by itself.
     end_users: dict[str, tuple[Status, tuple[str, ...], EndUserEvaluation]]
+    #: The paths the rules take (see :class:`~graphlib_trade.analysis.engine.LicencePaths`).
+    paths: LicencePaths
 
     def relies_on(self, product: str) -> set[str]:
-        """The valid licences that lifted a cause ``product`` would have without licences."""
-        found: set[str] = set()
-        used = self.real.used_licences
-        for cause in self.bare_products[product].causes:
-            found |= used.get(cause, set())
-        return found
+        """The valid licences that lift a cause ``product`` would have without licences, on the
+        path the rules take to keep it as it is."""
+        return self.paths.relies_on(product, self.bare_products[product].causes)
 
 
 def statuses(
@@ -105,49 +107,47 @@ def statuses(
 ) -> Statuses:
     """The statuses :func:`impact` reports, without the report (what ``timeline`` compares).
 
-    ``bare_runs`` caches the licence-free evaluations by the restrictions in force and their
-    parties (:attr:`~graphlib_trade.analysis.engine.Day.rules`): they do not change on the
-    dates where only licences start or end.  ``since``: the statuses on another date, whose
-    evaluation is carried over (:func:`~graphlib_trade.analysis.engine.evaluate_later`);
-    the statuses are the same, but :meth:`Statuses.relies_on` may then name more licences.
+    A chain with :class:`~graphlib_trade.analysis.chain.ChainArrays` is evaluated by array
+    passes (:func:`~graphlib_trade.analysis.causes.array_evaluations`), unless ``timeline``
+    carries evaluations from date to date: ``bare_runs`` caches the licence-free evaluations
+    by the restrictions in force and their parties
+    (:attr:`~graphlib_trade.analysis.engine.Day.rules`), which do not change on the dates where
+    only licences start or end; ``since``: the statuses on another date, whose evaluation is
+    carried over (:func:`~graphlib_trade.analysis.engine.evaluate_later`).
     """
+    licences = not ignore_licences
+    runs = array_evaluations(chain, as_of, licences=licences) if since is None and bare_runs is None else None
+    if runs is None:
+        runs = _runs_one_by_one(chain, as_of, licences, bare_runs, since)
+    real, real_products, bare_run, bare_products, builds = runs
+    status_of = {pid: at_risk(now.status, bare_products[pid].status) for pid, now in real_products.items()}
+    end_users = {uid: end_user_status(chain, uid, status_of, real, bare_run) for uid in chain.end_users}
+    return Statuses(
+        real, real_products, bare_run, bare_products, status_of, end_users, LicencePaths(real, builds)
+    )
+
+
+def _runs_one_by_one(
+    chain: SupplyChain,
+    as_of: dt.date,
+    licences: bool,
+    bare_runs: dict[Hashable, _Run] | None,
+    since: Statuses | None,
+) -> Runs:
+    """The evaluations with and without licences, by the rules one by one (see :func:`statuses`),
+    and whether a supplier can build a component under the first."""
     if since is None:
-        real, real_products = evaluate(chain, as_of, licences=not ignore_licences)
+        real, real_products = evaluate(chain, as_of, licences=licences)
     else:
         real, real_products = evaluate_later(since.real, since.real_products, as_of)
     if bare_runs is None:
-        bare_run, bare_products = evaluate_without_licences(real, real_products)
+        bare = evaluate_without_licences(real, real_products)
     else:
         rules = day_of(chain, as_of).rules
         if rules not in bare_runs:
             bare_runs[rules] = evaluate_without_licences(real, real_products)
-        bare_run, bare_products = bare_runs[rules]
-
-    status_of = {pid: at_risk(now.status, bare_products[pid].status) for pid, now in real_products.items()}
-
-    end_users = {uid: end_user_status(chain, uid, status_of, real, bare_run) for uid in chain.end_users}
-    return Statuses(real, real_products, bare_run, bare_products, status_of, end_users)
-
-
-def end_user_status(
-    chain: SupplyChain, user: str, status_of: Mapping[str, Status], real: Evaluation, bare: Evaluation
-) -> tuple[Status, tuple[str, ...], EndUserEvaluation]:
-    """An end user's status, the products that give it that status, and what it loses by itself.
-
-    ``status_of``: the status of each product ``user`` uses; ``real`` and ``bare``: the
-    evaluations with licences and without them.
-    """
-    own, own_bare = real.end_user(user), bare.end_user(user)
-    # Each product gives the user its own status, or what the user loses by itself through
-    # it (a blocked delivery or service), or at_risk if only a licence keeps that.
-    via_status = {p: status_of[p] for p in set(chain.uses.get(user, ()))}
-    for p, lost in own.via.items():
-        via_status[p] = max(via_status[p], lost, key=lambda s: s.rank)
-    for p in own_bare.via.keys() - own.via.keys():
-        via_status[p] = max(via_status[p], Status.AT_RISK, key=lambda s: s.rank)
-    status = worst(via_status.values())
-    via = tuple(sorted(p for p, s in via_status.items() if s is status)) if status is not Status.OK else ()
-    return status, via, own
+        bare = bare_runs[rules]
+    return real, real_products, *bare, lambda s, c: real.can_build(s, c) is None
 
 
 def impact_result(

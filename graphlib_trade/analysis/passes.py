@@ -32,10 +32,10 @@ from graphlib_trade.analysis.engine import (
     Evaluation,
     at_risk,
     covers_kind,
+    end_user_status,
     product_status,
     us_fractions_of,
 )
-from graphlib_trade.analysis.impact import end_user_status
 from graphlib_trade.models import Status
 from graphlib_trade.models.references import Ids
 
@@ -51,7 +51,8 @@ class Asks(NamedTuple):
     buyer: Ids
     item: Ids
     entry_ptr: Ids
-    #: Each entry asked for: whether it is required.
+    #: Each entry asked for: its number in :class:`ChainArrays`, and whether it is required.
+    entry: Ids
     required: Mask
     option_ptr: Ids
     pair_ptr: Ids
@@ -100,6 +101,7 @@ def _asks(
         buyer=buyers,
         item=items,
         entry_ptr=_pointers(n_entries),
+        entry=asked,
         required=required[asked],
         option_ptr=_pointers(n_options),
         pair_ptr=_pointers(n_pairs),
@@ -112,13 +114,13 @@ def _pointers(sizes: Ids) -> Ids:
     return pointers
 
 
-def _any(values: Mask, ptr: Ids) -> Mask:
+def row_any(values: Mask, ptr: Ids) -> Mask:
     """Per row of ``ptr`` (over ``values``): whether any value is true (an empty row: false)."""
     counts = np.r_[0, np.cumsum(values)]
     return counts[ptr[1:]] > counts[ptr[:-1]]  # type: ignore[no-any-return]
 
 
-def _all(values: Mask, ptr: Ids) -> Mask:
+def row_all(values: Mask, ptr: Ids) -> Mask:
     """Per row of ``ptr``: whether every value is true (an empty row: true)."""
     counts = np.r_[0, np.cumsum(values)]
     return counts[ptr[1:]] - counts[ptr[:-1]] == np.diff(ptr)  # type: ignore[no-any-return]
@@ -238,16 +240,42 @@ def blocked_pairs(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Mask:
     parties, seller-side supplies and purposes (:func:`caught_pairs`), less what its valid
     licences cover.
     """
+    blocked = np.zeros(len(asks.pair_supply), dtype=bool)
+    blocked[blocking(run, asks, arrays).pair] = True
+    return blocked
+
+
+class Blocking(NamedTuple):
+    """Each (pair, restriction) where the restriction blocks the pair: the pair's position among
+    the pairs, the restriction's among ``Evaluation.active``, and the pair's supply and buyer."""
+
+    pair: Ids
+    restriction: Ids
+    supply: Ids
+    buyer: Ids
+
+
+def blocking(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Blocking:
+    """Rules 2 and 3 for every pair of ``asks``, restriction by restriction: what
+    :func:`blocked_pairs` says, with the restrictions that block each pair (its causes)."""
     assert not run.lifted, "lifted causes are tried rule by rule (explain)"
     caught = caught_pairs(run, asks, arrays)
-    blocked = np.zeros(len(asks.pair_supply), dtype=bool)
-    if not caught.by_restriction:
-        return blocked
-    found = np.zeros(caught.at.size, dtype=bool)
+    found: list[Ids] = []
+    place = {r: i for i, r in enumerate(run.active)}
+    restriction: list[Ids] = []
     for r, caught_here in caught.by_restriction:
-        found |= caught_here & ~_licensed(run, r, arrays, caught.buyer, caught.supply, caught.option)
-    blocked[caught.at] = found
-    return blocked
+        hit = np.flatnonzero(
+            caught_here & ~_licensed(run, r, arrays, caught.buyer, caught.supply, caught.option)
+        )
+        found.append(hit)
+        restriction.append(np.full(hit.size, place[r], dtype=np.int64))
+    hits = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    return Blocking(
+        caught.at[hits],
+        np.concatenate(restriction) if restriction else hits,
+        caught.supply[hits],
+        caught.buyer[hits],
+    )
 
 
 class Caught(NamedTuple):
@@ -354,19 +382,25 @@ def supply_builds(plan: Plan, arrays: ChainArrays, blocked: Mask) -> Mask:
     for g in range(len(plan.bounds) - 1):
         b0, b1 = plan.bounds[g], plan.bounds[g + 1]
         filled = _filled(asks, builds, flows, b0, b1)  # the supplies ask for required entries only
-        builds[plan.supplies[b0:b1]] = _all(filled, asks.entry_ptr[b0 : b1 + 1] - asks.entry_ptr[b0])
+        builds[plan.supplies[b0:b1]] = row_all(filled, asks.entry_ptr[b0 : b1 + 1] - asks.entry_ptr[b0])
     return builds
 
 
 def _filled(asks: Asks, builds: Mask, flows: Mask, b0: int, b1: int) -> Mask:
-    """Whether each entry the builders ``b0:b1`` ask for is filled: some option has a supply that
-    flows and whose supplier can build it (``builds``)."""
+    """Whether each entry the builders ``b0:b1`` ask for is filled: some option is available."""
+    e0, e1 = asks.entry_ptr[b0], asks.entry_ptr[b1]
+    o0 = asks.option_ptr[e0]
+    return row_any(options_available(asks, builds, flows, b0, b1), asks.option_ptr[e0 : e1 + 1] - o0)
+
+
+def options_available(asks: Asks, builds: Mask, flows: Mask, b0: int, b1: int) -> Mask:
+    """Whether each option of the entries the builders ``b0:b1`` ask for is available: it has a
+    supply that flows (``flows``, by pair) and whose supplier can build it (``builds``)."""
     e0, e1 = asks.entry_ptr[b0], asks.entry_ptr[b1]
     o0, o1 = asks.option_ptr[e0], asks.option_ptr[e1]
     p0, p1 = asks.pair_ptr[o0], asks.pair_ptr[o1]
     ok = builds[asks.pair_supply[p0:p1]] & flows[p0:p1]
-    option_ok = _any(ok, asks.pair_ptr[o0 : o1 + 1] - p0)
-    return _any(option_ok, asks.option_ptr[e0 : e1 + 1] - o0)
+    return row_any(ok, asks.pair_ptr[o0 : o1 + 1] - p0)
 
 
 def product_statuses(run: Evaluation) -> dict[str, Status] | None:
@@ -378,8 +412,8 @@ def product_statuses(run: Evaluation) -> dict[str, Status] | None:
     builds = supply_builds(plan, arrays, blocked_pairs(run, plan.supply_asks, arrays))
     asks = plan.product_asks
     lost = ~_filled(asks, builds, ~blocked_pairs(run, asks, arrays), 0, len(asks.item))
-    lost_required = _any(lost & asks.required, asks.entry_ptr).tolist()
-    lost_optional = _any(lost & ~asks.required, asks.entry_ptr).tolist()
+    lost_required = row_any(lost & asks.required, asks.entry_ptr).tolist()
+    lost_optional = row_any(lost & ~asks.required, asks.entry_ptr).tolist()
     entries = dict(zip(plan.products, zip(lost_required, lost_optional, strict=True), strict=True))
     status: dict[str, Status] = {}
     for p, data in chain.products.items():

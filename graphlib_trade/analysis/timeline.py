@@ -122,9 +122,7 @@ def timeline(chain: SupplyChain, start: dt.date | None = None, end: dt.date | No
     bare_runs: dict[Hashable, Any] = {}  # licence-free runs by the rules in force (Day.rules)
     previous = statuses(chain, start, bare_runs=bare_runs)
     initial = impact_report(chain, previous)
-    # Later dates need the statuses only, each date's evaluation carried over from the one
-    # before; where statuses change, the licences at_risk products rely on come from an
-    # evaluation afresh (a carried one may name more).
+    # Later dates need the statuses only, each date's evaluation carried over from the one before.
     products = {p.id: p.status for p in initial.products}
     end_users = {u.id: u.status for u in initial.end_users}
     product_names = {pid: data.name for pid, data in chain.products.items()}
@@ -142,8 +140,6 @@ def timeline(chain: SupplyChain, start: dt.date | None = None, end: dt.date | No
         changed_users = status_changes(end_users, users_after, user_names)
         if changed_products or changed_users:
             at_risk = sorted(pid for pid, status in after.products.items() if status is Status.AT_RISK)
-            if at_risk:
-                after = previous = statuses(chain, day, bare_runs=bare_runs)
             events.append(
                 Event(
                     date=day,

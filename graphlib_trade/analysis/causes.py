@@ -1,0 +1,297 @@
+"""The causes as array passes: every product's evaluation, with its causes, at once.
+
+:mod:`~graphlib_trade.analysis.passes` works out the statuses alone.  The causes follow the
+same passes: a lost BOM entry's causes are those of every pair under it (a builder asking for
+one supply of one of the entry's options), and a pair's causes are the restrictions that
+block it (:func:`~graphlib_trade.analysis.passes.blocking`) and, when its supplier cannot
+build, the causes that stop the supplier, down the bill of materials.  Each of those sets is
+a row of cause numbers; the rows of one BOM generation are worked out at once from the rows
+below it (gathered, sorted and made unique by numpy), so only what is lost is carried.
+
+The evaluations are those :meth:`~graphlib_trade.analysis.engine.Evaluation.product` gives
+one by one (``tests/analysis/test_causes.py`` compares them on every fixture and on drawn
+graphs); only a chain with :class:`~graphlib_trade.analysis.chain.ChainArrays` has them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+
+from graphlib_trade.analysis.arrays import ranges
+from graphlib_trade.analysis.chain import ChainArrays, SupplyChain
+from graphlib_trade.analysis.columns import Mask
+from graphlib_trade.analysis.engine import (
+    NO_CAUSES,
+    UNTOUCHED,
+    CauseKey,
+    Causes,
+    Evaluation,
+    ProductEvaluation,
+    product_status,
+)
+from graphlib_trade.analysis.passes import (
+    Asks,
+    Blocking,
+    blocking,
+    options_available,
+    plan_of,
+    row_any,
+    supply_builds,
+)
+from graphlib_trade.models.references import Ids
+
+#: Rows of numbers: row ``i`` is ``values[start[i]:start[i] + size[i]]`` (start, size, values).
+Rows = tuple[Ids, Ids, Ids]
+
+
+def distinct_rows(owner: Ids, values: Ids, n: int) -> tuple[Ids, Ids]:
+    """The distinct ``values`` of each owner ``0..n-1``, sorted, as compressed rows (row ``i``
+    is ``found[ptr[i]:ptr[i + 1]]``).
+
+    >>> ptr, found = distinct_rows(np.array([1, 0, 1, 1]), np.array([5, 2, 3, 5]), 3)
+    >>> ptr.tolist(), found.tolist()
+    ([0, 1, 3, 3], [2, 3, 5])
+    """
+    width = int(values.max()) + 1 if values.size else 1
+    owners, found = np.divmod(np.unique(owner * width + values), width)
+    ptr = np.r_[0, np.cumsum(np.bincount(owners, minlength=n))].astype(np.int64)
+    return ptr, found.astype(np.int64)
+
+
+def _rows(ptr: Ids, values: Ids) -> Rows:
+    return ptr[:-1], np.diff(ptr), values
+
+
+class CauseTable(NamedTuple):
+    """The supply causes found, by number: each one's restriction (its place among
+    ``Evaluation.active``), supply (its position in :class:`ChainArrays`) and buyer (a number)."""
+
+    restriction: Ids
+    supply: Ids
+    buyer: Ids
+
+    def keys(self, run: Evaluation, arrays: ChainArrays) -> list[CauseKey]:
+        """Each cause as a :class:`~graphlib_trade.analysis.engine.CauseKey`, by number."""
+        ids, active = arrays.ids, run.active
+        supplier, supplied = arrays.supplier[self.supply].tolist(), arrays.supplied[self.supply].tolist()
+        return [
+            CauseKey(active[r], ids[s], ids[c], ids[b], "supply")
+            for r, s, c, b in zip(
+                self.restriction.tolist(), supplier, supplied, self.buyer.tolist(), strict=True
+            )
+        ]
+
+
+def numbered(found: Sequence[Blocking]) -> tuple[CauseTable, list[Ids]]:
+    """The distinct causes of ``found`` (:func:`blocking` answers) numbered, and the number of
+    each (pair, restriction) of each answer."""
+    restriction, supply, buyer = (np.concatenate([b[i] for b in found]) for i in (1, 2, 3))
+    order = np.lexsort((buyer, supply, restriction))
+    r, s, u = restriction[order], supply[order], buyer[order]
+    new = np.ones(r.size, dtype=bool)
+    new[1:] = (r[1:] != r[:-1]) | (s[1:] != s[:-1]) | (u[1:] != u[:-1])
+    number = np.empty(r.size, dtype=np.int64)
+    number[order] = np.cumsum(new) - 1
+    cut = np.cumsum([len(b.pair) for b in found])[:-1]
+    return CauseTable(r[new], s[new], u[new]), np.split(number, cut)
+
+
+def lost_entry_causes(asks: Asks, entries: Ids, pair_causes: Rows, supply_causes: Rows) -> tuple[Ids, Ids]:
+    """The causes of each of ``entries`` (positions among ``asks``' entries, each lost): for every
+    pair under it, the pair's own causes (``pair_causes``, rows by pair) and those of its supply
+    (``supply_causes``, rows by supply: empty when its supplier can build).  Returns (the place
+    of the entry in ``entries``, a cause number), with repeats."""
+    n_options = asks.option_ptr[entries + 1] - asks.option_ptr[entries]
+    options = ranges(asks.option_ptr[entries], n_options)
+    n_pairs = asks.pair_ptr[options + 1] - asks.pair_ptr[options]
+    pairs = ranges(asks.pair_ptr[options], n_pairs)
+    owner = np.repeat(np.repeat(np.arange(entries.size), n_options), n_pairs)
+    owners, found = [], []
+    for (start, size, values), at in ((pair_causes, pairs), (supply_causes, asks.pair_supply[pairs])):
+        sizes = size[at]
+        owners.append(np.repeat(owner, sizes))
+        found.append(values[ranges(start[at], sizes)])
+    return np.concatenate(owners), np.concatenate(found)
+
+
+def product_evaluations(run: Evaluation) -> dict[str, ProductEvaluation] | None:
+    """Every product's evaluation under ``run``, with its causes, as
+    :meth:`~graphlib_trade.analysis.engine.Evaluation.product` gives each (None when the
+    chain has no :class:`ChainArrays`).
+
+    Examples
+    --------
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> run = Evaluation(listing_example(), dt.date(2019, 6, 1), bottom_up=False)
+    >>> found = product_evaluations(run)["phone"]
+    >>> found.status.value, found.lost_required, sorted(found.causes)[0].supplier
+    ('blocked', ('chip',), 'us-co')
+    """
+    if run.chain.arrays is None:
+        return None
+    return _product_evaluations(run)[0]
+
+
+def _product_evaluations(run: Evaluation) -> tuple[dict[str, ProductEvaluation], Mask]:
+    """:func:`product_evaluations`, and whether each supply's supplier can build its component."""
+    plan, arrays = plan_of(run.chain), run.chain.arrays
+    assert plan is not None and arrays is not None
+    supply_asks, asks = plan.supply_asks, plan.product_asks
+    blocks = [blocking(run, supply_asks, arrays), blocking(run, asks, arrays)]
+    table, numbers = numbered(blocks)
+
+    # Rule 4 with causes: the supplies' rows, generation after generation (parts first).
+    flows = np.ones(len(supply_asks.pair_supply), dtype=bool)
+    flows[blocks[0].pair] = False
+    builds = supply_builds(plan, arrays, ~flows)
+    pair_causes = _rows(*distinct_rows(blocks[0].pair, numbers[0], len(flows)))
+    n_supplies = len(arrays.supplier)
+    start, size = np.zeros(n_supplies, dtype=np.int64), np.zeros(n_supplies, dtype=np.int64)
+    values = np.zeros(0, dtype=np.int64)
+    for g in range(len(plan.bounds) - 1):
+        b0, b1 = int(plan.bounds[g]), int(plan.bounds[g + 1])
+        e0, e1 = supply_asks.entry_ptr[b0], supply_asks.entry_ptr[b1]
+        option_ptr = supply_asks.option_ptr[e0 : e1 + 1] - supply_asks.option_ptr[e0]
+        lost = e0 + np.flatnonzero(
+            ~row_any(options_available(supply_asks, builds, flows, b0, b1), option_ptr)
+        )
+        if not lost.size:
+            continue
+        place, causes = lost_entry_causes(supply_asks, lost, pair_causes, (start, size, values))
+        builder = np.searchsorted(supply_asks.entry_ptr, lost, side="right") - 1 - b0
+        ptr, found = distinct_rows(builder[place], causes, b1 - b0)
+        supplies = plan.supplies[b0:b1]
+        start[supplies] = values.size + ptr[:-1]
+        size[supplies] = np.diff(ptr)
+        values = np.concatenate([values, found])
+
+    # The products' entries, each with its causes.
+    product_flows = np.ones(len(asks.pair_supply), dtype=bool)
+    product_flows[blocks[1].pair] = False
+    options = options_available(asks, builds, product_flows, 0, len(asks.item))
+    filled = row_any(options, asks.option_ptr)
+    lost = np.flatnonzero(~filled)
+    place, causes = lost_entry_causes(
+        asks,
+        lost,
+        _rows(*distinct_rows(blocks[1].pair, numbers[1], len(product_flows))),
+        (start, size, values),
+    )
+    lost_rows = distinct_rows(place, causes, lost.size)
+    substituted = np.flatnonzero(filled & ~options[asks.option_ptr[:-1]])
+    keys = table.keys(run, arrays)
+    return _evaluations(run, arrays, keys, asks, lost, lost_rows, substituted), builds
+
+
+def _evaluations(
+    run: Evaluation,
+    arrays: ChainArrays,
+    keys: list[CauseKey],
+    asks: Asks,
+    lost: Ids,
+    lost_rows: tuple[Ids, Ids],
+    substituted: Ids,
+) -> dict[str, ProductEvaluation]:
+    """The products' evaluations from their lost entries (``lost``, positions among ``asks``'
+    entries, with their causes as rows), the entries an alternative fills, and the services."""
+    chain, ids = run.chain, arrays.ids
+    builder = np.repeat(np.arange(len(asks.item)), np.diff(asks.entry_ptr))
+    primary = arrays.option_idx[arrays.option_ptr[asks.entry]]  # each entry's own component
+    ptr, values = lost_rows
+    cause_of = keys.__getitem__
+    found_values, bounds = values.tolist(), ptr.tolist()
+    # product (its place among plan.products) -> (lost required, lost optional, per entry, substituted)
+    parts: dict[int, tuple[list[str], list[str], dict[str, Causes], list[str]]] = {}
+    for j, (b, e, required) in enumerate(
+        zip(builder[lost].tolist(), primary[lost].tolist(), asks.required[lost].tolist(), strict=True)
+    ):
+        mine = parts.setdefault(b, ([], [], {}, []))
+        name = ids[e]
+        (mine[0] if required else mine[1]).append(name)
+        mine[2][name] = frozenset(map(cause_of, found_values[bounds[j] : bounds[j + 1]]))
+    for b, e in zip(builder[substituted].tolist(), primary[substituted].tolist(), strict=True):
+        parts.setdefault(b, ([], [], {}, []))[3].append(ids[e])
+
+    plan_products = plan_of(chain)
+    assert plan_products is not None
+    place = {p: i for i, p in enumerate(plan_products.products)}
+    evaluations: dict[str, ProductEvaluation] = {}
+    none: tuple[list[str], list[str], dict[str, Causes], list[str]] = ([], [], {}, [])
+    for p, data in chain.products.items():
+        lost_req, lost_opt, per_entry, subs = parts.get(place.get(p, -1), none)
+        causes: set[CauseKey] = set().union(*per_entry.values()) if per_entry else set()
+        blocked_services: list[str] = []
+        per_service: dict[str, Causes] = {}
+        for line in chain.services.get(p, ()):
+            if (line.provider, p) in chain.lost_services:
+                blocked_services.append(f"{line.kind} from {line.provider} (provider gone)")
+                continue
+            svc = run.service_blocks(line, p, data.maker)
+            if svc:
+                label = f"{line.kind} from {line.provider}"
+                blocked_services.append(label)
+                per_service[label] = svc
+                causes |= svc
+        if not (per_entry or subs or blocked_services):
+            evaluations[p] = UNTOUCHED
+            continue
+        evaluations[p] = ProductEvaluation(
+            product_status(bool(lost_req), bool(blocked_services), bool(lost_opt)),
+            lost_required=tuple(sorted(lost_req)),
+            lost_optional=tuple(sorted(lost_opt)),
+            substituted=tuple(sorted(subs)),
+            blocked_services=tuple(sorted(blocked_services)),
+            causes=frozenset(causes) if causes else NO_CAUSES,
+            per_entry=per_entry,
+            per_service=per_service,
+        )
+    return evaluations
+
+
+#: The evaluations with and without licences, each with every product's, and whether a
+#: supplier can build a component under the first.
+Runs = tuple[
+    Evaluation,
+    dict[str, ProductEvaluation],
+    Evaluation,
+    dict[str, ProductEvaluation],
+    Callable[[str, str], bool],
+]
+
+
+def array_evaluations(chain: SupplyChain, as_of: dt.date, *, licences: bool = True) -> Runs | None:
+    """The evaluation on ``as_of`` (with the valid licences, unless ``licences`` is false) and the
+    one without licences, each with every product's evaluation by :func:`product_evaluations`,
+    and whether a supplier can build a component under the first (None when the chain has no
+    :class:`ChainArrays`)."""
+    arrays = chain.arrays
+    if arrays is None:
+        return None
+    real = Evaluation(chain, as_of, licences=licences, bottom_up=False)
+    products, builds = _product_evaluations(real)
+    positions = _supply_positions(arrays)
+
+    def can_build(supplier: str, component: str) -> bool:
+        return bool(builds[positions(supplier, component)])
+
+    if not any(real.licences.values()):
+        return real, products, real, dict(products), can_build
+    bare = Evaluation(chain, as_of, licences=False, bottom_up=False)
+    return real, products, bare, _product_evaluations(bare)[0], can_build
+
+
+def _supply_positions(arrays: ChainArrays) -> Callable[[str, str], int]:
+    """(supplier, component) -> the supply's position in ``arrays``."""
+    keys = arrays.supplier * arrays.size + arrays.supplied
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    number = arrays.numbers
+
+    def position(supplier: str, component: str) -> int:
+        return int(order[np.searchsorted(ordered, number[supplier] * arrays.size + number[component])])
+
+    return position
