@@ -97,6 +97,9 @@ class CauseKey(NamedTuple):
         if self.kind == "service":
             lines = chain.services.get(self.item, ())
             return tuple(line.eccn for line in lines if line.provider == self.supplier) or (None,)
+        columns = kept_columns(chain)
+        if columns is not None and chain.arrays is not None:  # the items need not be read
+            return (columns.eccns[columns.eccn[chain.arrays.numbers[self.item]]],)
         return (chain.items[self.item].eccn,)
 
 
@@ -169,10 +172,8 @@ class EndUserEvaluation:
     per_product: Mapping[str, Causes] = field(default_factory=dict)
     #: The status each of those products gives it.
     via: Mapping[str, Status] = field(default_factory=dict)
-
-    @property
-    def causes(self) -> Causes:
-        return frozenset(c for causes in self.per_product.values() for c in causes)
+    #: Every cause of ``per_product``.
+    causes: Causes = NO_CAUSES
 
 
 #: The names the de minimis roll-up (with its terms, and the numbers alone) is kept under with
@@ -1103,7 +1104,8 @@ class Evaluation:
                 via[product] = status
         if not via:
             return NOTHING_LOST
-        return EndUserEvaluation(max(via.values(), key=lambda s: s.rank), per_product, via)
+        every: Causes = frozenset().union(*per_product.values())
+        return EndUserEvaluation(max(via.values(), key=lambda s: s.rank), per_product, via, every)
 
 
 def end_user_status(
@@ -1138,35 +1140,41 @@ class LicencePaths:
     component under ``real`` (the evaluation with licences).
     """
 
-    def __init__(self, real: Evaluation, builds: Callable[[str, str], bool]) -> None:
+    def __init__(
+        self, real: Evaluation, builds: Callable[[str, str], bool], causes: Callable[[], Iterable[CauseKey]]
+    ) -> None:
+        """``causes``: every cause some product has without licences (asked once, if a licence is valid)."""
         self.real = real
         self._builds = builds
-        self._covering: dict[CauseKey, list[str]] = {}
+        self._causes: Callable[[], Iterable[CauseKey]] | None = causes
+        #: cause -> the valid licences that cover it, for the causes some licence covers.
+        self._licensed: dict[CauseKey, list[str]] = {}
+        #: What holds a licensed cause (the items the walks go into).
+        self._region: set[str] = set()
 
-    def relies_on(self, product: str, causes: Iterable[CauseKey]) -> set[str]:
+    def relies_on(self, product: str, causes: Causes) -> set[str]:
         """The licences ``product`` relies on; ``causes``: its causes without licences."""
         real = self.real
-        if not any(real.licences.values()):
+        if self._causes is not None:
+            if any(real.licences.values()):
+                covering = ((cause, real.licences_for(cause)) for cause in self._causes())
+                self._licensed = {cause: found for cause, found in covering if found}
+                self._region = above(real.chain, {cause.item for cause in self._licensed})
+            self._causes = None
+        if product not in self._region:
             return set()
         wanted: dict[tuple[str, str, str], list[str]] = {}  # a supply to a buyer -> its licences
         found: set[str] = set()
-        for cause in causes:
-            covering = self._covering.get(cause)
-            if covering is None:
-                covering = self._covering[cause] = real.licences_for(cause)
-            if not covering:
-                continue
+        for cause in causes & self._licensed.keys():
             if cause.kind == "supply":
-                wanted.setdefault((cause.supplier, cause.item, cause.buyer), []).extend(covering)
+                wanted.setdefault((cause.supplier, cause.item, cause.buyer), []).extend(self._licensed[cause])
             else:  # a product's own services are each met
-                found.update(covering)
-        if wanted:
-            data = real.chain.products[product]
-            if data.lifecycle == "active":
-                met: set[tuple[str, str, str]] = set()
-                region = above(real.chain, {item for _, item, _ in wanted})
-                self._walk(data.maker, product, True, region, wanted.keys(), met, set())
-                found.update(lic for key in met for lic in wanted[key])
+                found.update(self._licensed[cause])
+        data = real.chain.products[product]
+        if wanted and data.lifecycle == "active":
+            met: set[tuple[str, str, str]] = set()
+            self._walk(data.maker, product, True, self._region, wanted.keys(), met, set())
+            found.update(lic for key in met for lic in wanted[key])
         return found
 
     def _walk(

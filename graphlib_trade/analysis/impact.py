@@ -122,9 +122,8 @@ def statuses(
     real, real_products, bare_run, bare_products, builds = runs
     status_of = {pid: at_risk(now.status, bare_products[pid].status) for pid, now in real_products.items()}
     end_users = {uid: end_user_status(chain, uid, status_of, real, bare_run) for uid in chain.end_users}
-    return Statuses(
-        real, real_products, bare_run, bare_products, status_of, end_users, LicencePaths(real, builds)
-    )
+    paths = LicencePaths(real, builds, lambda: frozenset().union(*(p.causes for p in bare_products.values())))
+    return Statuses(real, real_products, bare_run, bare_products, status_of, end_users, paths)
 
 
 def _runs_one_by_one(
