@@ -16,12 +16,12 @@ graphs); only a chain with :class:`~graphlib_trade.analysis.chain.ChainArrays` h
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
-from graphlib_trade.analysis.arrays import ranges
+from graphlib_trade.analysis.arrays import names_of, ranges, reach_up
 from graphlib_trade.analysis.chain import ChainArrays, SupplyChain
 from graphlib_trade.analysis.columns import Mask
 from graphlib_trade.analysis.engine import (
@@ -137,8 +137,11 @@ def product_evaluations(run: Evaluation) -> dict[str, ProductEvaluation] | None:
     return _product_evaluations(run)[0]
 
 
-def _product_evaluations(run: Evaluation) -> tuple[dict[str, ProductEvaluation], Mask]:
-    """:func:`product_evaluations`, and whether each supply's supplier can build its component."""
+def _product_evaluations(
+    run: Evaluation, only: Container[str] | None = None
+) -> tuple[dict[str, ProductEvaluation], Mask, Ids]:
+    """:func:`product_evaluations` (``only``: of these products), whether each supply's supplier
+    can build its component, and the items of the supplies a valid licence lifts somewhere."""
     plan, arrays = plan_of(run.chain), run.chain.arrays
     assert plan is not None and arrays is not None
     supply_asks, asks = plan.supply_asks, plan.product_asks
@@ -185,7 +188,38 @@ def _product_evaluations(run: Evaluation) -> tuple[dict[str, ProductEvaluation],
     lost_rows = distinct_rows(place, causes, lost.size)
     substituted = np.flatnonzero(filled & ~options[asks.option_ptr[:-1]])
     keys = table.keys(run, arrays)
-    return _evaluations(run, arrays, keys, asks, lost, lost_rows, substituted), builds
+    lifted = np.concatenate(
+        [
+            arrays.supplied[supply_asks.pair_supply[blocks[0].lifted]],
+            arrays.supplied[asks.pair_supply[blocks[1].lifted]],
+        ]
+    )
+    return _evaluations(run, arrays, keys, asks, lost, lost_rows, substituted, only), builds, lifted
+
+
+class EntryCauses(Mapping[str, Causes]):
+    """A product's lost entries (by their own component) and the causes of each
+    (``ProductEvaluation.per_entry``), each set made when first asked for."""
+
+    __slots__ = ("_bounds", "_first", "_keys", "_names", "_values")
+
+    def __init__(
+        self, names: list[str], first: int, rows: tuple[list[int], list[int]], keys: list[CauseKey]
+    ) -> None:
+        """Entry ``names[i]``'s causes are ``keys[c]`` for ``c`` in row ``first + i`` of ``rows``
+        (cause numbers, row bounds)."""
+        self._names, self._first, self._keys = names, first, keys
+        self._values, self._bounds = rows
+
+    def __getitem__(self, name: str) -> Causes:
+        j = self._first + self._names.index(name)
+        return frozenset(map(self._keys.__getitem__, self._values[self._bounds[j] : self._bounds[j + 1]]))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def _evaluations(
@@ -196,35 +230,48 @@ def _evaluations(
     lost: Ids,
     lost_rows: tuple[Ids, Ids],
     substituted: Ids,
+    only: Container[str] | None = None,
 ) -> dict[str, ProductEvaluation]:
     """The products' evaluations from their lost entries (``lost``, positions among ``asks``'
-    entries, with their causes as rows), the entries an alternative fills, and the services."""
+    entries, with their causes as rows), the entries an alternative fills, and the services
+    (``only``: of these products, the others left out)."""
     chain, ids = run.chain, arrays.ids
     builder = np.repeat(np.arange(len(asks.item)), np.diff(asks.entry_ptr))
     primary = arrays.option_idx[arrays.option_ptr[asks.entry]]  # each entry's own component
     ptr, values = lost_rows
+    # Each product's causes: the rows of its lost entries, made unique.
+    owner = builder[lost]
+    product_ptr, product_values = distinct_rows(np.repeat(owner, np.diff(ptr)), values, len(asks.item))
+    rows = values.tolist(), ptr.tolist()
+    product_rows, product_bounds = product_values.tolist(), product_ptr.tolist()
     cause_of = keys.__getitem__
-    found_values, bounds = values.tolist(), ptr.tolist()
-    # product (its place among plan.products) -> (lost required, lost optional, per entry, substituted)
-    parts: dict[int, tuple[list[str], list[str], dict[str, Causes], list[str]]] = {}
+    # product (its place among plan.products) -> (lost required, lost optional, first lost, substituted)
+    parts: dict[int, tuple[list[str], list[str], list[str], int, list[str]]] = {}
     for j, (b, e, required) in enumerate(
-        zip(builder[lost].tolist(), primary[lost].tolist(), asks.required[lost].tolist(), strict=True)
+        zip(owner.tolist(), primary[lost].tolist(), asks.required[lost].tolist(), strict=True)
     ):
-        mine = parts.setdefault(b, ([], [], {}, []))
+        mine = parts.get(b)
+        if mine is None:
+            mine = parts[b] = ([], [], [], j, [])
         name = ids[e]
         (mine[0] if required else mine[1]).append(name)
-        mine[2][name] = frozenset(map(cause_of, found_values[bounds[j] : bounds[j + 1]]))
+        mine[2].append(name)
     for b, e in zip(builder[substituted].tolist(), primary[substituted].tolist(), strict=True):
-        parts.setdefault(b, ([], [], {}, []))[3].append(ids[e])
+        parts.setdefault(b, ([], [], [], 0, []))[4].append(ids[e])
 
-    plan_products = plan_of(chain)
-    assert plan_products is not None
-    place = {p: i for i, p in enumerate(plan_products.products)}
+    plan = plan_of(chain)
+    assert plan is not None
+    place = {p: i for i, p in enumerate(plan.products)}
     evaluations: dict[str, ProductEvaluation] = {}
-    none: tuple[list[str], list[str], dict[str, Causes], list[str]] = ([], [], {}, [])
+    none: tuple[list[str], list[str], list[str], int, list[str]] = ([], [], [], 0, [])
     for p, data in chain.products.items():
-        lost_req, lost_opt, per_entry, subs = parts.get(place.get(p, -1), none)
-        causes: set[CauseKey] = set().union(*per_entry.values()) if per_entry else set()
+        if only is not None and p not in only:
+            continue
+        b = place.get(p, -1)
+        lost_req, lost_opt, names, first, subs = parts.get(b, none)
+        causes: set[CauseKey] = (
+            set(map(cause_of, product_rows[product_bounds[b] : product_bounds[b + 1]])) if names else set()
+        )
         blocked_services: list[str] = []
         per_service: dict[str, Causes] = {}
         for line in chain.services.get(p, ()):
@@ -237,7 +284,7 @@ def _evaluations(
                 blocked_services.append(label)
                 per_service[label] = svc
                 causes |= svc
-        if not (per_entry or subs or blocked_services):
+        if not (names or subs or blocked_services):
             evaluations[p] = UNTOUCHED
             continue
         evaluations[p] = ProductEvaluation(
@@ -247,7 +294,7 @@ def _evaluations(
             substituted=tuple(sorted(subs)),
             blocked_services=tuple(sorted(blocked_services)),
             causes=frozenset(causes) if causes else NO_CAUSES,
-            per_entry=per_entry,
+            per_entry=EntryCauses(names, first, rows, keys) if names else {},
             per_service=per_service,
         )
     return evaluations
@@ -273,7 +320,7 @@ def array_evaluations(chain: SupplyChain, as_of: dt.date, *, licences: bool = Tr
     if arrays is None:
         return None
     real = Evaluation(chain, as_of, licences=licences, bottom_up=False)
-    products, builds = _product_evaluations(real)
+    products, builds, lifted = _product_evaluations(real)
     positions = _supply_positions(arrays)
 
     def can_build(supplier: str, component: str) -> bool:
@@ -281,8 +328,14 @@ def array_evaluations(chain: SupplyChain, as_of: dt.date, *, licences: bool = Tr
 
     if not any(real.licences.values()):
         return real, products, real, dict(products), can_build
+    # Without licences, only what holds a supply, service or delivery a licence lifts changes.
+    items = [arrays.numbers[cause.item] for cause in real.used_licences]  # services and deliveries
+    region = reach_up(arrays.used_ptr, arrays.used_idx, np.r_[lifted, items].astype(np.int64))
     bare = Evaluation(chain, as_of, licences=False, bottom_up=False)
-    return real, products, bare, _product_evaluations(bare)[0], can_build
+    changed = set(names_of(arrays.ids, np.flatnonzero(region)))
+    bare_products = dict(products)
+    bare_products.update(_product_evaluations(bare, only=changed)[0])
+    return real, products, bare, bare_products, can_build
 
 
 def _supply_positions(arrays: ChainArrays) -> Callable[[str, str], int]:

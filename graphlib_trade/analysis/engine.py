@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection, Container, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Container, Hashable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -49,7 +49,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from graphlib_trade.analysis.arrays import names_of, reach_up
+from graphlib_trade.analysis.arrays import csr, names_of, reach_up
 from graphlib_trade.analysis.arrays import ranges as _ranges
 from graphlib_trade.analysis.chain import ChainArrays, ServiceLine, SupplyChain
 from graphlib_trade.analysis.columns import kept_columns
@@ -1129,6 +1129,56 @@ def end_user_status(
     return status, via, own
 
 
+class BomView(NamedTuple):
+    """What a walk down the bill of materials reads (see :func:`bom_view`)."""
+
+    #: item -> its BOM entries in order, each (required, its options: component first).
+    entries: Callable[[str], Iterable[tuple[bool, Sequence[str]]]]
+    #: component -> its suppliers in company order.
+    suppliers: Callable[[str], Sequence[str]]
+    #: items -> those items and everything they go into.
+    above: Callable[[Iterable[str]], Container[str]]
+
+
+def bom_view(chain: SupplyChain) -> BomView:
+    """The chain's :class:`BomView`: from its arrays when it has them (its tables of entries and
+    suppliers need not be read), else from those tables.
+
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> view = bom_view(listing_example())
+    >>> list(view.entries("phone")), view.suppliers("chip"), sorted(view.above(["chip"]))
+    ([(True, ['chip'])], ['us-co'], ['chip', 'phone'])
+    """
+    arrays = chain.arrays
+    if arrays is None:
+        return BomView(
+            lambda item: [(e.required, [e.component, *e.alternatives]) for e in chain.bom.get(item, ())],
+            lambda component: chain.suppliers.get(component, ()),
+            lambda items: above(chain, items),
+        )
+    ids, number = arrays.ids, arrays.numbers
+    entry_ptr, entry_idx = csr(arrays.size, arrays.entry_parent, np.arange(len(arrays.entry_parent)))
+    supply_ptr, supply_idx = csr(arrays.size, arrays.supplied, arrays.supplier)
+    required, option_ptr, option_idx = arrays.entry_required, arrays.option_ptr, arrays.option_idx
+
+    def entries(item: str) -> list[tuple[bool, list[str]]]:
+        n = number[item]
+        return [
+            (bool(required[e]), names_of(ids, option_idx[option_ptr[e] : option_ptr[e + 1]]))
+            for e in entry_idx[entry_ptr[n] : entry_ptr[n + 1]].tolist()
+        ]
+
+    def suppliers(component: str) -> list[str]:
+        n = number[component]
+        return names_of(ids, supply_idx[supply_ptr[n] : supply_ptr[n + 1]])
+
+    def holding(items: Iterable[str]) -> set[str]:
+        seeds = np.array([number[i] for i in items], dtype=np.int64)
+        return set(names_of(ids, np.flatnonzero(reach_up(arrays.used_ptr, arrays.used_idx, seeds))))
+
+    return BomView(entries, suppliers, holding)
+
+
 class LicencePaths:
     """The licences a product relies on (``relies_on``): those that cover a cause the product
     would have without licences, met on the path the rules take to keep it as it is.
@@ -1150,7 +1200,8 @@ class LicencePaths:
         #: cause -> the valid licences that cover it, for the causes some licence covers.
         self._licensed: dict[CauseKey, list[str]] = {}
         #: What holds a licensed cause (the items the walks go into).
-        self._region: set[str] = set()
+        self._region: Container[str] = frozenset()
+        self._view: BomView | None = None
 
     def relies_on(self, product: str, causes: Causes) -> set[str]:
         """The licences ``product`` relies on; ``causes``: its causes without licences."""
@@ -1159,7 +1210,9 @@ class LicencePaths:
             if any(real.licences.values()):
                 covering = ((cause, real.licences_for(cause)) for cause in self._causes())
                 self._licensed = {cause: found for cause, found in covering if found}
-                self._region = above(real.chain, {cause.item for cause in self._licensed})
+                if self._licensed:
+                    self._view = bom_view(real.chain)
+                    self._region = self._view.above({cause.item for cause in self._licensed})
             self._causes = None
         if product not in self._region:
             return set()
@@ -1173,7 +1226,7 @@ class LicencePaths:
         data = real.chain.products[product]
         if wanted and data.lifecycle == "active":
             met: set[tuple[str, str, str]] = set()
-            self._walk(data.maker, product, True, self._region, wanted.keys(), met, set())
+            self._walk(data.maker, product, True, wanted.keys(), met, set())
             found.update(lic for key in met for lic in wanted[key])
         return found
 
@@ -1182,21 +1235,21 @@ class LicencePaths:
         buyer: str,
         item: str,
         every: bool,
-        region: Container[str],
         wanted: AbstractSet[tuple[str, str, str]],
         met: set[tuple[str, str, str]],
         seen: set[tuple[str, str]],
     ) -> None:
         """Walk ``buyer`` building ``item`` (``every`` entry, or the required ones), adding the
-        ``wanted`` supplies met to ``met``; only what holds one (``region``) is walked into."""
+        ``wanted`` supplies met to ``met``; only what holds a licensed cause is walked into."""
         if (buyer, item) in seen:
             return
         seen.add((buyer, item))
+        assert self._view is not None
         purpose = self.real.purposes.get(item, ())
-        for entry in self.real.chain.bom.get(item, ()):
-            if every or entry.required:
-                for option in (entry.component, *entry.alternatives):
-                    if self._tried(option, buyer, purpose, region, wanted, met, seen):
+        for required, options in self._view.entries(item):
+            if every or required:
+                for option in options:
+                    if self._tried(option, buyer, purpose, wanted, met, seen):
                         break
 
     def _tried(
@@ -1204,7 +1257,6 @@ class LicencePaths:
         option: str,
         buyer: str,
         purpose: tuple[str, ...],
-        region: Container[str],
         wanted: AbstractSet[tuple[str, str, str]],
         met: set[tuple[str, str, str]],
         seen: set[tuple[str, str]],
@@ -1215,13 +1267,14 @@ class LicencePaths:
             purpose or buyer in real.restricting or option in real._seller_caught or option in real.touched
         ):
             return True  # nothing restricted reaches it (as Evaluation.available)
-        inside = option in region
-        for s in real.chain.suppliers.get(option, ()):
+        inside = option in self._region
+        assert self._view is not None
+        for s in self._view.suppliers(option):
             if inside:
                 if (s, option, buyer) in wanted:
                     met.add((s, option, buyer))
                 if option in real.touched:
-                    self._walk(s, option, False, region, wanted, met, seen)
+                    self._walk(s, option, False, wanted, met, seen)
             if not real.supply_blocks(s, option, buyer, purpose) and self._builds(s, option):
                 return True
         return False

@@ -253,6 +253,8 @@ class Blocking(NamedTuple):
     restriction: Ids
     supply: Ids
     buyer: Ids
+    #: The pairs some restriction catches that a valid licence lifts (positions).
+    lifted: Ids
 
 
 def blocking(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Blocking:
@@ -263,10 +265,11 @@ def blocking(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Blocking:
     found: list[Ids] = []
     place = {r: i for i, r in enumerate(run.active)}
     restriction: list[Ids] = []
+    lifted = np.zeros(caught.at.size, dtype=bool)
     for r, caught_here in caught.by_restriction:
-        hit = np.flatnonzero(
-            caught_here & ~_licensed(run, r, arrays, caught.buyer, caught.supply, caught.option)
-        )
+        licensed = _licensed(run, r, arrays, caught.buyer, caught.supply, caught.option)
+        hit = np.flatnonzero(caught_here & ~licensed)
+        lifted |= caught_here & licensed
         found.append(hit)
         restriction.append(np.full(hit.size, place[r], dtype=np.int64))
     hits = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
@@ -275,6 +278,7 @@ def blocking(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Blocking:
         np.concatenate(restriction) if restriction else hits,
         caught.supply[hits],
         caught.buyer[hits],
+        caught.at[lifted],
     )
 
 

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from graphlib_trade.analysis import Evaluation, SupplyChain, evaluate, explain, impact, timeline, whatif
 from graphlib_trade.analysis.engine import (
     CauseKey,
+    above,
+    bom_view,
     evaluate_later,
     evaluate_without_licences,
     parties_on,
@@ -453,3 +455,19 @@ class TestPassedOn:
         assert passed_on(chain, {"hk"}) == [("us", "chip"), ("us", "board")]
         assert passed_on(chain, {"sg"}) == [("us", "board")]
         assert passed_on(chain, {"cn"}) == []
+
+
+class TestBomView:
+    @settings(max_examples=200, deadline=None)
+    @given(datasets)
+    def test_the_arrays_say_what_the_tables_say(self, ds: Dataset) -> None:
+        # The view from the arrays against the chain's own tables: entries in BOM order with
+        # their options (component first), suppliers in company order, and above().
+        chain = SupplyChain.from_dataset(ds)
+        assert chain.arrays is not None
+        view = bom_view(chain)
+        for item in chain.items:
+            expected = [(e.required, [e.component, *e.alternatives]) for e in chain.bom.get(item, ())]
+            assert list(view.entries(item)) == expected
+            assert list(view.suppliers(item)) == list(chain.suppliers.get(item, ()))
+            assert set(view.above([item])) == above(chain, [item])
