@@ -37,6 +37,7 @@ from graphlib_trade.analysis.passes import (
     Asks,
     Blocking,
     blocking,
+    builds_by_name,
     options_available,
     plan_of,
     row_any,
@@ -321,11 +322,7 @@ def array_evaluations(chain: SupplyChain, as_of: dt.date, *, licences: bool = Tr
         return None
     real = Evaluation(chain, as_of, licences=licences, bottom_up=False)
     products, builds, lifted = _product_evaluations(real)
-    positions = _supply_positions(arrays)
-
-    def can_build(supplier: str, component: str) -> bool:
-        return bool(builds[positions(supplier, component)])
-
+    can_build = builds_by_name(arrays, builds)
     if not any(real.licences.values()):
         return real, products, real, dict(products), can_build
     # Without licences, only what holds a supply, service or delivery a licence lifts changes.
@@ -336,16 +333,3 @@ def array_evaluations(chain: SupplyChain, as_of: dt.date, *, licences: bool = Tr
     bare_products = dict(products)
     bare_products.update(_product_evaluations(bare, only=changed)[0])
     return real, products, bare, bare_products, can_build
-
-
-def _supply_positions(arrays: ChainArrays) -> Callable[[str, str], int]:
-    """(supplier, component) -> the supply's position in ``arrays``."""
-    keys = arrays.supplier * arrays.size + arrays.supplied
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    number = arrays.numbers
-
-    def position(supplier: str, component: str) -> int:
-        return int(order[np.searchsorted(ordered, number[supplier] * arrays.size + number[component])])
-
-    return position

@@ -31,6 +31,7 @@ from typing import Literal
 from graphlib_trade.analysis.chain import SupplyChain
 from graphlib_trade.analysis.engine import Evaluation, subject_grounds, us_fractions_of
 from graphlib_trade.analysis.ownership import restricted_parties
+from graphlib_trade.analysis.passes import product_statuses, who_builds
 from graphlib_trade.analysis.scenario import new_restriction
 from graphlib_trade.models import Loss, Ranking, RankRow, Status
 
@@ -43,7 +44,10 @@ class _Critical:
 
     def __init__(self, chain: SupplyChain, as_of: dt.date) -> None:
         self.chain = chain
-        self.engine = Evaluation(chain, as_of)
+        # With arrays, rule 4 comes from the array passes: nothing to work out bottom up here.
+        self.engine = Evaluation(chain, as_of, bottom_up=chain.arrays is None)
+        #: Whether a supplier can build a component (rule 4): by array passes when the chain has them.
+        self.builds = who_builds(self.engine) or (lambda s, c: self.engine.can_build(s, c) is None)
         self.us_fractions = us_fractions_of(chain)
         #: What "a new restriction on the supplier" means: the model's defaults.
         self.new = new_restriction("rank:new-restriction", "*", as_of)
@@ -116,7 +120,7 @@ class _Critical:
         return [
             s
             for s in self.chain.suppliers.get(component, ())
-            if self.engine.can_build(s, component) is None
+            if self.builds(s, component)
             and not (restricted and self.engine.supply_blocks(s, component, buyer))
         ]
 
@@ -217,7 +221,9 @@ def rank(chain: SupplyChain, kind: Kind, as_of: dt.date, *, top: int | None = No
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     crit = _Critical(chain, as_of)
     # The licensed evaluation's statuses: at_risk (licence dependence) is ok here.
-    status_now = {pid: crit.engine.product(pid).status for pid in chain.products}
+    status_now = product_statuses(crit.engine) or {
+        pid: crit.engine.product(pid).status for pid in chain.products
+    }
     users_of: dict[str, list[str]] = defaultdict(list)
     for user, used in chain.uses.items():
         for p in set(used):

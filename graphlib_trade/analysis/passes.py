@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -405,6 +405,34 @@ def options_available(asks: Asks, builds: Mask, flows: Mask, b0: int, b1: int) -
     p0, p1 = asks.pair_ptr[o0], asks.pair_ptr[o1]
     ok = builds[asks.pair_supply[p0:p1]] & flows[p0:p1]
     return row_any(ok, asks.pair_ptr[o0 : o1 + 1] - p0)
+
+
+def builds_by_name(arrays: ChainArrays, builds: Mask) -> Callable[[str, str], bool]:
+    """``builds`` (by supply, as :func:`supply_builds` gives it) asked by supplier and component.
+
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> arrays = listing_example().arrays
+    >>> builds_by_name(arrays, np.array([False]))("us-co", "chip")
+    False
+    """
+    keys = arrays.supplier * arrays.size + arrays.supplied
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    number, size = arrays.numbers, arrays.size
+
+    def can_build(supplier: str, component: str) -> bool:
+        return bool(builds[order[np.searchsorted(ordered, number[supplier] * size + number[component])]])
+
+    return can_build
+
+
+def who_builds(run: Evaluation) -> Callable[[str, str], bool] | None:
+    """Rule 4 under ``run`` by supplier and component: whether the supplier can build the
+    component (None when the chain has no :class:`ChainArrays`)."""
+    plan, arrays = plan_of(run.chain), run.chain.arrays
+    if plan is None or arrays is None:
+        return None
+    return builds_by_name(arrays, supply_builds(plan, arrays, blocked_pairs(run, plan.supply_asks, arrays)))
 
 
 def product_statuses(run: Evaluation) -> dict[str, Status] | None:
