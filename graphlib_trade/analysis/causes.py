@@ -139,7 +139,7 @@ def product_evaluations(run: Evaluation) -> dict[str, ProductEvaluation] | None:
 
 
 def _product_evaluations(
-    run: Evaluation, only: Container[str] | None = None
+    run: Evaluation, only: Mask | None = None
 ) -> tuple[dict[str, ProductEvaluation], Mask, Ids]:
     """:func:`product_evaluations` (``only``: of these products), whether each supply's supplier
     can build its component, and the items of the supplies a valid licence lifts somewhere."""
@@ -231,11 +231,11 @@ def _evaluations(
     lost: Ids,
     lost_rows: tuple[Ids, Ids],
     substituted: Ids,
-    only: Container[str] | None = None,
+    only: Mask | None = None,
 ) -> dict[str, ProductEvaluation]:
     """The products' evaluations from their lost entries (``lost``, positions among ``asks``'
     entries, with their causes as rows), the entries an alternative fills, and the services
-    (``only``: of these products, the others left out)."""
+    (``only``: of the products this mask of numbers holds, the others left out)."""
     chain, ids = run.chain, arrays.ids
     builder = np.repeat(np.arange(len(asks.item)), np.diff(asks.entry_ptr))
     primary = arrays.option_idx[arrays.option_ptr[asks.entry]]  # each entry's own component
@@ -246,10 +246,20 @@ def _evaluations(
     rows = values.tolist(), ptr.tolist()
     product_rows, product_bounds = product_values.tolist(), product_ptr.tolist()
     cause_of = keys.__getitem__
+    at = np.arange(lost.size)  # the lost entries looked at (their rows)
+    wanted: Container[str] | None = None
+    if only is not None:
+        at = at[only[asks.item[owner]]]
+        substituted = substituted[only[asks.item[builder[substituted]]]]
+        wanted = set(names_of(ids, np.flatnonzero(only)))
     # product (its place among plan.products) -> (lost required, lost optional, first lost, substituted)
     parts: dict[int, tuple[list[str], list[str], list[str], int, list[str]]] = {}
-    for j, (b, e, required) in enumerate(
-        zip(owner.tolist(), primary[lost].tolist(), asks.required[lost].tolist(), strict=True)
+    for j, b, e, required in zip(
+        at.tolist(),
+        owner[at].tolist(),
+        primary[lost[at]].tolist(),
+        asks.required[lost[at]].tolist(),
+        strict=True,
     ):
         mine = parts.get(b)
         if mine is None:
@@ -266,12 +276,14 @@ def _evaluations(
     evaluations: dict[str, ProductEvaluation] = {}
     none: tuple[list[str], list[str], list[str], int, list[str]] = ([], [], [], 0, [])
     for p, data in chain.products.items():
-        if only is not None and p not in only:
+        if wanted is not None and p not in wanted:
             continue
         b = place.get(p, -1)
         lost_req, lost_opt, names, first, subs = parts.get(b, none)
-        causes: set[CauseKey] = (
-            set(map(cause_of, product_rows[product_bounds[b] : product_bounds[b + 1]])) if names else set()
+        causes: Causes = (
+            frozenset(map(cause_of, product_rows[product_bounds[b] : product_bounds[b + 1]]))
+            if names
+            else NO_CAUSES
         )
         blocked_services: list[str] = []
         per_service: dict[str, Causes] = {}
@@ -294,7 +306,7 @@ def _evaluations(
             lost_optional=tuple(sorted(lost_opt)),
             substituted=tuple(sorted(subs)),
             blocked_services=tuple(sorted(blocked_services)),
-            causes=frozenset(causes) if causes else NO_CAUSES,
+            causes=causes,
             per_entry=EntryCauses(names, first, rows, keys) if names else {},
             per_service=per_service,
         )
@@ -329,7 +341,6 @@ def array_evaluations(chain: SupplyChain, as_of: dt.date, *, licences: bool = Tr
     items = [arrays.numbers[cause.item] for cause in real.used_licences]  # services and deliveries
     region = reach_up(arrays.used_ptr, arrays.used_idx, np.r_[lifted, items].astype(np.int64))
     bare = Evaluation(chain, as_of, licences=False, bottom_up=False)
-    changed = set(names_of(arrays.ids, np.flatnonzero(region)))
     bare_products = dict(products)
-    bare_products.update(_product_evaluations(bare, only=changed)[0])
+    bare_products.update(_product_evaluations(bare, only=region)[0])
     return real, products, bare, bare_products, can_build
