@@ -172,11 +172,18 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
     # Each answer's causes in order: by their place among all of them, sorted once.
     ordered = sorted(every)
     place = {key: i for i, key in enumerate(ordered)}.__getitem__
+    # The array passes share one object per cause: found by identity, the causes need not be
+    # hashed again (a cause met as another, equal object is found by value).
+    same = {id(key): i for i, key in enumerate(ordered)}.__getitem__
     made = [key.model(chain) for key in ordered]
     models = made.__getitem__
 
     def causes_of(keys: Iterable[CauseKey]) -> tuple[Cause, ...]:
-        return tuple(map(models, sorted(map(place, keys))))
+        try:
+            found = sorted(map(same, map(id, keys)))
+        except KeyError:
+            found = sorted(map(place, keys))
+        return tuple(map(models, found))
 
     products: list[ProductImpact] = []
     for pid in sorted(chain.products):
