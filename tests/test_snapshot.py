@@ -193,9 +193,10 @@ class TestFromTheCommandLine:
     def test_keeps_what_holds_on_any_date_and_adds_it_later(self, cache: Path) -> None:
         # whatif compares statuses by array passes: the snapshot its process writes has the
         # US fractions (the item columns it keeps need them) but not the reach of lost supplies,
-        # which only the rules one by one work out.  rank, reading that snapshot, works the
-        # reach out; its process writes the snapshot again with it, equal to the reach of the
-        # chain built afresh, and the next rank gives the same answer.
+        # which only the rules one by one work out.  timeline (which carries the rules one by one
+        # from date to date), reading that snapshot, works the reach out; its process writes the
+        # snapshot again with it, equal to the reach of the chain built afresh, and the next
+        # timeline gives the same answer.
         import os
         import subprocess
         import sys
@@ -221,13 +222,13 @@ class TestFromTheCommandLine:
         )
         inode, kept = written(None)
         assert kept.holds(US_FRACTIONS) and not kept.holds(LOST_REACH)
-        ranked = [*base, "rank", "suppliers", *data]
-        first = subprocess.run(ranked, capture_output=True, text=True, env=env, check=True)
+        dated = [*base, "timeline", "--data", str(HUAWEI)]
+        first = subprocess.run(dated, capture_output=True, text=True, env=env, check=True)
         assert "read from the snapshot" in first.stderr
         _, kept = written(inode)
         fresh = SupplyChain.from_dataset(load_dataset(HUAWEI))
         assert kept.holds(LOST_REACH) and lost_reach_of(kept) == lost_reach_of(fresh)
-        second = subprocess.run(ranked, capture_output=True, text=True, env=env, check=True)
+        second = subprocess.run(dated, capture_output=True, text=True, env=env, check=True)
         assert second.stdout == first.stdout
 
 
