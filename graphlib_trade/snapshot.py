@@ -48,8 +48,8 @@ import yaml
 
 from graphlib_trade.analysis import SupplyChain
 from graphlib_trade.analysis.chain import ARRAYS, DEFERRED
-from graphlib_trade.analysis.columns import Shared
-from graphlib_trade.analysis.engine import DATE_FREE
+from graphlib_trade.analysis.columns import COLUMNS, ColumnFractions, Shared
+from graphlib_trade.analysis.engine import DATE_FREE, US_FRACTIONS
 from graphlib_trade.analysis.passes import PLAN, share_with_copies
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import Dataset
@@ -307,6 +307,18 @@ def _read(snapshot: Path) -> SupplyChain | None:
     return chain
 
 
+def _compact(kept: dict[str, Any]) -> dict[str, Any]:
+    """``kept`` with the de minimis fractions as a view of the item columns' own column (the
+    same numbers: a dict of every item's float is 0.4 s of a 1M snapshot's 1.2 s core)."""
+    fractions, columns, arrays = kept.get(US_FRACTIONS), kept.get(COLUMNS), kept.get(ARRAYS)
+    if not isinstance(fractions, dict) or columns is None or columns.known is None or arrays is None:
+        return kept
+    view = ColumnFractions(arrays, columns.known.fraction)
+    if len(view) != len(fractions) or any(view[item] != value for item, value in fractions.items()):
+        return kept
+    return {**kept, US_FRACTIONS: view}
+
+
 class _Parts:
     """Reads a snapshot's deferred parts, by name, from the file held open (a snapshot written
     again later is a new file: this one stays as it was).  Each read is positioned (a forked
@@ -346,6 +358,7 @@ def _write(snapshot: Path, chain: SupplyChain) -> bool:
                 _ = chain.held(name).value
             whole = chain.changed(keep=(*DATE_FREE, ARRAYS, *shared))
             core, groups = whole.parts()
+            core["_kept"] = _compact(core["_kept"])
             deferred: dict[str, Callable[[], Any]] = dict(groups)
             if PLAN in core["_kept"]:  # a part of its own: only the array passes read it
                 core["_kept"] = dict(core["_kept"])

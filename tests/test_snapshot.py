@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from graphlib_trade import snapshot
 from graphlib_trade.analysis import SupplyChain, impact
 from graphlib_trade.analysis.chain import DEFERRED
-from graphlib_trade.analysis.engine import LOST_REACH, US_FRACTIONS, touched
+from graphlib_trade.analysis.columns import ColumnFractions
+from graphlib_trade.analysis.engine import LOST_REACH, US_FRACTIONS, touched, us_fractions_of
 from graphlib_trade.cli import cli
 from graphlib_trade.errors import AnalysisError, DataError
 from graphlib_trade.sources import load_dataset, write_csv_folder
@@ -49,6 +50,18 @@ class TestChainOf:
         day = dt.date(2019, 9, 1)
         assert impact(again, day) == impact(SupplyChain.from_dataset(load_dataset(HUAWEI)), day)
         assert again is not first
+
+    def test_the_fractions_are_kept_as_the_item_columns_own(self, cache: Path) -> None:
+        # The snapshot keeps each item's US content fraction as a view of the item columns'
+        # column, not as a dict: the same numbers as the chain built afresh, item for item.
+        said([str(HUAWEI)])
+        again, _ = said([str(HUAWEI)])
+        kept = again.held(US_FRACTIONS)
+        assert isinstance(kept, ColumnFractions)
+        fresh = us_fractions_of(SupplyChain.from_dataset(load_dataset(HUAWEI)))
+        assert dict(kept) == dict(fresh) and len(kept) == len(fresh) > 0
+        with pytest.raises(KeyError):
+            kept["huawei"]  # a company: no item
 
     def test_a_changed_file_is_parsed_again(self, cache: Path, tmp_path: Path) -> None:
         path = tmp_path / "d.yaml"

@@ -9,14 +9,14 @@ worked out (a snapshot keeps them), so that the items themselves need not be rea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from graphlib_trade.analysis.chain import SupplyChain
+from graphlib_trade.analysis.chain import ChainArrays, SupplyChain
 from graphlib_trade.models import Restriction, eccn_in_scope
 from graphlib_trade.models.references import Ids
 
@@ -139,3 +139,35 @@ def kept_columns(chain: SupplyChain) -> ItemColumns | None:
     out here)."""
     shared: Shared[ItemColumns] | None = chain.held(COLUMNS)
     return None if shared is None else shared.known
+
+
+class ColumnFractions(Mapping[str, float]):
+    """Each item's controlled US content (what :func:`~graphlib_trade.analysis.engine.
+    us_fractions_of` keeps), read from the :class:`ItemColumns`' ``fraction`` column: what a
+    snapshot keeps in place of a dict of every item (one float each, 0.4 s to read at 1M).
+
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> from graphlib_trade.analysis.engine import us_fractions_of
+    >>> chain = listing_example()
+    >>> fractions = us_fractions_of(chain)
+    >>> view = ColumnFractions(chain.arrays, columns_of(chain, fractions).fraction)
+    >>> dict(view) == dict(fractions)
+    True
+    """
+
+    def __init__(self, arrays: ChainArrays, fraction: npt.NDArray[np.float64]) -> None:
+        self._arrays, self._fraction = arrays, fraction
+
+    def __getitem__(self, item: str) -> float:
+        arrays = self._arrays
+        n = arrays.numbers.get(item, -1)
+        if not arrays.components <= n < arrays.size:
+            raise KeyError(item)
+        return float(self._fraction[n])
+
+    def __iter__(self) -> Iterator[str]:
+        arrays = self._arrays
+        return iter(arrays.ids[arrays.components : arrays.size])
+
+    def __len__(self) -> int:
+        return self._arrays.size - self._arrays.components
