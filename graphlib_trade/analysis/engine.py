@@ -1201,7 +1201,11 @@ class LicencePaths:
         self._licensed: dict[CauseKey, list[str]] = {}
         #: What holds a licensed cause (the items the walks go into).
         self._region: Container[str] = frozenset()
+        #: The licensed supplies, each (supplier, component, buyer).
+        self._supplies: set[tuple[str, str, str]] = set()
         self._view: BomView | None = None
+        #: (supplier, component) -> the licensed supplies met below it (a walk's answer, kept).
+        self._below: dict[tuple[str, str], frozenset[tuple[str, str, str]]] = {}
 
     def relies_on(self, product: str, causes: Causes) -> set[str]:
         """The licences ``product`` relies on; ``causes``: its causes without licences."""
@@ -1213,55 +1217,51 @@ class LicencePaths:
                 if self._licensed:
                     self._view = bom_view(real.chain)
                     self._region = self._view.above({cause.item for cause in self._licensed})
+                    self._supplies = {
+                        (c.supplier, c.item, c.buyer) for c in self._licensed if c.kind == "supply"
+                    }
             self._causes = None
         if product not in self._region:
             return set()
-        wanted: dict[tuple[str, str, str], list[str]] = {}  # a supply to a buyer -> its licences
         found: set[str] = set()
+        supplies = []
         for cause in causes & self._licensed.keys():
             if cause.kind == "supply":
-                wanted.setdefault((cause.supplier, cause.item, cause.buyer), []).extend(self._licensed[cause])
+                supplies.append(cause)
             else:  # a product's own services are each met
                 found.update(self._licensed[cause])
         data = real.chain.products[product]
-        if wanted and data.lifecycle == "active":
-            met: set[tuple[str, str, str]] = set()
-            self._walk(data.maker, product, True, wanted.keys(), met, set())
-            found.update(lic for key in met for lic in wanted[key])
+        if supplies and data.lifecycle == "active":
+            met = self._walk(data.maker, product, True)
+            for cause in supplies:
+                if (cause.supplier, cause.item, cause.buyer) in met:
+                    found.update(self._licensed[cause])
         return found
 
-    def _walk(
-        self,
-        buyer: str,
-        item: str,
-        every: bool,
-        wanted: AbstractSet[tuple[str, str, str]],
-        met: set[tuple[str, str, str]],
-        seen: set[tuple[str, str]],
-    ) -> None:
-        """Walk ``buyer`` building ``item`` (``every`` entry, or the required ones), adding the
-        ``wanted`` supplies met to ``met``; only what holds a licensed cause is walked into."""
-        if (buyer, item) in seen:
-            return
-        seen.add((buyer, item))
+    def _walk(self, buyer: str, item: str, every: bool) -> frozenset[tuple[str, str, str]]:
+        """The licensed supplies met walking ``buyer`` building ``item`` (``every`` entry, or the
+        required ones: a supplier's, kept); only what holds a licensed cause is walked into."""
+        key = (buyer, item)
+        if not every and key in self._below:
+            return self._below[key]
         assert self._view is not None
+        met: set[tuple[str, str, str]] = set()
         purpose = self.real.purposes.get(item, ())
         for required, options in self._view.entries(item):
             if every or required:
                 for option in options:
-                    if self._tried(option, buyer, purpose, wanted, met, seen):
+                    if self._tried(option, buyer, purpose, met):
                         break
+        found = frozenset(met)
+        if not every:
+            self._below[key] = found
+        return found
 
     def _tried(
-        self,
-        option: str,
-        buyer: str,
-        purpose: tuple[str, ...],
-        wanted: AbstractSet[tuple[str, str, str]],
-        met: set[tuple[str, str, str]],
-        seen: set[tuple[str, str]],
+        self, option: str, buyer: str, purpose: tuple[str, ...], met: set[tuple[str, str, str]]
     ) -> bool:
-        """Whether ``option`` is available to ``buyer``, its suppliers tried in order."""
+        """Whether ``option`` is available to ``buyer``, its suppliers tried in order (adding the
+        licensed supplies met to ``met``)."""
         real = self.real
         if not (
             purpose or buyer in real.restricting or option in real._seller_caught or option in real.touched
@@ -1271,10 +1271,10 @@ class LicencePaths:
         assert self._view is not None
         for s in self._view.suppliers(option):
             if inside:
-                if (s, option, buyer) in wanted:
+                if (s, option, buyer) in self._supplies:
                     met.add((s, option, buyer))
                 if option in real.touched:
-                    self._walk(s, option, False, wanted, met, seen)
+                    met |= self._walk(s, option, False)
             if not real.supply_blocks(s, option, buyer, purpose) and self._builds(s, option):
                 return True
         return False
