@@ -275,7 +275,7 @@ def _evaluations(
     place = {p: i for i, p in enumerate(plan.products)}
     evaluations: dict[str, ProductEvaluation] = {}
     none: tuple[list[str], list[str], list[str], int, list[str]] = ([], [], [], 0, [])
-    for p, data in chain.products.items():
+    for p in chain.products:
         if wanted is not None and p not in wanted:
             continue
         b = place.get(p, -1)
@@ -285,18 +285,9 @@ def _evaluations(
             if names
             else NO_CAUSES
         )
-        blocked_services: list[str] = []
-        per_service: dict[str, Causes] = {}
-        for line in chain.services.get(p, ()):
-            if (line.provider, p) in chain.lost_services:
-                blocked_services.append(f"{line.kind} from {line.provider} (provider gone)")
-                continue
-            svc = run.service_blocks(line, p, data.maker)
-            if svc:
-                label = f"{line.kind} from {line.provider}"
-                blocked_services.append(label)
-                per_service[label] = svc
-                causes |= svc
+        blocked_services, per_service = run.services(p) if p in chain.services else ([], {})
+        if per_service:
+            causes = causes.union(*per_service.values())
         if not (names or subs or blocked_services):
             evaluations[p] = UNTOUCHED
             continue

@@ -1036,18 +1036,8 @@ class Evaluation:
         substituted: list[str] = []
         if data.lifecycle == "active":
             causes, lost_req, lost_opt, substituted = self._missing(product, data.maker, per_entry)
-        blocked_services = []
-        per_service: dict[str, Causes] = {}
-        for line in chain.services.get(product, ()):
-            if (line.provider, product) in chain.lost_services:
-                blocked_services.append(f"{line.kind} from {line.provider} (provider gone)")
-                continue
-            svc = self.service_blocks(line, product, data.maker)
-            if svc:
-                label = f"{line.kind} from {line.provider}"
-                blocked_services.append(label)
-                per_service[label] = svc
-                causes |= svc
+        blocked_services, per_service = self.services(product)
+        causes.update(*per_service.values())
         return ProductEvaluation(
             product_status(bool(lost_req), bool(blocked_services), bool(lost_opt)),
             lost_required=tuple(sorted(lost_req)),
@@ -1058,6 +1048,25 @@ class Evaluation:
             per_entry=per_entry,
             per_service=per_service,
         )
+
+    def services(self, product: str) -> tuple[list[str], dict[str, Causes]]:
+        """Rule 5's services of ``product`` (to its maker): the label of each one lost (``kind
+        from provider``, and ``(provider gone)`` when its provider is), and the causes of each
+        blocked one, by its label."""
+        chain = self.chain
+        maker = chain.products[product].maker
+        lost: list[str] = []
+        per_service: dict[str, Causes] = {}
+        for line in chain.services.get(product, ()):
+            if (line.provider, product) in chain.lost_services:
+                lost.append(f"{line.kind} from {line.provider} (provider gone)")
+                continue
+            found = self.service_blocks(line, product, maker)
+            if found:
+                label = f"{line.kind} from {line.provider}"
+                lost.append(label)
+                per_service[label] = found
+        return lost, per_service
 
     def may_lose(self, user: str) -> bool:
         """Whether ``user`` can lose something by itself: it is a restricted party, or a maker or

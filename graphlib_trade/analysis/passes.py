@@ -448,12 +448,9 @@ def product_statuses(run: Evaluation) -> dict[str, Status] | None:
     lost_optional = row_any(lost & ~asks.required, asks.entry_ptr).tolist()
     entries = dict(zip(plan.products, zip(lost_required, lost_optional, strict=True), strict=True))
     status: dict[str, Status] = {}
-    for p, data in chain.products.items():
+    for p in chain.products:
         required, optional = entries.get(p, (False, False))  # a product not active: no entries
-        exposed = not required and any(
-            (line.provider, p) in chain.lost_services or run.service_blocks(line, p, data.maker)
-            for line in chain.services.get(p, ())
-        )
+        exposed = not required and p in chain.services and bool(run.services(p)[0])
         status[p] = product_status(required, exposed, optional)
     return status
 

@@ -61,6 +61,19 @@ def same_as_one_by_one(ds: Dataset, day: dt.date, scenario: Scenario | None = No
     )
 
 
+def two_levels() -> SupplyChain:
+    """el lists cn; us supplies chip (US origin) to cn, which builds board (CN origin, no US
+    content) from it; de builds phone from board."""
+    return graph(
+        companies=[company("us"), company("cn", "CN"), company("de", "DE")],
+        components=[component("chip"), component("board", "CN")],
+        supplies=[supply("us", "chip"), supply("cn", "board")],
+        products=[product("phone", "de")],
+        bom=[bom("board", "chip"), bom("phone", "board")],
+        restrictions=[restriction("el", ["cn"])],
+    )
+
+
 class TestProductEvaluations:
     @settings(max_examples=500, deadline=None)
     @given(datasets, days)
@@ -85,14 +98,7 @@ class TestProductEvaluations:
         # cn cannot build board, so board is unavailable to de: phone loses board, and its cause
         # is the one two levels down.  No supply of board is itself caught (de is not listed,
         # board is of CN origin with no US content).
-        chain = graph(
-            companies=[company("us"), company("cn", "CN"), company("de", "DE")],
-            components=[component("chip"), component("board", "CN")],
-            supplies=[supply("us", "chip"), supply("cn", "board")],
-            products=[product("phone", "de")],
-            bom=[bom("board", "chip"), bom("phone", "board")],
-            restrictions=[restriction("el", ["cn"])],
-        )
+        chain = two_levels()
         found = product_evaluations(Evaluation(chain, LATER, bottom_up=False))
         assert found is not None
         phone = found["phone"]
@@ -106,14 +112,7 @@ class TestArrayEvaluations:
         # el lists cn; cn builds board from the US chip us supplies: the pair is caught, so cn
         # cannot build board; us can build chip (no parts).  No licence is valid: the run
         # without licences is the run itself.
-        chain = graph(
-            companies=[company("us"), company("cn", "CN"), company("de", "DE")],
-            components=[component("chip"), component("board", "CN")],
-            supplies=[supply("us", "chip"), supply("cn", "board")],
-            products=[product("phone", "de")],
-            bom=[bom("board", "chip"), bom("phone", "board")],
-            restrictions=[restriction("el", ["cn"])],
-        )
+        chain = two_levels()
         found = array_evaluations(chain, LATER)
         assert found is not None
         real, products, bare, bare_products, builds = found
