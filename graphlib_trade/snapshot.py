@@ -314,7 +314,7 @@ def _compact(kept: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(fractions, dict) or columns is None or columns.known is None or arrays is None:
         return kept
     view = ColumnFractions(arrays, columns.known.fraction)
-    if len(view) != len(fractions) or any(view[item] != value for item, value in fractions.items()):
+    if len(view) != len(fractions) or any(view.get(item) != value for item, value in fractions.items()):
         return kept
     return {**kept, US_FRACTIONS: view}
 
