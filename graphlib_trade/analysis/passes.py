@@ -426,22 +426,34 @@ def builds_by_name(arrays: ChainArrays, builds: Mask) -> Callable[[str, str], bo
     return can_build
 
 
-def who_builds(run: Evaluation) -> Callable[[str, str], bool] | None:
-    """Rule 4 under ``run`` by supplier and component: whether the supplier can build the
-    component (None when the chain has no :class:`ChainArrays`)."""
+def run_builds(run: Evaluation) -> Mask | None:
+    """:func:`supply_builds` under ``run``, kept with the chain by date, with or without licences
+    (``rank`` asks for it twice: its statuses, and who can build); None when the chain has no
+    :class:`ChainArrays`."""
     plan, arrays = plan_of(run.chain), run.chain.arrays
     if plan is None or arrays is None:
         return None
-    return builds_by_name(arrays, supply_builds(plan, arrays, blocked_pairs(run, plan.supply_asks, arrays)))
+    return run.chain.kept_recent(
+        "supply builds",
+        (run.as_of, run.counts_licences),
+        lambda: supply_builds(plan, arrays, blocked_pairs(run, plan.supply_asks, arrays)),
+        DAYS_KEPT,
+    )
+
+
+def who_builds(run: Evaluation) -> Callable[[str, str], bool] | None:
+    """Rule 4 under ``run`` by supplier and component: whether the supplier can build the
+    component (None when the chain has no :class:`ChainArrays`)."""
+    builds, arrays = run_builds(run), run.chain.arrays
+    return None if builds is None or arrays is None else builds_by_name(arrays, builds)
 
 
 def product_statuses(run: Evaluation) -> dict[str, Status] | None:
     """Rule 5 for every product under ``run``, as :meth:`Evaluation.product` gives each status
     (None when the chain has no :class:`ChainArrays`)."""
-    chain, plan, arrays = run.chain, plan_of(run.chain), run.chain.arrays
-    if plan is None or arrays is None:
+    chain, plan, arrays, builds = run.chain, plan_of(run.chain), run.chain.arrays, run_builds(run)
+    if plan is None or arrays is None or builds is None:
         return None
-    builds = supply_builds(plan, arrays, blocked_pairs(run, plan.supply_asks, arrays))
     asks = plan.product_asks
     lost = ~_filled(asks, builds, ~blocked_pairs(run, asks, arrays), 0, len(asks.item))
     lost_required = row_any(lost & asks.required, asks.entry_ptr).tolist()
