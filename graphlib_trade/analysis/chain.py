@@ -22,7 +22,6 @@ from functools import cached_property, partial
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
@@ -73,6 +72,9 @@ DEFERRED: Mapping[str, tuple[str, ...]] = {
     "bom": ("bom",),
     "graph": ("suppliers", "used_in", "order"),
 }
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 T = TypeVar("T")
 
@@ -499,6 +501,8 @@ class SupplyChain:
         >>> G.nodes["chip"]["kind"], list(G.edges("acme", keys=True))
         ('component', [('acme', 'chip', 'SUPPLIES')])
         """
+        import networkx as nx  # imported when asked: a command needs it only for a cycle's message
+
         G = nx.MultiDiGraph()
         for kind, table, drop in (
             (COMPANY, self.companies, ()),
@@ -850,6 +854,8 @@ def bom_layers(nodes: Iterable[str], used_in: Mapping[str, Iterable[str]]) -> tu
 
 
 def _cycle_message(used_in: Mapping[str, Iterable[str]]) -> str:
+    import networkx as nx
+
     B = nx.DiGraph()
     B.add_edges_from((part, parent) for part, parents in used_in.items() for parent in parents)
     cycle = nx.find_cycle(B)

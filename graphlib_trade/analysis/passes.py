@@ -451,20 +451,44 @@ def who_builds(run: Evaluation) -> Callable[[str, str], bool] | None:
 def product_statuses(run: Evaluation) -> dict[str, Status] | None:
     """Rule 5 for every product under ``run``, as :meth:`Evaluation.product` gives each status
     (None when the chain has no :class:`ChainArrays`)."""
+    ranks = status_ranks(run)
+    return None if ranks is None else statuses_of(run.chain, ranks)
+
+
+def status_ranks(run: Evaluation) -> Ids | None:
+    """:func:`product_statuses` as each product's :attr:`Status.rank`, product after product (in
+    the order of the chain's products, which :class:`ChainArrays` numbers in turn from
+    ``products``); None when the chain has no :class:`ChainArrays`."""
     chain, plan, arrays, builds = run.chain, plan_of(run.chain), run.chain.arrays, run_builds(run)
     if plan is None or arrays is None or builds is None:
         return None
     asks = plan.product_asks
     lost = ~_filled(asks, builds, ~blocked_pairs(run, asks, arrays), 0, len(asks.item))
-    lost_required = row_any(lost & asks.required, asks.entry_ptr).tolist()
-    lost_optional = row_any(lost & ~asks.required, asks.entry_ptr).tolist()
-    entries = dict(zip(plan.products, zip(lost_required, lost_optional, strict=True), strict=True))
-    status: dict[str, Status] = {}
-    for p in chain.products:
-        required, optional = entries.get(p, (False, False))  # a product not active: no entries
-        exposed = not required and p in chain.services and bool(run.services(p)[0])
-        status[p] = product_status(required, exposed, optional)
-    return status
+    n = arrays.size - arrays.products
+    required, optional = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    place = asks.item - arrays.products  # the active products' (the others have no entries)
+    required[place] = row_any(lost & asks.required, asks.entry_ptr)
+    optional[place] = row_any(lost & ~asks.required, asks.entry_ptr)
+    exposed = np.zeros(n, dtype=bool)
+    number = arrays.numbers
+    for p in chain.services:
+        at = number[p] - arrays.products
+        exposed[at] = not required[at] and bool(run.services(p)[0])
+    ranks: Ids = _RULE_5[4 * required + 2 * exposed + optional]
+    return ranks
+
+
+#: Each status by its rank.
+_BY_RANK = sorted(Status, key=lambda s: s.rank)
+#: :func:`product_status` of (lost required, exposed, lost optional) as a rank, by 4a + 2b + c.
+_RULE_5 = np.array([product_status(*map(bool, (c & 4, c & 2, c & 1))).rank for c in range(8)], dtype=np.int64)
+#: :func:`at_risk` as a rank, by the ranks with licences and without.
+_AT_RISK = np.array([[at_risk(s, w).rank for w in _BY_RANK] for s in _BY_RANK], dtype=np.int64)
+
+
+def statuses_of(chain: SupplyChain, ranks: Ids) -> dict[str, Status]:
+    """product -> its status, from :func:`status_ranks`."""
+    return dict(zip(chain.products, map(_BY_RANK.__getitem__, ranks.tolist()), strict=True))
 
 
 def array_statuses(
@@ -481,19 +505,21 @@ def array_statuses(
     >>> products["phone"].value
     'blocked'
     """
-    if chain.arrays is None:
+    arrays = chain.arrays
+    if arrays is None:
         return None
     real = Evaluation(chain, as_of, licences=not ignore_licences, bottom_up=False)
-    found = product_statuses(real)
-    assert found is not None
+    ranks = status_ranks(real)
+    assert ranks is not None
     bare = real
     if any(real.licences.values()):
         bare = Evaluation(chain, as_of, licences=False, bottom_up=False)
-        without = product_statuses(bare)
+        without = status_ranks(bare)
         assert without is not None
-        found = {p: at_risk(status, without[p]) for p, status in found.items()}
+        ranks = _AT_RISK[ranks, without]
+    found = statuses_of(chain, ranks)
     # An end user that loses nothing by itself has the worst status of the products it uses.
-    users = dict(zip(chain.end_users, worst_used(chain, chain.arrays, found), strict=True))
+    users = dict(zip(chain.end_users, _worst_ranked(chain, arrays, ranks), strict=True))
     for u in users:
         if real.may_lose(u):
             users[u] = end_user_status(chain, u, found, real, bare)[0]
@@ -509,16 +535,20 @@ def worst_used(chain: SupplyChain, arrays: ChainArrays, status: Mapping[str, Sta
     >>> worst_used(chain, chain.arrays, {"phone": Status.EXPOSED})
     [<Status.EXPOSED: 'exposed'>]
     """
+    ranks = np.zeros(arrays.size - arrays.products, dtype=np.int64)
+    number = arrays.numbers
+    ranks[[number[p] - arrays.products for p in status]] = [s.rank for s in status.values()]
+    return _worst_ranked(chain, arrays, ranks)
+
+
+def _worst_ranked(chain: SupplyChain, arrays: ChainArrays, ranks: Ids) -> list[Status]:
+    """:func:`worst_used` of the products' :func:`status_ranks`."""
     plan = plan_of(chain)
     assert plan is not None
     ptr, used = plan.uses
-    ranks = np.zeros(arrays.size, dtype=np.int64)
-    number = arrays.numbers
-    ranks[[number[p] for p in status]] = [s.rank for s in status.values()]
-    values = ranks[used]
+    values = ranks[used - arrays.products]
     found = np.zeros(len(ptr) - 1, dtype=np.int64)
     rows = np.flatnonzero(np.diff(ptr))
     if rows.size:
         found[rows] = np.maximum.reduceat(values, ptr[rows])
-    by_rank = {s.rank: s for s in Status}
-    return [by_rank[r] for r in found.tolist()]
+    return list(map(_BY_RANK.__getitem__, found.tolist()))
