@@ -15,7 +15,7 @@ from typing import Any
 import neo4j
 
 from graphlib_trade.models import ID_SECTIONS, Dataset, ImpactResult
-from graphlib_trade.models.properties import from_properties, to_properties
+from graphlib_trade.models.properties import PLAIN, properties_reader, to_properties
 
 #: Load order: nodes (the sections with ids) before the relationships that join them.
 LOAD_ORDER: tuple[str, ...] = (
@@ -90,12 +90,8 @@ def load_rows(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-#: Pulled values that are already plain Python (most of them): kept as they are, without a call.
-_PLAIN = frozenset({str, int, float, bool, type(None)})
-
-
 def _native(value: Any) -> Any:
-    if type(value) in _PLAIN:
+    if type(value) in PLAIN:
         return value
     if isinstance(value, neo4j.time.Date):
         return value.to_native()
@@ -113,13 +109,9 @@ def raw_from_records(records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict
     (an absent property) falls back to the default."""
     out: dict[str, list[dict[str, Any]]] = {}
     for section, rows in records.items():
-        entries = []
-        for row in rows:
-            flat = {**(row.get("props") or {}), **{k: v for k, v in row.items() if k != "props"}}
-            entries.append(
-                from_properties(section, {k: v if type(v) in _PLAIN else _native(v) for k, v in flat.items()})
-            )
-        out[section] = entries
+        read = properties_reader(section, _native)
+        # A row's link columns over its stored props (``props`` itself is no known property).
+        out[section] = [read({**props, **row} if (props := row.get("props")) else row) for row in rows]
     return out
 
 
