@@ -59,11 +59,19 @@ class Asks(NamedTuple):
     #: Each pair: the supply asked for.
     pair_supply: Ids
 
-    def builders(self) -> Ids:
-        """Each pair's builder (its place among the builders: its buyer is ``buyer`` there, and
-        the item it goes into ``item``), worked out from the rows."""
-        entries = np.repeat(np.arange(len(self.item)), np.diff(self.entry_ptr))
-        return np.repeat(np.repeat(entries, np.diff(self.option_ptr)), np.diff(self.pair_ptr))
+    def first_pairs(self) -> Ids:
+        """Where each builder's pairs start, and last where they end: builder ``b``'s pairs are
+        ``first[b]:first[b + 1]``."""
+        first: Ids = self.pair_ptr[self.option_ptr[self.entry_ptr]]
+        return first
+
+    def builders(self, pairs: Ids | None = None) -> Ids:
+        """The builder of each pair of ``pairs`` (positions; every pair by default): its place
+        among the builders (its buyer is ``buyer`` there, and the item it goes into ``item``)."""
+        at = np.arange(len(self.pair_supply)) if pairs is None else pairs
+        # The last builder starting at or before the pair (one without pairs starts where the next does).
+        found: Ids = np.searchsorted(self.first_pairs(), at, side="right") - 1
+        return found
 
 
 class Plan(NamedTuple):
@@ -304,15 +312,20 @@ def caught_pairs(run: Evaluation, asks: Asks, arrays: ChainArrays) -> Caught:
 
 
 def _caught(run: Evaluation, asks: Asks, arrays: ChainArrays, masks: RuleMasks) -> Caught:
-    builder = asks.builders()
-    supply, buyer, parent = asks.pair_supply, asks.buyer[builder], asks.item[builder]
-    special = masks.restricted[buyer]
-    if masks.seller:
-        special |= np.logical_or.reduce(list(masks.seller.values()))[supply]
+    # The pairs that can be caught: those of a builder buying for a restricted party or building
+    # what an FDPR wants the parts of (found builder by builder: few are), and those whose
+    # supply is caught whoever buys.
+    special = masks.restricted[asks.buyer]
     if masks.purpose:
-        special |= np.logical_or.reduce(list(masks.purpose.values()))[parent]
-    at = np.flatnonzero(special)
-    supply, buyer, parent = supply[at], buyer[at], parent[at]
+        special |= np.logical_or.reduce(list(masks.purpose.values()))[asks.item]
+    first, chosen = asks.first_pairs(), np.flatnonzero(special)
+    pairs = np.zeros(len(asks.pair_supply), dtype=bool)
+    pairs[ranges(first[chosen], first[chosen + 1] - first[chosen])] = True
+    if masks.seller:
+        pairs |= np.logical_or.reduce(list(masks.seller.values()))[asks.pair_supply]
+    at = np.flatnonzero(pairs)
+    builder = asks.builders(at)
+    supply, buyer, parent = asks.pair_supply[at], asks.buyer[builder], asks.item[builder]
     option = arrays.supplied[supply]
     found: list[tuple[str, Mask]] = []
     if not at.size:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,7 +19,14 @@ from hypothesis import strategies as st
 from graphlib_trade.analysis import SupplyChain
 from graphlib_trade.analysis.engine import Evaluation
 from graphlib_trade.analysis.impact import statuses
-from graphlib_trade.analysis.passes import array_statuses, blocked_pairs, plan_of, supply_builds, worst_used
+from graphlib_trade.analysis.passes import (
+    Asks,
+    array_statuses,
+    blocked_pairs,
+    plan_of,
+    supply_builds,
+    worst_used,
+)
 from graphlib_trade.analysis.scenario import apply_scenario
 from graphlib_trade.models import Dataset, Scenario, Status
 from graphlib_trade.sources import load_dataset
@@ -82,6 +90,26 @@ class TestWorstUsed:
         assert chain.arrays is not None
         found = worst_used(chain, chain.arrays, {"phone": Status.BLOCKED, "tab": Status.DEGRADED})
         assert found == [Status.BLOCKED, Status.DEGRADED, Status.OK]
+
+
+class TestAsks:
+    def test_builders_skip_a_builder_without_pairs(self) -> None:
+        # Three builders with one entry and one option each; the options have 2, 0 and 1 pairs:
+        # pairs 0 and 1 are builder 0's, pair 2 is builder 2's (builder 1 starts where 2 does).
+        ptr = np.array([0, 1, 2, 3])
+        asks = Asks(
+            buyer=np.array([7, 8, 9]),
+            item=np.array([1, 2, 3]),
+            entry_ptr=ptr,
+            entry=np.array([0, 1, 2]),
+            required=np.ones(3, dtype=bool),
+            option_ptr=ptr,
+            pair_ptr=np.array([0, 2, 2, 3]),
+            pair_supply=np.array([5, 6, 5]),
+        )
+        assert asks.first_pairs().tolist() == [0, 2, 2, 3]
+        assert asks.builders().tolist() == [0, 0, 2]
+        assert asks.builders(np.array([2, 1])).tolist() == [2, 0]
 
 
 class TestBlockedPairs:
