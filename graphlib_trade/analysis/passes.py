@@ -362,10 +362,15 @@ def _seller_side(run: Evaluation, arrays: ChainArrays) -> dict[int, list[str]]:
     if not any(run.seller_side.values()):
         return {}
     number, size = arrays.numbers, arrays.size
-    keys = arrays.supplier * size + arrays.supplied
     wanted = {number[s] * size + number[c]: rs for (s, c), rs in run.seller_side.items() if rs}
-    at = np.flatnonzero(np.isin(keys, np.fromiter(wanted, dtype=np.int64)))
-    return {k: wanted[key] for k, key in zip(at.tolist(), keys[at].tolist(), strict=True)}
+    asked = np.sort(np.fromiter(wanted, dtype=np.int64))
+    # Only the supplies of a supplier asked about can be one (np.isin over every supply sorts them all).
+    of_asked = np.zeros(size, dtype=bool)
+    of_asked[asked // size] = True
+    at = np.flatnonzero(of_asked[arrays.supplier])
+    keys = arrays.supplier[at] * size + arrays.supplied[at]
+    hit = asked[np.minimum(np.searchsorted(asked, keys), asked.size - 1)] == keys
+    return {k: wanted[key] for k, key in zip(at[hit].tolist(), keys[hit].tolist(), strict=True)}
 
 
 def _licensed(run: Evaluation, r: str, arrays: ChainArrays, buyer: Ids, supply: Ids, option: Ids) -> Mask:

@@ -22,7 +22,9 @@ ECCN = re.compile(r"^(EAR99|[0-9][A-E][0-9]{3}(\.[A-Za-z0-9.]+)?)$")
 class Frozen(BaseModel):
     """Frozen, no unknown fields, no infinite or NaN numbers: the base of every model."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False, allow_inf_nan=False)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=False, allow_inf_nan=False, defer_build=True
+    )
 
 
 def country(value: str) -> str:
