@@ -153,8 +153,10 @@ def properties_reader(
     """:func:`from_properties` for ``section``, as a function of the properties, worked out once
     (a pull reads millions of rows); ``convert``: what a value that is not :data:`PLAIN` becomes.
 
-    >>> read = properties_reader("supplies", convert=str)
-    >>> read({"supplier": "s", "component": "c", "load_stamp": "x", "via": None, "note": 1.5})
+    >>> read = properties_reader("supplies", convert=list)
+    >>> read({"supplier": "s", "component": "c", "load_stamp": "x", "via": ("t",)})
+    {'supplier': 's', 'component': 'c', 'via': ['t']}
+    >>> read({"supplier": "s", "component": "c", "via": None})
     {'supplier': 's', 'component': 'c'}
     """
     known = _known(section)

@@ -37,7 +37,7 @@ from graphlib_trade.models import (
     parse_dataset,
     relabel,
 )
-from graphlib_trade.models.properties import Property, from_properties, schema, to_properties
+from graphlib_trade.models.properties import Property, properties_reader, schema, to_properties
 
 ARRAY_DELIMITER = ";"
 
@@ -389,21 +389,23 @@ def _read_folder(folder: Path) -> tuple[dict[str, list[dict[str, Any]]], dict[st
         entries, at = [], []
         # Restrictions' origins default to ("US",): their file must tell an empty list from none.
         quotes = section == "restrictions"
+        read = properties_reader(section)
         for line, entry in _read_table(folder, file, expected, required, keep_quotes=quotes):
             entry.pop(":LABEL", None)
-            entries.append(from_properties(section, entry))
+            entries.append(read(entry))
             at.append(line)
         raw[section], lines[section] = entries, at
         by_id[section] = {str(e.get("id")): e for e in entries}
     link_kinds = {":START_ID": "START_ID", ":END_ID": "END_ID", ":TYPE": ""}
     for section, (file, rel_type, start, end, columns) in REL_FILES.items():
         entries, at = [], []
+        read = properties_reader(section)
         for line, entry in _read_table(folder, file, {**link_kinds, **dict(columns)}, frozenset()):
             if entry.pop(":TYPE", rel_type) != rel_type:
                 raise DataError(str(folder / file), [f"line {line}: :TYPE should be {rel_type!r}"])
             entry[start] = entry.pop(":START_ID", "")
             entry[end] = entry.pop(":END_ID", "")
-            entries.append(from_properties(section, entry))
+            entries.append(read(entry))
             at.append(line)
         raw[section], lines[section] = entries, at
     for file, (rel_type, section, field) in LINK_FILES.items():
