@@ -22,7 +22,8 @@ answered by the array passes reads none of them.
 Both keys also hold the tool's own source and the libraries' versions: a changed file, graph
 or tool is a different key, so a stale snapshot is never served.  Snapshots live in the
 user's cache folder (``$GRAPHLIB_TRADE_CACHE``, else platformdirs' user cache folder), written
-whole, the oldest dropped beyond :data:`KEEP`; ``GRAPHLIB_TRADE_SNAPSHOTS=0`` turns them off.
+whole, the oldest dropped beyond :data:`KEEP` (and a killed writer's temporary file an hour
+later); ``GRAPHLIB_TRADE_SNAPSHOTS=0`` turns them off.
 
 They are Python pickles: read only from a folder the user owns and nobody else can write
 (created with mode 0700; a folder others can write turns snapshots off), and a file that
@@ -32,11 +33,13 @@ changes while it is read leaves no snapshot.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -57,6 +60,9 @@ from graphlib_trade.sources import load_datasets
 
 #: Snapshots kept; the least recently used go first.
 KEEP = 8
+#: A writer's temporary file untouched this long (seconds) was left by a writer that was killed:
+#: the next snapshot written removes it.
+STALE_AFTER = 3600
 #: A snapshot file: this, each deferred part pickled in turn, the core (with each part's offset,
 #: size and SHA-256) pickled, and the core's offset in the last 8 bytes.
 _FORMAT = b"graphlib-trade snapshot 2\n"
@@ -382,6 +388,10 @@ def _write(snapshot: Path, chain: SupplyChain) -> bool:
         kept = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in kept[KEEP:]:
             old.unlink(missing_ok=True)
+        for left in folder.glob(".snapshot.*"):  # a writer's, not touched for an hour: killed
+            with contextlib.suppress(OSError):
+                if left.stat().st_mtime < time.time() - STALE_AFTER:
+                    left.unlink()
     except OSError:
         return False
     return True

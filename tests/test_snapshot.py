@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -153,6 +155,20 @@ class TestChainOf:
             path.write_text(yaml.safe_dump(sections))
             said([str(path)])
         assert len(list(cache.glob("*.pickle"))) == snapshot.KEEP
+
+    def test_a_killed_writers_file_goes_an_hour_later(self, cache: Path) -> None:
+        # A writer killed mid-write (a forked child, when the machine stops it) leaves its
+        # temporary file: the next snapshot written removes it once untouched for STALE_AFTER
+        # seconds, and leaves a file some writer may still be at.
+        cache.mkdir(mode=0o700)
+        old, recent = cache / ".snapshot.killed", cache / ".snapshot.writing"
+        old.write_bytes(b"half")
+        recent.write_bytes(b"half")
+        an_hour_ago = time.time() - snapshot.STALE_AFTER - 60
+        os.utime(old, (an_hour_ago, an_hour_ago))
+        said([str(HUAWEI)])
+        assert not old.exists() and recent.exists()
+        assert len(list(cache.glob("*.pickle"))) == 1
 
     def test_bad_data_writes_no_snapshot(self, cache: Path, tmp_path: Path) -> None:
         path = tmp_path / "bad.yaml"
