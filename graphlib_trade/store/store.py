@@ -10,11 +10,11 @@ are retried within the configured time (:func:`~graphlib_trade.store.connection.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, LiteralString
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, LiteralString, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
@@ -44,6 +44,44 @@ Progress = Callable[[str, int, int], None]
 #: Rows per record of a pull: wide enough for the driver to decode fast, small enough that the
 #: server never holds a big section's rows as maps at once.
 PULL_CHUNK = 20_000
+
+
+T = TypeVar("T")
+
+
+def fetched_ahead(fetch: Callable[[str], T], names: Sequence[str]) -> Iterator[T]:
+    """``fetch(name)`` for each of ``names`` in turn, the next one already under way (in a thread)
+    while the caller works on this one: two answers at most are alive at once.
+
+    The thread is a daemon: a command stopped meanwhile (Ctrl-C) does not wait for the fetch in
+    flight.  A fetch that fails raises where its answer is asked for.
+
+    >>> list(fetched_ahead(str.upper, ["a", "b"]))
+    ['A', 'B']
+    """
+    answers: dict[int, tuple[bool, Any]] = {}
+
+    def run(i: int) -> None:
+        try:
+            answers[i] = (True, fetch(names[i]))
+        except BaseException as exc:  # raised in the caller's thread, where it is asked for
+            answers[i] = (False, exc)
+
+    def start(i: int) -> threading.Thread:
+        thread = threading.Thread(target=run, args=(i,), name=f"fetch {names[i]}", daemon=True)
+        thread.start()
+        return thread
+
+    coming = start(0) if names else None
+    for i in range(len(names)):
+        assert coming is not None
+        coming.join()
+        ok, answer = answers.pop(i)
+        coming = start(i + 1) if i + 1 < len(names) else None
+        if not ok:
+            raise answer
+        yield answer
+        del answer
 
 
 class Store:
@@ -310,15 +348,10 @@ class Store:
             # wait for the server, and the driver waits on its socket without the GIL): the
             # driver's rows of two sections at most are alive beside them.
             out: dict[str, list[dict[str, Any]]] = {}
-            with ThreadPoolExecutor(max_workers=1) as ahead:
-                coming = ahead.submit(records_of, SECTIONS[0])
-                for section, after in zip(SECTIONS, (*SECTIONS[1:], None), strict=True):
-                    records = coming.result()
-                    if after is not None:
-                        coming = ahead.submit(records_of, after)
-                    rows = [row for record in records for row in record["rows"]]
-                    del records
-                    out[section] = raw_from_records({section: rows})[section]
+            for section, records in zip(SECTIONS, fetched_ahead(records_of, SECTIONS), strict=True):
+                rows = [row for record in records for row in record["rows"]]
+                del records
+                out[section] = raw_from_records({section: rows})[section]
             return out
 
         pulled: dict[str, list[dict[str, Any]]] = self._between_loads(read, wait)
