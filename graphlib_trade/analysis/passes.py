@@ -65,12 +65,11 @@ class Asks(NamedTuple):
         first: Ids = self.pair_ptr[self.option_ptr[self.entry_ptr]]
         return first
 
-    def builders(self, pairs: Ids | None = None) -> Ids:
-        """The builder of each pair of ``pairs`` (positions; every pair by default): its place
-        among the builders (its buyer is ``buyer`` there, and the item it goes into ``item``)."""
-        at = np.arange(len(self.pair_supply)) if pairs is None else pairs
+    def builders(self, pairs: Ids) -> Ids:
+        """The builder of each pair of ``pairs`` (positions): its place among the builders (its
+        buyer is ``buyer`` there, and the item it goes into ``item``)."""
         # The last builder starting at or before the pair (one without pairs starts where the next does).
-        found: Ids = np.searchsorted(self.first_pairs(), at, side="right") - 1
+        found: Ids = np.searchsorted(self.first_pairs(), pairs, side="right") - 1
         return found
 
 
@@ -537,30 +536,23 @@ def array_statuses(
         ranks = _AT_RISK[ranks, without]
     found = statuses_of(chain, ranks)
     # An end user that loses nothing by itself has the worst status of the products it uses.
-    users = dict(zip(chain.end_users, _worst_ranked(chain, arrays, ranks), strict=True))
+    users = dict(zip(chain.end_users, worst_used(chain, arrays, ranks), strict=True))
     for u in users:
         if real.may_lose(u):
             users[u] = end_user_status(chain, u, found, real, bare)[0]
     return found, users
 
 
-def worst_used(chain: SupplyChain, arrays: ChainArrays, status: Mapping[str, Status]) -> list[Status]:
-    """The worst ``status`` of the products each end user uses, end user after end user (``ok``
-    for none), as one array pass over the uses.
+def worst_used(chain: SupplyChain, arrays: ChainArrays, ranks: Ids) -> list[Status]:
+    """The worst status of the products each end user uses, end user after end user (``ok`` for
+    none), as one array pass over the uses; ``ranks``: each product's, as :func:`status_ranks`
+    gives them.
 
     >>> from graphlib_trade.analysis.chain import listing_example
     >>> chain = listing_example()
-    >>> worst_used(chain, chain.arrays, {"phone": Status.EXPOSED})
+    >>> worst_used(chain, chain.arrays, np.array([Status.EXPOSED.rank]))
     [<Status.EXPOSED: 'exposed'>]
     """
-    ranks = np.zeros(arrays.size - arrays.products, dtype=np.int64)
-    number = arrays.numbers
-    ranks[[number[p] - arrays.products for p in status]] = [s.rank for s in status.values()]
-    return _worst_ranked(chain, arrays, ranks)
-
-
-def _worst_ranked(chain: SupplyChain, arrays: ChainArrays, ranks: Ids) -> list[Status]:
-    """:func:`worst_used` of the products' :func:`status_ranks`."""
     plan = plan_of(chain)
     assert plan is not None
     ptr, used = plan.uses

@@ -11,8 +11,8 @@ Most fields are stored as they are.  The few that are not flat values are stated
   absent property.
 
 :func:`schema` gives each section's properties with their import-tool types;
-:func:`to_properties` and :func:`from_properties` turn an entry into properties and
-properties back into the raw entry that :func:`~graphlib_trade.models.parse_dataset` reads.
+:func:`to_properties` turns an entry into properties, and a :func:`properties_reader` properties
+back into the raw entry that :func:`~graphlib_trade.models.parse_dataset` reads.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def to_properties(entry: BaseModel, leave_out: Collection[str] = ()) -> dict[str
     >>> p = to_properties(r)
     >>> p["items"], p["fdpr_items"], p["fdpr_scope"]
     (['ccl'], ['3A*'], 'buyer')
-    >>> Restriction.model_validate(from_properties("restrictions", p)) == r
+    >>> Restriction.model_validate(properties_reader("restrictions")(p)) == r
     True
     """
     out: dict[str, Any] = {}
@@ -138,11 +138,6 @@ def _items_list(items: Any) -> list[str] | None:
     return [items] if isinstance(items, str) else list(items)
 
 
-def from_properties(section: str, props: Mapping[str, Any]) -> dict[str, Any]:
-    """The raw entry of ``section`` from stored properties (absent and unknown ones left out)."""
-    return properties_reader(section)(props)
-
-
 #: Property values that are plain Python already: a reader keeps them as they are.
 PLAIN = frozenset({str, int, float, bool, type(None)})
 
@@ -150,8 +145,9 @@ PLAIN = frozenset({str, int, float, bool, type(None)})
 def properties_reader(
     section: str, convert: Callable[[Any], Any] | None = None
 ) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
-    """:func:`from_properties` for ``section``, as a function of the properties, worked out once
-    (a pull reads millions of rows); ``convert``: what a value that is not :data:`PLAIN` becomes.
+    """The raw entry of ``section`` from stored properties (absent and unknown ones left out), as
+    a function of the properties worked out once per section (a pull reads millions of rows);
+    ``convert``: what a value that is not :data:`PLAIN` becomes.
 
     >>> read = properties_reader("supplies", convert=list)
     >>> read({"supplier": "s", "component": "c", "load_stamp": "x", "via": ("t",)})

@@ -105,7 +105,7 @@ def _native(value: Any) -> Any:
 def raw_from_records(records: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """Data-file sections from pulled rows: each row's columns (a node pull returns one per
     property; a relationship pull returns its stored ``props`` and the link columns), the
-    known ones only (:func:`~graphlib_trade.models.properties.from_properties`); ``None``
+    known ones only (:func:`~graphlib_trade.models.properties.properties_reader`); ``None``
     (an absent property) falls back to the default."""
     out: dict[str, list[dict[str, Any]]] = {}
     for section, rows in records.items():

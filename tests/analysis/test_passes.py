@@ -88,7 +88,8 @@ class TestWorstUsed:
                   {"user": "b", "product": "tab"}],
         )  # fmt: skip
         assert chain.arrays is not None
-        found = worst_used(chain, chain.arrays, {"phone": Status.BLOCKED, "tab": Status.DEGRADED})
+        # The products' ranks in the chain's order: phone, tab.
+        found = worst_used(chain, chain.arrays, np.array([Status.BLOCKED.rank, Status.DEGRADED.rank]))
         assert found == [Status.BLOCKED, Status.DEGRADED, Status.OK]
 
 
@@ -108,7 +109,7 @@ class TestAsks:
             pair_supply=np.array([5, 6, 5]),
         )
         assert asks.first_pairs().tolist() == [0, 2, 2, 3]
-        assert asks.builders().tolist() == [0, 0, 2]
+        assert asks.builders(np.arange(3)).tolist() == [0, 0, 2]
         assert asks.builders(np.array([2, 1])).tolist() == [2, 0]
 
 
@@ -124,7 +125,7 @@ class TestBlockedPairs:
         plan = plan_of(chain)
         assert plan is not None and chain.arrays is not None
         asks = plan.product_asks
-        buyers = [chain.arrays.ids[asks.buyer[b]] for b in asks.builders()]
+        buyers = [chain.arrays.ids[asks.buyer[b]] for b in asks.builders(np.arange(len(asks.pair_supply)))]
         blocked = blocked_pairs(run, asks, chain.arrays)
         assert dict(zip(buyers, blocked.tolist(), strict=True)) == {"cn": True, "de": False}
         licensed = graph(**sections, licences=[licence("l1", "el", recipients=["cn"])])
