@@ -40,22 +40,24 @@ import pickle
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, ItemsView, Iterator, KeysView, Mapping, Sequence, ValuesView
 from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
+import numpy as np
 import platformdirs
 import pydantic
 import yaml
 
 from graphlib_trade.analysis import SupplyChain
-from graphlib_trade.analysis.chain import ARRAYS, DEFERRED
+from graphlib_trade.analysis.chain import ARRAYS, DEFERRED, ChainArrays
 from graphlib_trade.analysis.columns import COLUMNS, ColumnFractions, Shared
 from graphlib_trade.analysis.engine import DATE_FREE, US_FRACTIONS
 from graphlib_trade.analysis.passes import PLAN, share_with_copies
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import Dataset
+from graphlib_trade.models.references import Ids
 from graphlib_trade.sources import load_datasets
 
 #: Snapshots kept; the least recently used go first.
@@ -304,7 +306,7 @@ def _read(snapshot: Path) -> SupplyChain | None:
         read = _Parts(snapshot, handle, parts)
         if PLAN in parts:  # the plan is read when the array passes first need it
             core["_kept"][PLAN] = Shared(partial(read, PLAN))
-        chain = SupplyChain.from_parts(core, read)
+        chain = SupplyChain.from_parts(core, partial(_group_read, read, core["_kept"].get(ARRAYS)))
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
             KeyError, IndexError):  # fmt: skip
         handle.close()
@@ -323,6 +325,208 @@ def _compact(kept: dict[str, Any]) -> dict[str, Any]:
     if len(view) != len(fractions) or any(view.get(item) != value for item, value in fractions.items()):
         return kept
     return {**kept, US_FRACTIONS: view}
+
+
+class LazyTable(dict[str, Any]):
+    """A big table of a snapshot (a :data:`~graphlib_trade.analysis.chain.DEFERRED` one, keyed by
+    items), each value read from its own bytes when first asked for: an ``explain`` reads the
+    entries of one product's sub-BOM, not the 850k of every table at 1M nodes.
+
+    The keys are item numbers (``ids`` names them, ``numbers()`` gives the inverse: the chain's
+    :class:`~graphlib_trade.analysis.chain.ChainArrays`' own); value ``i`` is
+    ``decode(blob[ends[i - 1]:ends[i]])``.  It is the dict of the values read so far (a value
+    read before is found as fast as in any dict), a mapping of every key to its value: asked for
+    its values or items, it reads the rest and is then the whole dict, in the keys' order.  It
+    pickles as a plain dict (a chain pickled whole needs no snapshot to read it back).
+
+    >>> import numpy as np
+    >>> coded = [pickle.dumps(v) for v in (("x",), ("y", "z"))]
+    >>> ends = np.cumsum([len(c) for c in coded])
+    >>> table = LazyTable(np.array([2, 0]), b"".join(coded), ends, pickle.loads)
+    >>> table.bind(["a", "b", "c"], lambda: {"a": 0, "b": 1, "c": 2})
+    >>> list(table), table["a"], "b" in table, table.get("b"), len(table)
+    (['c', 'a'], ('y', 'z'), False, None, 2)
+    >>> table == {"c": ("x",), "a": ("y", "z")}, list(table.items())
+    (True, [('c', ('x',)), ('a', ('y', 'z'))])
+    """
+
+    __slots__ = ("_blob", "_decode", "_ends", "_ids", "_keys", "_numbers", "_numbers_of", "_slot", "_whole")
+
+    def __init__(self, keys: Ids, blob: bytes, ends: Ids, decode: Callable[[memoryview], Any]) -> None:
+        super().__init__()
+        self._keys, self._blob, self._ends, self._decode = keys, blob, ends, decode
+        self._whole = False
+        self._ids: Sequence[str] = ()
+        self._numbers: Mapping[str, int] | None = None
+        self._numbers_of: Callable[[], Mapping[str, int]] = dict
+        self._slot: list[int] = []
+
+    def bind(self, ids: Sequence[str], numbers: Callable[[], Mapping[str, int]]) -> None:
+        """Name the keys: item ``n`` is ``ids[n]``; ``numbers()`` (called when a key is first
+        looked up) maps each id to its number."""
+        self._ids, self._numbers_of = ids, numbers
+
+    def _place(self, key: object) -> int:
+        """The place of ``key``'s value, or -1."""
+        if self._numbers is None:
+            slot = np.full(len(self._ids), -1, dtype=np.int64)
+            slot[self._keys] = np.arange(len(self._keys))
+            self._numbers, self._slot = self._numbers_of(), slot.tolist()
+        n = self._numbers.get(key) if isinstance(key, str) else None
+        return -1 if n is None else self._slot[n]
+
+    def _read(self, i: int) -> Any:
+        return self._decode(memoryview(self._blob)[int(self._ends[i - 1]) if i else 0 : int(self._ends[i])])
+
+    def _read_whole(self) -> None:
+        if self._whole:
+            return
+        view, decode, ends = memoryview(self._blob), self._decode, self._ends.tolist()
+        names, read = list(self), dict(dict.items(self))  # (the values read so far)
+        values = [
+            read[name] if name in read else decode(view[a:b])
+            for name, a, b in zip(names, [0, *ends[:-1]], ends, strict=True)
+        ]
+        dict.clear(self)
+        dict.update(self, zip(names, values, strict=True))
+        self._whole, self._blob = True, b""  # (written again from the values, if ever)
+
+    def __missing__(self, key: str) -> Any:
+        value = self.get(key, _ABSENT)
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = dict.get(self, key, _ABSENT)
+        if value is not _ABSENT or self._whole:
+            return default if value is _ABSENT else value
+        i = self._place(key)
+        if i < 0:
+            return default
+        value = self._read(i)
+        dict.__setitem__(self, key, value)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (not self._whole and self._place(key) >= 0)
+
+    def __iter__(self) -> Iterator[str]:
+        return dict.__iter__(self) if self._whole else map(self._ids.__getitem__, self._keys.tolist())
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        return dict.keys(self) if self._whole else KeysView(self)
+
+    def items(self) -> ItemsView[str, Any]:  # type: ignore[override]
+        self._read_whole()
+        return dict.items(self)
+
+    def values(self) -> ValuesView[Any]:  # type: ignore[override]
+        self._read_whole()
+        return dict.values(self)
+
+    def copy(self) -> dict[str, Any]:
+        return dict(self.items())
+
+    def __eq__(self, other: object) -> bool:
+        self._read_whole()
+        if isinstance(other, LazyTable):
+            other._read_whole()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self.copy())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (list(self.items()),)
+
+
+class ModelState:
+    """Codes a model of ``kind`` as its field values (in order) and the fields set, and back:
+    each field's name is then written once per table, not once per value."""
+
+    def __init__(self, kind: type[pydantic.BaseModel]) -> None:
+        self.kind, self.fields = kind, tuple(kind.model_fields)
+
+    def encode(self, model: pydantic.BaseModel) -> bytes:
+        state = model.__dict__
+        return pickle.dumps((tuple(state[f] for f in self.fields), model.__pydantic_fields_set__), _PROTOCOL)
+
+    def __call__(self, data: memoryview) -> pydantic.BaseModel:
+        values, fields_set = pickle.loads(data)
+        model = self.kind.__new__(self.kind)
+        _set(model, "__dict__", dict(zip(self.fields, values, strict=True)))
+        _set(model, "__pydantic_fields_set__", fields_set)
+        _set(model, "__pydantic_extra__", None)
+        _set(model, "__pydantic_private__", None)
+        return model
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ModelState, (self.kind,)
+
+
+_set = object.__setattr__
+_ABSENT = object()
+
+#: The first item of a table :func:`_stored` keeps as the parts of a :class:`LazyTable`.
+_LAZY = "graphlib-trade lazy table"
+
+
+def _stored(table: Any, numbers: Mapping[str, int]) -> Any:
+    """How :func:`_write` keeps ``table``: a mapping keyed by items as the parts of a
+    :class:`LazyTable` (``_LAZY``, keys, blob, ends, decoder); anything else as it is."""
+    if isinstance(table, LazyTable) and not table._whole:
+        return (_LAZY, table._keys, table._blob, table._ends, table._decode)
+    if not isinstance(table, Mapping) or not table or not all(key in numbers for key in table):
+        return table
+    values = list(table.values())
+    kind = type(values[0])
+    if issubclass(kind, pydantic.BaseModel) and all(
+        type(v) is kind and v.__pydantic_extra__ is None and not v.__pydantic_private__ for v in values
+    ):
+        model = ModelState(kind)
+        decode: Callable[[memoryview], Any] = model
+        coded = list(map(model.encode, values))
+    else:
+        decode = pickle.loads
+        coded = [pickle.dumps(v, _PROTOCOL) for v in values]
+    keys = np.fromiter(map(numbers.__getitem__, table), dtype=np.int64, count=len(values))
+    ends = np.cumsum(np.fromiter(map(len, coded), dtype=np.int64, count=len(coded)))
+    return (_LAZY, keys, b"".join(coded), ends, decode)
+
+
+def _stored_group(group: Callable[[], Mapping[str, Any]], numbers: Mapping[str, int]) -> dict[str, Any]:
+    return {name: _stored(table, numbers) for name, table in group().items()}
+
+
+def _group_read(read: Callable[[str], Any], arrays: ChainArrays | None, group: str) -> dict[str, Any]:
+    """The tables of a deferred ``group``, as :func:`_stored_group` kept them."""
+    tables = read(group)
+    if not isinstance(tables, dict):
+        raise AnalysisError(f"the snapshot's part {group!r} is not a group of tables: run the command again")
+    try:
+        return {name: _table(stored, arrays) for name, stored in tables.items()}
+    except ValueError as e:
+        raise AnalysisError(f"the snapshot's part {group!r}: {e}") from None
+
+
+def _table(stored: Any, arrays: ChainArrays | None) -> Any:
+    """The table :func:`_stored` kept: a :class:`LazyTable` named by the chain's ``arrays``."""
+    if not (isinstance(stored, tuple) and len(stored) == 5 and stored[0] == _LAZY):
+        return stored
+    if arrays is None:
+        raise ValueError("a table of a snapshot without the arrays that name its keys")
+    table = LazyTable(*stored[1:])
+    table.bind(arrays.ids, lambda: arrays.numbers)
+    return table
 
 
 class _Parts:
@@ -366,6 +570,11 @@ def _write(snapshot: Path, chain: SupplyChain) -> bool:
             core, groups = whole.parts()
             core["_kept"] = _compact(core["_kept"])
             deferred: dict[str, Callable[[], Any]] = dict(groups)
+            arrays = whole.arrays
+            if arrays is not None:  # the big tables value by value (see LazyTable)
+                numbers = arrays.numbers
+                for name, group in groups.items():
+                    deferred[name] = partial(_stored_group, group, numbers)
             if PLAN in core["_kept"]:  # a part of its own: only the array passes read it
                 core["_kept"] = dict(core["_kept"])
                 plan: Shared[Any] = core["_kept"].pop(PLAN)

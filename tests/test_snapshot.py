@@ -142,6 +142,39 @@ class TestChainOf:
         fresh = SupplyChain.from_dataset(load_dataset(HUAWEI))
         assert again.unread() == [] and again.bom == fresh.bom and again.items == fresh.items
 
+    def test_the_big_tables_are_read_value_by_value(self, cache: Path) -> None:
+        # The Huawei fixture's BOM has 14 parents (p30-pro first) and 51 items; read from the
+        # snapshot, one parent's entries are read alone, in its own order, and the table is
+        # then the chain's own table in every way a dict is asked: keys in order, absent keys,
+        # values, equality, a plain dict when pickled.
+        said([str(HUAWEI)])
+        chain, _ = said([str(HUAWEI)])
+        fresh = SupplyChain.from_dataset(load_dataset(HUAWEI))
+        bom = chain.bom
+        assert isinstance(bom, snapshot.LazyTable)
+        assert bom["p30-pro"] == fresh.bom["p30-pro"]
+        assert dict.__len__(bom) == 1  # one value read, 13 left in the file
+        assert len(bom) == 14 and list(bom) == list(fresh.bom)
+        assert "kirin-980" in fresh.bom and "kirin-980" in bom
+        assert "huawei" not in bom and bom.get("huawei") is None and bom.get("huawei", ()) == ()
+        with pytest.raises(KeyError):
+            bom["huawei"]
+        assert fresh.bom == bom  # a plain dict on the left: the table still answers
+        assert list(bom.items()) == list(fresh.bom.items()) and dict.__len__(bom) == 14
+        again = pickle.loads(pickle.dumps(bom))
+        assert type(again) is dict and again == fresh.bom
+
+    def test_a_model_read_alone_is_the_model_the_files_give(self, cache: Path) -> None:
+        # Components are kept as their field values and the fields set: a component read alone
+        # is equal to the fresh one, and knows which fields the file set (kirin-980 gives an
+        # eccn; its us_content is left to its default).
+        said([str(HUAWEI)])
+        chain, _ = said([str(HUAWEI)])
+        fresh = SupplyChain.from_dataset(load_dataset(HUAWEI)).components["kirin-980"]
+        found = chain.components["kirin-980"]
+        assert found == fresh and found.model_fields_set == fresh.model_fields_set
+        assert found.model_dump(exclude_unset=True) == fresh.model_dump(exclude_unset=True)
+
     def test_turned_off(self, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("GRAPHLIB_TRADE_SNAPSHOTS", "0")
         _, heard = said([str(HUAWEI)])

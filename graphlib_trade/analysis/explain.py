@@ -123,10 +123,11 @@ class _Context:
         self._owns = chain.owns_on(as_of)
         # part -> parents (required entries) in those sub-BOMs, in the chain's order
         self.used_in: dict[str, list[str]] = defaultdict(list)
-        for parent, entries in chain.bom.items():
+        bom = chain.bom  # its keys, each entry read only inside (a snapshot's reads value by value)
+        for parent in bom:
             if parent not in inside:
                 continue
-            for entry in entries:
+            for entry in bom[parent]:
                 if entry.required:
                     for option in entry.options:
                         self.used_in[option].append(parent)
