@@ -35,6 +35,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
+import operator
 import os
 import pickle
 import sys
@@ -455,10 +456,11 @@ class ModelState:
 
     def __init__(self, kind: type[pydantic.BaseModel]) -> None:
         self.kind, self.fields = kind, tuple(kind.model_fields)
+        values = operator.itemgetter(*self.fields)  # (a tuple of the values, for two fields or more)
+        self._values = values if len(self.fields) > 1 else lambda state: (values(state),)
 
     def encode(self, model: pydantic.BaseModel) -> bytes:
-        state = model.__dict__
-        return pickle.dumps((tuple(state[f] for f in self.fields), model.__pydantic_fields_set__), _PROTOCOL)
+        return pickle.dumps((self._values(model.__dict__), model.__pydantic_fields_set__), _PROTOCOL)
 
     def __call__(self, data: memoryview) -> pydantic.BaseModel:
         values, fields_set = pickle.loads(data)
@@ -480,31 +482,76 @@ _ABSENT = object()
 _LAZY = "graphlib-trade lazy table"
 
 
-def _stored(table: Any, numbers: Mapping[str, int]) -> Any:
+def _stored(table: Any, numbers: Mapping[str, int], coded: dict[type, dict[int, bytes]]) -> Any:
     """How :func:`_write` keeps ``table``: a mapping keyed by items as the parts of a
-    :class:`LazyTable` (``_LAZY``, keys, blob, ends, decoder); anything else as it is."""
+    :class:`LazyTable` (``_LAZY``, keys, blob, ends, decoder); anything else as it is.
+    ``coded``: the bytes of the models coded so far, by kind and identity (the items are the
+    components' own models)."""
     if isinstance(table, LazyTable) and not table._whole:
         return (_LAZY, table._keys, table._blob, table._ends, table._decode)
-    if not isinstance(table, Mapping) or not table or not all(key in numbers for key in table):
+    numbered = list(map(numbers.get, table)) if isinstance(table, Mapping) and table else [None]
+    if None in numbered:
         return table
     values = list(table.values())
+    codec = _codec(values)
+    if isinstance(codec, ModelState):  # (one model may be in two tables: a component is an item)
+        memo = coded.setdefault(codec.kind, {})
+        found = list(map(memo.get, map(id, values)))
+        for i in [i for i, b in enumerate(found) if b is None]:
+            found[i] = memo[id(values[i])] = codec.encode(values[i])
+        blobs: list[bytes] = found  # type: ignore[assignment]
+    else:
+        blobs = list(map(codec.encode, values))
+    ends = np.cumsum(np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)))
+    return (_LAZY, np.array(numbered, dtype=np.int64), b"".join(blobs), ends, codec)
+
+
+class Pickled:
+    """Codes a value as its pickle."""
+
+    def encode(self, value: Any) -> bytes:
+        return pickle.dumps(value, _PROTOCOL)
+
+    def __call__(self, data: memoryview) -> Any:
+        return pickle.loads(data)
+
+
+class Lines:
+    """Codes a tuple of named tuples of ``kind`` (a parent's BOM lines) as a tuple of plain
+    tuples (the class named once per table, not once per value)."""
+
+    def __init__(self, kind: type[tuple[Any, ...]]) -> None:
+        self.kind = kind
+
+    def encode(self, value: tuple[tuple[Any, ...], ...]) -> bytes:
+        return pickle.dumps(tuple(map(tuple, value)), _PROTOCOL)
+
+    def __call__(self, data: memoryview) -> tuple[Any, ...]:
+        return tuple(map(self.kind._make, pickle.loads(data)))  # type: ignore[attr-defined]
+
+
+def _codec(values: list[Any]) -> ModelState | Lines | Pickled:
+    """The codec of a table's ``values``: :class:`ModelState` for models of one kind,
+    :class:`Lines` for tuples of named tuples of one kind, else :class:`Pickled`."""
     kind = type(values[0])
     if issubclass(kind, pydantic.BaseModel) and all(
         type(v) is kind and v.__pydantic_extra__ is None and not v.__pydantic_private__ for v in values
     ):
-        model = ModelState(kind)
-        decode: Callable[[memoryview], Any] = model
-        coded = list(map(model.encode, values))
-    else:
-        decode = pickle.loads
-        coded = [pickle.dumps(v, _PROTOCOL) for v in values]
-    keys = np.fromiter(map(numbers.__getitem__, table), dtype=np.int64, count=len(values))
-    ends = np.cumsum(np.fromiter(map(len, coded), dtype=np.int64, count=len(coded)))
-    return (_LAZY, keys, b"".join(coded), ends, decode)
+        return ModelState(kind)
+    line = next((type(v[0]) for v in values if isinstance(v, tuple) and v), None)
+    if (
+        line is not None
+        and issubclass(line, tuple)
+        and hasattr(line, "_make")
+        and all(type(v) is tuple and all(type(x) is line for x in v) for v in values)
+    ):
+        return Lines(line)
+    return Pickled()
 
 
 def _stored_group(group: Callable[[], Mapping[str, Any]], numbers: Mapping[str, int]) -> dict[str, Any]:
-    return {name: _stored(table, numbers) for name, table in group().items()}
+    coded: dict[type, dict[int, bytes]] = {}
+    return {name: _stored(table, numbers, coded) for name, table in group().items()}
 
 
 def _group_read(read: Callable[[str], Any], arrays: ChainArrays | None, group: str) -> dict[str, Any]:
