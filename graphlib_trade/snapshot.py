@@ -535,7 +535,7 @@ def _codec(values: list[Any]) -> ModelState | Lines | Pickled:
     :class:`Lines` for tuples of named tuples of one kind, else :class:`Pickled`."""
     kind = type(values[0])
     if issubclass(kind, pydantic.BaseModel) and all(
-        type(v) is kind and v.__pydantic_extra__ is None and not v.__pydantic_private__ for v in values
+        type(v) is kind and v.__pydantic_extra__ is None and v.__pydantic_private__ is None for v in values
     ):
         return ModelState(kind)
     line = next((type(v[0]) for v in values if isinstance(v, tuple) and v), None)
