@@ -343,8 +343,8 @@ class LazyTable(dict[str, Any]):
     >>> import numpy as np
     >>> coded = [pickle.dumps(v) for v in (("x",), ("y", "z"))]
     >>> ends = np.cumsum([len(c) for c in coded])
-    >>> table = LazyTable(np.array([2, 0]), b"".join(coded), ends, pickle.loads)
-    >>> table.bind(["a", "b", "c"], lambda: {"a": 0, "b": 1, "c": 2})
+    >>> ids, numbers = ["a", "b", "c"], {"a": 0, "b": 1, "c": 2}
+    >>> table = LazyTable(np.array([2, 0]), b"".join(coded), ends, pickle.loads, ids, lambda: numbers)
     >>> list(table), table["a"], "b" in table, table.get("b"), len(table)
     (['c', 'a'], ('y', 'z'), False, None, 2)
     >>> table == {"c": ("x",), "a": ("y", "z")}, list(table.items())
@@ -353,19 +353,23 @@ class LazyTable(dict[str, Any]):
 
     __slots__ = ("_blob", "_decode", "_ends", "_ids", "_keys", "_numbers", "_numbers_of", "_slot", "_whole")
 
-    def __init__(self, keys: Ids, blob: bytes, ends: Ids, decode: Callable[[memoryview], Any]) -> None:
+    def __init__(
+        self,
+        keys: Ids,
+        blob: bytes,
+        ends: Ids,
+        decode: Callable[[memoryview], Any],
+        ids: Sequence[str],
+        numbers: Callable[[], Mapping[str, int]],
+    ) -> None:
+        """``ids`` names the item numbers; ``numbers()`` (called when a key is first looked up)
+        maps each id to its number."""
         super().__init__()
         self._keys, self._blob, self._ends, self._decode = keys, blob, ends, decode
-        self._whole = False
-        self._ids: Sequence[str] = ()
-        self._numbers: Mapping[str, int] | None = None
-        self._numbers_of: Callable[[], Mapping[str, int]] = dict
-        self._slot: list[int] = []
-
-    def bind(self, ids: Sequence[str], numbers: Callable[[], Mapping[str, int]]) -> None:
-        """Name the keys: item ``n`` is ``ids[n]``; ``numbers()`` (called when a key is first
-        looked up) maps each id to its number."""
         self._ids, self._numbers_of = ids, numbers
+        self._whole = False
+        self._numbers: Mapping[str, int] | None = None
+        self._slot: list[int] = []
 
     def _place(self, key: object) -> int:
         """The place of ``key``'s value, or -1."""
@@ -571,9 +575,7 @@ def _table(stored: Any, arrays: ChainArrays | None) -> Any:
         return stored
     if arrays is None:
         raise ValueError("a table of a snapshot without the arrays that name its keys")
-    table = LazyTable(*stored[1:])
-    table.bind(arrays.ids, lambda: arrays.numbers)
-    return table
+    return LazyTable(*stored[1:], arrays.ids, lambda: arrays.numbers)
 
 
 class _Parts:
