@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import pickle
 import time
@@ -325,3 +327,60 @@ class TestSafety:
         _, heard = said([str(path)])
         assert heard == ["a file changed while it was read: no snapshot kept"]
         assert not cache.exists() or not list(cache.glob("*.pickle"))
+
+
+class TestFileDigest:
+    """A file's digest noted in the cache folder, taken from there while the file is as it was."""
+
+    def test_a_file_as_it_was_is_not_read_again(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(snapshot, "SETTLED_NS", 0)  # its times need not be 2 s old
+        path = tmp_path / "d.yaml"
+        path.write_bytes(b"companies: []")
+        memo: dict[str, list[object]] = {}
+        assert snapshot.file_digest(path, memo) == hashlib.sha256(b"companies: []").digest()
+        # What the memo says is what is given back: the file was not read again.
+        (noted,) = memo.values()
+        noted[2] = "ab" * 32
+        assert snapshot.file_digest(path, memo) == bytes.fromhex("ab" * 32)
+
+    def test_a_file_written_since_is_hashed_again(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(snapshot, "SETTLED_NS", 0)
+        path = tmp_path / "d.yaml"
+        path.write_bytes(b"companies: []")
+        memo: dict[str, list[object]] = {}
+        snapshot.file_digest(path, memo)
+        path.write_bytes(b"companies: [] # another size")
+        assert snapshot.file_digest(path, memo) == hashlib.sha256(b"companies: [] # another size").digest()
+
+    def test_a_file_written_just_before_it_was_hashed_is_hashed_again(self, tmp_path: Path) -> None:
+        # Written again at once with as many bytes, within the clock's tick: its times may be
+        # those noted.  It had not settled when it was hashed, so the memo is not trusted.
+        path = tmp_path / "d.yaml"
+        path.write_bytes(b"companies: [1]")
+        memo: dict[str, list[object]] = {}
+        snapshot.file_digest(path, memo)
+        assert len(memo) == 1
+        path.write_bytes(b"companies: [2]")
+        assert snapshot.file_digest(path, memo) == hashlib.sha256(b"companies: [2]").digest()
+
+    def test_the_memo_is_kept_in_a_file_and_a_damaged_one_is_ignored(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(snapshot, "SETTLED_NS", 0)
+        path, memo = tmp_path / "d.yaml", tmp_path / "cache" / snapshot.MEMO
+        path.write_text(yaml.safe_dump(basic()))
+        key = snapshot.digest([path], memo)
+        assert str(path.resolve()) in json.loads(memo.read_text())
+        assert snapshot.digest([path], memo) == key == snapshot.digest([path])
+        memo.write_text("{not json")
+        assert snapshot.digest([path], memo) == key
+        memo.write_text(json.dumps({str(path.resolve()): ["no", 1, "x"]}))  # a bad entry: hashed
+        assert snapshot.digest([path], memo) == key
+
+    def test_a_command_notes_its_files_in_the_cache_folder(self, cache: Path) -> None:
+        said([str(HUAWEI)])
+        assert str(HUAWEI.resolve()) in json.loads((cache / snapshot.MEMO).read_text())
