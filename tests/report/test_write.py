@@ -66,6 +66,8 @@ class TestWriteJson:
             handle = io.BytesIO()
             json_report.write_json(result, handle)
             assert handle.getvalue() == (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+            lists = json_report._lists(result)
+            assert lists is not None and json_report._pieces(result, lists) is not None  # not whole
 
     def test_empty_lists_and_text_that_looks_like_a_key(self, monkeypatch: pytest.MonkeyPatch) -> None:
         # No end users (the empty list stays where it stands), and a name holding the text of a
@@ -77,3 +79,24 @@ class TestWriteJson:
         handle = io.BytesIO()
         json_report.write_json(result, handle)
         assert handle.getvalue() == (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+        assert json_report._pieces(result, {"products": result.products, "end_users": result.end_users})
+
+    def test_text_that_looks_like_where_the_causes_go(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # Names holding the text of the line after an entry's causes, of an entry's end and of
+        # the line between two causes: inside a JSON string a newline is written \n, so none is
+        # taken for one.  Two equal causes that are two objects are each written where they stand.
+        monkeypatch.setattr(json_report, "PIECES_FROM", 0)
+        base = RESULTS[0]
+        product = base.products[0]
+        first = product.causes[0]
+        twin = first.model_copy(update={"item": "x\n        },\n        {\n  },\n  {"})
+        assert twin is not first and len(product.causes) >= 1
+        odd = product.model_copy(
+            update={"name": 'x,\n      "relies_on": \n    }', "causes": (twin, first, twin.model_copy())}
+        )
+        user = base.end_users[0].model_copy(update={"name": "\n    }\n  ]", "causes": (first,)})
+        result = base.model_copy(update={"products": (odd, *base.products[1:]), "end_users": (user,)})
+        handle = io.BytesIO()
+        json_report.write_json(result, handle)
+        assert handle.getvalue() == (result.model_dump_json(indent=2) + "\n").encode("utf-8")
+        assert json_report._pieces(result, {"products": result.products, "end_users": result.end_users})
