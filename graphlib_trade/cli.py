@@ -802,6 +802,22 @@ def server_install() -> None:
     click.echo(f"Neo4j jars in {server.lib}")
 
 
+def _small_pages() -> None:
+    """numpy asks Linux for huge pages for each array of 4 MB or more (``madvise``), and the
+    first touch of a huge page can be slow: on this project's machine (a virtual machine; no
+    compaction stall counted), an ``arange`` and a ``concatenate`` of 5M numbers took 1.0 s
+    with huge pages and 78 ms without, and ``impact`` at 1M nodes 15.9 -> 12.5 s.  A command's
+    arrays are fresh memory, touched once or twice: off for the command, unless
+    ``NUMPY_MADVISE_HUGEPAGE`` says otherwise (numpy reads it itself)."""
+    if "NUMPY_MADVISE_HUGEPAGE" in os.environ:
+        return
+    from numpy._core import multiarray
+
+    setter = getattr(multiarray, "_set_madvise_hugepage", None)  # numpy's own switch for the variable
+    if setter is not None:
+        setter(False)
+
+
 #: Whether this process runs one command and ends (``main``), rather than a caller's (tests, an API).
 _WHOLE_PROCESS = False
 
@@ -812,6 +828,7 @@ def main() -> None:
     # only walk them again and again (measured: 35% of `impact` end to end at 100k
     # nodes).  The process ends with the command.
     gc.disable()
+    _small_pages()
     global _WHOLE_PROCESS
     _WHOLE_PROCESS = True
     cli(prog_name="graphlib-trade")

@@ -469,3 +469,32 @@ class TestServerStatus:
         monkeypatch.setenv("GRAPHLIB_TRADE_NEO4J_INSTANCE", "run-x")
         r = run("server", "status", "--password-file")
         assert (r.exit_code, r.output) == (0, f"{tmp_path / 'run-x' / 'password'}\n")
+
+
+class TestHugePages:
+    """A command turns off numpy's huge pages (see ``cli._small_pages``), unless the user's
+    ``NUMPY_MADVISE_HUGEPAGE`` says otherwise."""
+
+    PROBE = (
+        "import atexit, os; from numpy._core import multiarray as m; "
+        "atexit.register(lambda: os.write(1, str(m._get_madvise_hugepage()).encode())); "
+        "from graphlib_trade.cli import main; main()"
+    )
+
+    def run(self, env: dict[str, str]) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", self.PROBE, "--version"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        return done.stdout.splitlines()[-1]
+
+    def test_off_for_a_command(self) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+        assert self.run(env) == "False"
+
+    def test_the_users_variable_wins(self) -> None:
+        env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+        assert self.run({**env, "NUMPY_MADVISE_HUGEPAGE": "1"}) == "True"
