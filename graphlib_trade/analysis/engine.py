@@ -51,7 +51,7 @@ import numpy.typing as npt
 
 from graphlib_trade.analysis.arrays import csr, names_of, reach_up
 from graphlib_trade.analysis.arrays import ranges as _ranges
-from graphlib_trade.analysis.chain import ChainArrays, ServiceLine, SupplyChain
+from graphlib_trade.analysis.chain import ChainArrays, MaskedNames, ServiceLine, SupplyChain
 from graphlib_trade.analysis.columns import kept_columns
 from graphlib_trade.analysis.deminimis import LazyRollUp, us_fractions
 from graphlib_trade.analysis.ownership import restricted_parties
@@ -103,12 +103,56 @@ class CauseKey(NamedTuple):
         return (chain.items[self.item].eccn,)
 
 
+def cause_models(chain: SupplyChain, keys: Sequence[CauseKey]) -> list[Cause]:
+    """``[key.model(chain) for key in keys]``, the items' classifications looked up at once
+    (100k causes at 1M nodes).
+
+    >>> from graphlib_trade.analysis.chain import listing_example
+    >>> chain = listing_example()
+    >>> key = CauseKey("el", "us-co", "chip", "huawei", "supply")
+    >>> cause_models(chain, [key]) == [key.model(chain)]
+    True
+    """
+    restrictions = {r: chain.restrictions[r] for r in {key.restriction for key in keys}}
+    lacking = [False] * len(keys)
+    if any(map(scoped_by_classification, restrictions.values())):
+        columns, arrays = kept_columns(chain), chain.arrays
+        scoped = {r: scoped_by_classification(data) for r, data in restrictions.items()}
+        at = [i for i, key in enumerate(keys) if scoped[key.restriction]]
+        looked_up = [] if columns is None or arrays is None else [i for i in at if keys[i].kind != "service"]
+        if looked_up:
+            assert columns is not None and arrays is not None
+            number, none = arrays.numbers, [e for e, name in enumerate(columns.eccns) if name is None]
+            rows = columns.eccn[[number[keys[i].item] for i in looked_up]]
+            for i, flag in zip(looked_up, np.isin(rows, none).tolist(), strict=True):
+                lacking[i] = flag
+        for i in sorted(set(at) - set(looked_up)):
+            lacking[i] = any(e is None for e in keys[i]._eccns(chain))
+    policy = {r: data.review_policy for r, data in restrictions.items()}
+    return [
+        Cause(
+            restriction=key.restriction,
+            supplier=key.supplier,
+            item=key.item,
+            buyer=key.buyer,
+            kind=key.kind,
+            review_policy=policy[key.restriction],
+            unclassified=flag,
+        )
+        for key, flag in zip(keys, lacking, strict=True)
+    ]
+
+
+def scoped_by_classification(restriction: Restriction) -> bool:
+    """Whether ``restriction`` reaches items by their classification (its own items, or its
+    FDPR's)."""
+    fdpr_scoped = restriction.fdpr_rule is not None and restriction.fdpr_items != "all"
+    return restriction.items != "all" or fdpr_scoped
+
+
 def unclassified(restriction: Restriction, eccns: Iterable[str | None]) -> bool:
     """Whether an item without an ECCN meets a restriction scoped by classification."""
-    scoped = restriction.items != "all" or (
-        restriction.fdpr_rule is not None and restriction.fdpr_items != "all"
-    )
-    return scoped and any(e is None for e in eccns)
+    return scoped_by_classification(restriction) and any(e is None for e in eccns)
 
 
 Causes = frozenset[CauseKey]
@@ -556,7 +600,7 @@ def _day(chain: SupplyChain, as_of: dt.date, *, each: bool) -> Day:
             arrays.used_ptr, arrays.used_idx, np.flatnonzero(arrays.mask(_seeds(chain, rules)))
         )
         reached |= arrays.mask(chain.kept(LOST_REACH, _lost_reach))
-        return replace(rules, touched=frozenset(arrays.names(reached)), touched_mask=reached)
+        return replace(rules, touched=MaskedNames(arrays, reached), touched_mask=reached)
     else:  # one pass over all the seeds: the restrictions' reaches overlap
         reaches = [above(chain, _seeds(chain, rules))]
     return replace(rules, touched=touched(chain, reaches))

@@ -20,6 +20,7 @@ from graphlib_trade.analysis.engine import (
     LicencePaths,
     ProductEvaluation,
     at_risk,
+    cause_models,
     day_of,
     end_user_status,
     evaluate,
@@ -175,7 +176,7 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
     # The array passes share one object per cause: found by identity, the causes need not be
     # hashed again (a cause met as another, equal object is found by value).
     same = {id(key): i for i, key in enumerate(ordered)}.__getitem__
-    made = [key.model(chain) for key in ordered]
+    made = cause_models(chain, ordered)
     models = made.__getitem__
 
     def causes_of(keys: Iterable[CauseKey]) -> tuple[Cause, ...]:

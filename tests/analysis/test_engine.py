@@ -471,3 +471,50 @@ class TestBomView:
             assert list(view.entries(item)) == expected
             assert list(view.suppliers(item)) == list(chain.suppliers.get(item, ()))
             assert set(view.above([item])) == above(chain, [item])
+
+
+class TestCauseModels:
+    """``cause_models``: the causes as reported, the items' classifications looked up at once."""
+
+    def chain(self) -> SupplyChain:
+        # us sells "bare" (no ECCN) and "ok" (3A090) to m (CN); google serves m's phone with
+        # updates (no ECCN) and a store (5D992).  "scoped" reaches 3A090 items; "plain" all.
+        return graph(
+            companies=[company("us"), company("m", "CN"), company("google")],
+            components=[component("bare"), component("ok", eccn="3A090")],
+            supplies=[supply("us", "bare"), supply("us", "ok")],
+            products=[product("phone", "m")],
+            bom=[bom("phone", "bare"), bom("phone", "ok")],
+            services=[
+                {"provider": "google", "product": "phone", "kind": "updates"},
+                {"provider": "google", "product": "phone", "kind": "store", "eccn": "5D992"},
+            ],
+            restrictions=[
+                restriction("scoped", ["m"], items=["3A090"], review_policy="denial"),
+                restriction("plain", ["m"]),
+            ],
+        )
+
+    KEYS = (
+        CauseKey("scoped", "us", "bare", "m", "supply"),  # no ECCN under a scope: unclassified
+        CauseKey("scoped", "us", "ok", "m", "supply"),  # classified
+        CauseKey("plain", "us", "bare", "m", "supply"),  # no scope: never unclassified
+        CauseKey("scoped", "google", "phone", "m", "service"),  # one of google's lines has none
+    )
+
+    def test_by_hand(self) -> None:
+        chain = self.chain()
+        impact(chain, LATER)  # the item columns are worked out: looked up there
+        assert engine_module.kept_columns(chain) is not None
+        found = engine_module.cause_models(chain, self.KEYS)
+        assert [c.unclassified for c in found] == [True, False, False, True]
+        assert [c.review_policy for c in found] == ["denial", "denial", None, "denial"]
+        assert [(c.restriction, c.supplier, c.item, c.buyer, c.kind) for c in found] == list(self.KEYS)
+
+    def test_without_the_item_columns_the_same(self) -> None:
+        # A fresh chain has not worked out its item columns: each item is read.
+        chain = self.chain()
+        assert engine_module.kept_columns(chain) is None
+        found = engine_module.cause_models(chain, self.KEYS)
+        assert [c.unclassified for c in found] == [True, False, False, True]
+        assert found == [key.model(chain) for key in self.KEYS]
