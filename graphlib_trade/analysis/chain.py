@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from graphlib_trade.analysis.arrays import Cycle, csr, grouped, kahn_generations, kahn_layers, names_of
+from graphlib_trade.analysis.arrays import (
+    Cycle,
+    csr,
+    grouped,
+    kahn_generations,
+    kahn_layers,
+    names_of,
+    stable_order,
+)
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import (
     Company,
@@ -193,7 +201,7 @@ class SupplyChain:
         # then by the order of the entries (the order every earlier version walked).
         supplier, supplied = refs.columns(dataset.supplies, "supplier", "component")
         by_company = np.flatnonzero(supplier < first_component)
-        by_company = by_company[np.argsort(supplier[by_company], kind="stable")]
+        by_company = by_company[stable_order(supplier[by_company])]
         supplies_of = _table(refs, supplier[by_company], supplied[by_company])
         suppliers = _table(refs, supplied[by_company], supplier[by_company])
         parent, part, required, alternatives, value = refs.columns(
@@ -205,7 +213,7 @@ class SupplyChain:
             value="value",
         )
         lines = np.flatnonzero((part >= first_component) & (part < first_product))
-        lines = lines[np.argsort(part[lines], kind="stable")]
+        lines = lines[stable_order(part[lines])]
         # The alternatives, each with its entry (a position in ``lines``) and its place in it.
         alt_line: list[int] = []
         alt_place: list[int] = []
@@ -739,7 +747,7 @@ class ChainArrays:
         generation = np.empty(self.size, dtype=np.int64)
         generation[order] = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
         of = generation[items]
-        places = np.argsort(of, kind="stable")
+        places = stable_order(of)
         ends = np.searchsorted(of[places], np.arange(len(bounds) - 1), side="right")
         found: tuple[Ids, Ids] = places, np.r_[0, ends].astype(np.int64)
         return found

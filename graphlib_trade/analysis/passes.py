@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from graphlib_trade.analysis.arrays import csr, ranges
+from graphlib_trade.analysis.arrays import csr, ranges, stable_order
 from graphlib_trade.analysis.chain import ChainArrays, SupplyChain
 from graphlib_trade.analysis.columns import COLUMNS, ItemColumns, Mask, Shared, columns_of
 from graphlib_trade.analysis.engine import (
@@ -433,7 +433,7 @@ def builds_by_name(arrays: ChainArrays, builds: Mask) -> Callable[[str, str], bo
     False
     """
     keys = arrays.supplier * arrays.size + arrays.supplied
-    order = np.argsort(keys, kind="stable")
+    order = stable_order(keys)
     ordered = keys[order]
     number, size = arrays.numbers, arrays.size
 
