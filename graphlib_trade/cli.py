@@ -8,6 +8,7 @@ nowhere else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import os
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -56,7 +57,7 @@ from graphlib_trade.models import (
     common_day,
     parse_dataset,
 )
-from graphlib_trade.snapshot import chain_of, chain_of_store
+from graphlib_trade.snapshot import at_the_end, chain_of, chain_of_store
 from graphlib_trade.sources import (
     FORMS,
     dump_dataset,
@@ -69,6 +70,7 @@ from graphlib_trade.sources import (
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def _fail_cleanly(func: F) -> F:
@@ -154,10 +156,11 @@ def _chain(data: Sequence[str], allow_partial: bool = False) -> tuple[SupplyChai
         source = " + ".join(data)
         with _about(source):
             # The command line (main) ends with the command: its snapshot is written as it ends.
-            return chain_of(data, notice, later=_WHOLE_PROCESS), source
+            return _held(chain_of(data, notice, later=_WHOLE_PROCESS)), source
     with _open_store() as store, _about(store.source):
         # The graph unchanged since it was last read comes from its snapshot.
-        return chain_of_store(store, notice, allow_partial=allow_partial, later=_WHOLE_PROCESS), store.source
+        chain = chain_of_store(store, notice, allow_partial=allow_partial, later=_WHOLE_PROCESS)
+        return _held(chain), store.source
 
 
 def _verbose() -> bool:
@@ -168,6 +171,7 @@ def _verbose() -> bool:
 
 def _render(fmt: str, result: Any, output: str | None = None) -> None:
     """Render ``result`` to stdout, or to ``output`` (written whole, atomically)."""
+    _held(result)
     if output is None:
         click.echo(report.render(fmt, result, width=_width(), color=_color()), nl=False)
     else:
@@ -822,7 +826,20 @@ def _small_pages() -> None:
 _WHOLE_PROCESS = False
 
 
-def main() -> None:
+#: What a command line holds until it ends (see :func:`_held`).
+_HELD: list[Any] = []
+
+
+def _held(value: T) -> T:
+    """``value``, kept alive until the process ends when it runs one command: the memory goes
+    back with the process, not object by object (0.3 s of ``explain`` and 0.5 s of ``impact``
+    at 1M nodes went to freeing the chain and the answer once they were written)."""
+    if _WHOLE_PROCESS:
+        _HELD.append(value)
+    return value
+
+
+def main() -> NoReturn:
     # One command per process, over millions of dicts, tuples and models that form no
     # reference cycles: reference counting frees them, and the cyclic collector would
     # only walk them again and again (measured: 35% of `impact` end to end at 100k
@@ -831,4 +848,26 @@ def main() -> None:
     _small_pages()
     global _WHOLE_PROCESS
     _WHOLE_PROCESS = True
-    cli(prog_name="graphlib-trade")
+    try:
+        cli(prog_name="graphlib-trade")
+        code = 0
+    except SystemExit as exc:
+        code = _exit_code(exc)
+    _flush()
+    at_the_end()  # the snapshots it keeps (each written by a child)
+    _flush()
+    os._exit(code)  # at once: what it holds is not freed object by object
+
+
+def _exit_code(exc: SystemExit) -> int:
+    """The exit code ``exc`` asks for, as Python gives it (a message is printed, and 1)."""
+    if exc.code is None or isinstance(exc.code, int):
+        return exc.code or 0
+    print(exc.code, file=sys.stderr)
+    return 1
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()

@@ -315,7 +315,7 @@ def _keep(snapshot: Path, chain: SupplyChain, say: Callable[[str], None], done: 
     """Write ``chain`` under ``snapshot``: now, or with ``later`` by a child forked as the process
     ends (with what the command worked out that holds on any date, :data:`DATE_FREE`)."""
     if later and hasattr(os, "fork"):
-        atexit.register(_write_in_a_child, snapshot, chain)
+        _at_the_end(partial(_write_in_a_child, snapshot, chain))
         say(f"snapshot {snapshot.name[:12]}: {done}, keeping a snapshot for next time")
     elif _write(snapshot, chain):
         say(f"snapshot {snapshot.name[:12]}: {done}, kept a snapshot for next time")
@@ -327,8 +327,26 @@ def _read_kept(snapshot: Path, chain: SupplyChain, *, later: bool) -> SupplyChai
     new data may not need them all)."""
     lacking = [name for name in DATE_FREE if not chain.holds(name)]
     if lacking and later and hasattr(os, "fork"):
-        atexit.register(_write_in_a_child, snapshot, chain, lacking)
+        _at_the_end(partial(_write_in_a_child, snapshot, chain, lacking))
     return chain
+
+
+#: What a command line leaves for its end (the snapshots it keeps), in order.
+_LEFT: list[Callable[[], None]] = []
+
+
+def _at_the_end(task: Callable[[], None]) -> None:
+    """Leave ``task`` for :func:`at_the_end` (run at exit, if nothing ran it before)."""
+    if not _LEFT:
+        atexit.register(at_the_end)
+    _LEFT.append(task)
+
+
+def at_the_end() -> None:
+    """Do what the command line left for its end (write its snapshots, each by a forked
+    child), once."""
+    while _LEFT:
+        _LEFT.pop(0)()
 
 
 def _write_in_a_child(snapshot: Path, chain: SupplyChain, lacking: Sequence[str] | None = None) -> None:

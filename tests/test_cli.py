@@ -475,9 +475,10 @@ class TestHugePages:
     """A command turns off numpy's huge pages (see ``cli._small_pages``), unless the user's
     ``NUMPY_MADVISE_HUGEPAGE`` says otherwise."""
 
+    # main ends the process with os._exit: the probe says what numpy has just before.
     PROBE = (
-        "import atexit, os; from numpy._core import multiarray as m; "
-        "atexit.register(lambda: os.write(1, str(m._get_madvise_hugepage()).encode())); "
+        "import os; from numpy._core import multiarray as m; end = os._exit; "
+        "os._exit = lambda code: (os.write(1, str(m._get_madvise_hugepage()).encode()), end(code)); "
         "from graphlib_trade.cli import main; main()"
     )
 
@@ -498,3 +499,31 @@ class TestHugePages:
     def test_the_users_variable_wins(self) -> None:
         env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
         assert self.run({**env, "NUMPY_MADVISE_HUGEPAGE": "1"}) == "True"
+
+
+class TestMain:
+    """``main`` ends the process at once (``os._exit``): the answer flushed, the exit code kept."""
+
+    def test_the_whole_answer_reaches_a_pipe(self, tmp_path: Path) -> None:
+        args = ["impact", "--data", HUAWEI, "--as-of", "2019-09-01", "--format", "json"]
+        env = {**os.environ, "GRAPHLIB_TRADE_SNAPSHOTS": "0"}
+        done = subprocess.run(
+            [sys.executable, "-m", "graphlib_trade", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0
+        assert done.stdout == CliRunner().invoke(cli, args).output  # every byte, as in process
+
+    def test_exit_codes(self) -> None:
+        from graphlib_trade.cli import _exit_code
+
+        assert [_exit_code(SystemExit(c)) for c in (None, 0, 2)] == [0, 0, 2]
+
+    def test_a_message_as_exit_code_is_printed_and_gives_1(self, capsys: pytest.CaptureFixture[str]) -> None:
+        from graphlib_trade.cli import _exit_code
+
+        assert _exit_code(SystemExit("gone")) == 1
+        assert capsys.readouterr().err == "gone\n"
