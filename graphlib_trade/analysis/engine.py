@@ -157,6 +157,8 @@ def unclassified(restriction: Restriction, eccns: Iterable[str | None]) -> bool:
 
 Causes = frozenset[CauseKey]
 NO_CAUSES: Causes = frozenset()
+#: A product's causes: a frozenset, or the row the array passes give (``causes.CauseRow``).
+SomeCauses = AbstractSet[CauseKey]
 #: Not worked out yet (None is an answer: available, or can build).
 _UNKNOWN = object()
 
@@ -172,7 +174,7 @@ class ProductEvaluation:
     #: Required entries that only an alternative still fills.
     substituted: tuple[str, ...] = ()
     blocked_services: tuple[str, ...] = ()
-    causes: Causes = NO_CAUSES
+    causes: SomeCauses = NO_CAUSES
     #: The causes of each lost BOM entry (by its primary component).
     per_entry: Mapping[str, Causes] = field(default_factory=dict)
     #: The causes of each blocked service (by its label, ``kind from provider``).
@@ -1260,7 +1262,7 @@ class LicencePaths:
         #: (supplier, component) -> the licensed supplies met below it (a walk's answer, kept).
         self._below: dict[tuple[str, str], frozenset[tuple[str, str, str]]] = {}
 
-    def relies_on(self, product: str, causes: Causes) -> set[str]:
+    def relies_on(self, product: str, causes: SomeCauses) -> set[str]:
         """The licences ``product`` relies on; ``causes``: its causes without licences."""
         real = self.real
         if self._causes is not None:

@@ -14,6 +14,7 @@ from graphlib_trade.analysis.engine import (
     Causes,
     Evaluation,
     ProductEvaluation,
+    SomeCauses,
     at_risk,
     end_user_status,
     evaluate_without_licences,
@@ -294,7 +295,7 @@ class _Context:
                         stack.append(option)
         return seen
 
-    def _lift(self, pid: str, causes: Causes, below: set[str]) -> tuple[Cause, ...] | None:
+    def _lift(self, pid: str, causes: SomeCauses, below: set[str]) -> tuple[Cause, ...] | None:
         if len(causes) > MAX_LIFT_CAUSES:
             return None
 

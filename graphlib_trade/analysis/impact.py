@@ -8,10 +8,11 @@ into an :class:`~graphlib_trade.models.ImpactResult`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
+from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
-from graphlib_trade.analysis.causes import Runs, array_evaluations
+from graphlib_trade.analysis.causes import CauseRow, Runs, array_evaluations, distinct_causes, renumbered
 from graphlib_trade.analysis.chain import SupplyChain
 from graphlib_trade.analysis.engine import (
     CauseKey,
@@ -123,7 +124,7 @@ def statuses(
     real, real_products, bare_run, bare_products, builds = runs
     status_of = {pid: at_risk(now.status, bare_products[pid].status) for pid, now in real_products.items()}
     end_users = {uid: end_user_status(chain, uid, status_of, real, bare_run) for uid in chain.end_users}
-    paths = LicencePaths(real, builds, lambda: frozenset().union(*(p.causes for p in bare_products.values())))
+    paths = LicencePaths(real, builds, lambda: distinct_causes(p.causes for p in bare_products.values()))
     return Statuses(real, real_products, bare_run, bare_products, status_of, end_users, paths)
 
 
@@ -166,25 +167,27 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
     """The :class:`~graphlib_trade.models.ImpactResult` of the statuses on one date."""
     real = found.real
     # One model per cause, however many products and end users it reaches.
-    every: set[CauseKey] = set().union(
-        *(p.causes for p in found.real_products.values()),
-        *(own.causes for _, _, own in found.end_users.values()),
+    every = distinct_causes(
+        [
+            *(p.causes for p in found.real_products.values()),
+            *(own.causes for _, _, own in found.end_users.values()),
+        ]
     )
     # Each answer's causes in order: by their place among all of them, sorted once.
     ordered = sorted(every)
-    place = {key: i for i, key in enumerate(ordered)}.__getitem__
-    # The array passes share one object per cause: found by identity, the causes need not be
-    # hashed again (a cause met as another, equal object is found by value).
-    same = {id(key): i for i, key in enumerate(ordered)}.__getitem__
+    place = {key: i for i, key in enumerate(ordered)}
     made = cause_models(chain, ordered)
     models = made.__getitem__
+    # The array passes' rows, as places among them (each row in order).
+    places: dict[int, list[int]] = {}
 
-    def causes_of(keys: Iterable[CauseKey]) -> tuple[Cause, ...]:
-        try:
-            found = sorted(map(same, map(id, keys)))
-        except KeyError:
-            found = sorted(map(place, keys))
-        return tuple(map(models, found))
+    def causes_of(keys: AbstractSet[CauseKey]) -> tuple[Cause, ...]:
+        if type(keys) is CauseRow:
+            rows = places.get(id(keys.rows))
+            if rows is None:
+                rows = places[id(keys.rows)] = renumbered(keys.rows, place)
+            return tuple(map(models, rows[keys.start : keys.stop]))
+        return tuple(map(models, sorted(map(place.__getitem__, keys))))
 
     products: list[ProductImpact] = []
     for pid in sorted(chain.products):

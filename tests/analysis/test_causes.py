@@ -10,6 +10,7 @@ row operations on their own.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphlib_trade.analysis import SupplyChain
-from graphlib_trade.analysis.causes import array_evaluations, distinct_rows, product_evaluations
+from graphlib_trade.analysis.causes import (
+    CauseRow,
+    CauseRows,
+    array_evaluations,
+    distinct_causes,
+    distinct_rows,
+    product_evaluations,
+    renumbered,
+)
 from graphlib_trade.analysis.engine import CauseKey, Evaluation, evaluate
 from graphlib_trade.analysis.impact import impact_report, statuses
 from graphlib_trade.analysis.scenario import apply_scenario
@@ -129,3 +138,57 @@ class TestDistinctRows:
     def test_nothing(self) -> None:
         ptr, values = distinct_rows(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 2)
         assert (ptr.tolist(), values.tolist()) == ([0, 0, 0], [])
+
+
+def keys_of(*items: str) -> list[CauseKey]:
+    return [CauseKey("el", "s", item, "b", "supply") for item in items]
+
+
+class TestCauseRow:
+    # Causes numbered 0..2 (items z, x, y); product 0 has rows [0, 2] (z, y), product 1 none,
+    # product 2 [1] (x).
+    ROWS = CauseRows(keys_of("z", "x", "y"), np.array([0, 2, 1]), np.array([0, 2, 2, 3]))
+
+    def test_its_causes_in_its_row_order(self) -> None:
+        z, x, y = keys_of("z", "x", "y")
+        assert list(CauseRow(self.ROWS, 0)) == [z, y] and len(CauseRow(self.ROWS, 0)) == 2
+        assert list(CauseRow(self.ROWS, 1)) == [] and not CauseRow(self.ROWS, 1)
+        assert list(CauseRow(self.ROWS, 2)) == [x]
+
+    def test_a_set_of_its_causes(self) -> None:
+        z, x, y = keys_of("z", "x", "y")
+        row = CauseRow(self.ROWS, 0)
+        assert row == frozenset({z, y}) and frozenset({y, z}) == row and row != {z}
+        assert z in row and x not in row and "z" not in row
+        both = row & {y, x}
+        assert both == {y} and type(both) is frozenset
+        assert hash(row) == hash(frozenset({z, y}))
+
+    def test_pickled_as_a_frozenset(self) -> None:
+        back = pickle.loads(pickle.dumps(CauseRow(self.ROWS, 0)))
+        assert type(back) is frozenset and back == set(keys_of("z", "y"))
+
+
+class TestDistinctCauses:
+    def test_the_rows_given_and_the_other_sets(self) -> None:
+        # Product 1's row (x) is not given: x is not among them; w comes from a plain set.
+        rows = TestCauseRow.ROWS
+        other = CauseRows(keys_of("z"), np.array([0]), np.array([0, 1]))  # another z, equal
+        found = distinct_causes([CauseRow(rows, 0), CauseRow(other, 0), frozenset(keys_of("w"))])
+        assert found == set(keys_of("z", "y", "w"))
+
+    def test_nothing(self) -> None:
+        assert distinct_causes([]) == set()
+
+
+class TestRenumbered:
+    def test_each_row_by_its_causes_places(self) -> None:
+        # Places: x 0, y 1, z 2.  Product 0's row (z, y) becomes [2, 1], sorted [1, 2]; product
+        # 2's (x) [0].
+        z, x, y = keys_of("z", "x", "y")
+        assert renumbered(TestCauseRow.ROWS, {x: 0, y: 1, z: 2}) == [1, 2, 0]
+
+    def test_a_cause_without_a_place_stays_in_its_row(self) -> None:
+        # y has no place (-1): it sorts first in product 0's row, product 2's row is untouched.
+        z, x, _ = keys_of("z", "x", "y")
+        assert renumbered(TestCauseRow.ROWS, {x: 0, z: 1}) == [-1, 1, 0]
