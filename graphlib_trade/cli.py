@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import importlib
 import os
 import shutil
 import sys
@@ -815,11 +816,15 @@ def _small_pages() -> None:
     ``NUMPY_MADVISE_HUGEPAGE`` says otherwise (numpy reads it itself)."""
     if "NUMPY_MADVISE_HUGEPAGE" in os.environ:
         return
-    from numpy._core import multiarray
-
-    setter = getattr(multiarray, "_set_madvise_hugepage", None)  # numpy's own switch for the variable
-    if setter is not None:
-        setter(False)
+    for name in ("numpy._core.multiarray", "numpy.core.multiarray"):  # numpy 2, numpy 1
+        try:
+            multiarray = importlib.import_module(name)
+        except ImportError:
+            continue
+        setter = getattr(multiarray, "_set_madvise_hugepage", None)  # numpy's switch for the variable
+        if setter is not None:
+            setter(False)
+        return
 
 
 #: Whether this process runs one command and ends (``main``), rather than a caller's (tests, an API).
