@@ -786,6 +786,8 @@ class MaskedNames(AbstractSet[str]):
     >>> found = MaskedNames(arrays, arrays.mask(["chip"]))
     >>> "chip" in found, "phone" in found, list(found), found == {"chip"}
     (True, False, ['chip'], True)
+    >>> "nobody" in found, arrays.ids[-1] in found  # no id; an id past the items
+    (False, False)
     """
 
     __slots__ = ("_arrays", "_flags", "_mask")
@@ -800,7 +802,7 @@ class MaskedNames(AbstractSet[str]):
             return False
         if self._flags is None:
             self._flags = self._mask.tolist()
-        return self._flags[n]
+        return n < len(self._flags) and self._flags[n]  # (ids past the items: end users, ...)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._arrays.names(self._mask))
