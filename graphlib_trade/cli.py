@@ -37,7 +37,7 @@ from graphlib_trade.analysis import (
     whatif_changes,
 )
 from graphlib_trade.analysis.screening import same_company
-from graphlib_trade.errors import AnalysisError, GraphlibTradeError, ScenarioError
+from graphlib_trade.errors import AnalysisError, GraphlibTradeError, OutputError, ScenarioError
 from graphlib_trade.files import write_atomic
 from graphlib_trade.imports import Imported
 from graphlib_trade.imports.csl import csl_sections, read_confirmed, read_screening_list
@@ -858,10 +858,9 @@ def main() -> NoReturn:
         code = 0
     except SystemExit as exc:
         code = _exit_code(exc)
-    _flush()
+    code = _flushed(code)
     at_the_end()  # the snapshots it keeps (each written by a child)
-    _flush()
-    os._exit(code)  # at once: what it holds is not freed object by object
+    os._exit(_flushed(code))  # at once: what it holds is not freed object by object
 
 
 def _exit_code(exc: SystemExit) -> int:
@@ -872,7 +871,18 @@ def _exit_code(exc: SystemExit) -> int:
     return 1
 
 
-def _flush() -> None:
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
-            stream.flush()
+def _flushed(code: int) -> int:
+    """Flush stdout and stderr, and give the exit code: ``code``, or the output layer's when the
+    answer could not be written out in full (said on stderr; a reader that left the pipe is no
+    error)."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except (OSError, ValueError) as exc:
+        with contextlib.suppress(OSError, ValueError):
+            print(f"graphlib-trade: error: cannot write the answer: {exc}", file=sys.stderr)
+        code = code or OutputError.exit_code
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    return code

@@ -527,3 +527,24 @@ class TestMain:
 
         assert _exit_code(SystemExit("gone")) == 1
         assert capsys.readouterr().err == "gone\n"
+
+    def test_an_answer_that_cannot_be_written_out_is_an_output_error(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        import errno
+
+        from graphlib_trade import cli as cli_module
+
+        class Full(io.StringIO):
+            def flush(self) -> None:
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+        class Gone(io.StringIO):
+            def flush(self) -> None:
+                raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+        monkeypatch.setattr(sys, "stdout", Full())
+        assert cli_module._flushed(0) == 5 and cli_module._flushed(2) == 2  # the first error stays
+        assert "cannot write the answer" in capsys.readouterr().err
+        monkeypatch.setattr(sys, "stdout", Gone())
+        assert cli_module._flushed(0) == 0  # the reader left the pipe: no error
