@@ -81,17 +81,9 @@ class CauseKey(NamedTuple):
 
     def model(self, chain: SupplyChain) -> Cause:
         """The cause as reported: with the restriction's review policy, and whether it rests on
-        an item without an ECCN under a restriction scoped by classification."""
-        restriction = chain.restrictions[self.restriction]
-        return Cause(
-            restriction=self.restriction,
-            supplier=self.supplier,
-            item=self.item,
-            buyer=self.buyer,
-            kind=self.kind,
-            review_policy=restriction.review_policy,
-            unclassified=unclassified(restriction, self._eccns(chain)),
-        )
+        an item without an ECCN under a restriction scoped by classification (see
+        :func:`cause_models`)."""
+        return cause_models(chain, [self])[0]
 
     def _eccns(self, chain: SupplyChain) -> tuple[str | None, ...]:
         if self.kind == "service":
@@ -104,20 +96,20 @@ class CauseKey(NamedTuple):
 
 
 def cause_models(chain: SupplyChain, keys: Sequence[CauseKey]) -> list[Cause]:
-    """``[key.model(chain) for key in keys]``, the items' classifications looked up at once
-    (100k causes at 1M nodes).
+    """Each of ``keys`` as reported (:meth:`CauseKey.model`): with its restriction's review policy,
+    and whether it rests on an item without an ECCN under a restriction scoped by classification,
+    the items' classifications looked up at once (100k causes at 1M nodes).
 
     >>> from graphlib_trade.analysis.chain import listing_example
-    >>> chain = listing_example()
-    >>> key = CauseKey("el", "us-co", "chip", "huawei", "supply")
-    >>> cause_models(chain, [key]) == [key.model(chain)]
-    True
+    >>> (cause,) = cause_models(listing_example(), [CauseKey("el", "us-co", "chip", "huawei", "supply")])
+    >>> cause.item, cause.unclassified
+    ('chip', False)
     """
     restrictions = {r: chain.restrictions[r] for r in {key.restriction for key in keys}}
+    scoped = {r: scoped_by_classification(data) for r, data in restrictions.items()}
     lacking = [False] * len(keys)
-    if any(map(scoped_by_classification, restrictions.values())):
+    if any(scoped.values()):
         columns, arrays = kept_columns(chain), chain.arrays
-        scoped = {r: scoped_by_classification(data) for r, data in restrictions.items()}
         at = [i for i, key in enumerate(keys) if scoped[key.restriction]]
         looked_up = [] if columns is None or arrays is None else [i for i in at if keys[i].kind != "service"]
         if looked_up:
@@ -148,11 +140,6 @@ def scoped_by_classification(restriction: Restriction) -> bool:
     FDPR's)."""
     fdpr_scoped = restriction.fdpr_rule is not None and restriction.fdpr_items != "all"
     return restriction.items != "all" or fdpr_scoped
-
-
-def unclassified(restriction: Restriction, eccns: Iterable[str | None]) -> bool:
-    """Whether an item without an ECCN meets a restriction scoped by classification."""
-    return scoped_by_classification(restriction) and any(e is None for e in eccns)
 
 
 Causes = frozenset[CauseKey]

@@ -64,11 +64,7 @@ def write_json(result: BaseModel, handle: BinaryIO) -> None:
     """
     entries = _lists(result)
     pieces = _pieces(result, entries) if entries is not None else None
-    if pieces is None:
-        handle.write(json_bytes(result))
-        handle.write(b"\n")
-        return
-    for piece in pieces:
+    for piece in (json_bytes(result),) if pieces is None else pieces:
         handle.write(piece)
     handle.write(b"\n")
 

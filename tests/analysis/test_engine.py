@@ -517,4 +517,5 @@ class TestCauseModels:
         assert engine_module.kept_columns(chain) is None
         found = engine_module.cause_models(chain, self.KEYS)
         assert [c.unclassified for c in found] == [True, False, False, True]
-        assert found == [key.model(chain) for key in self.KEYS]
+        assert [c.review_policy for c in found] == ["denial", "denial", None, "denial"]
+        assert [key.model(chain) for key in self.KEYS] == found  # one by one, the same
