@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from graphlib_trade.models.references import Ids
+from graphlib_trade.models.references import Ids, stable_order
 
 
 def grouped(keys: Ids) -> tuple[Ids, Ids, Ids]:
@@ -53,27 +53,6 @@ def grouped(keys: Ids) -> tuple[Ids, Ids, Ids]:
     bounds = np.r_[0, np.cumsum(sizes)]
     rows = by_key[ranges(starts[first_seen], sizes)]
     return rows, ordered[starts[first_seen]], bounds
-
-
-def stable_order(keys: Ids) -> Ids:
-    """``np.argsort(keys, kind="stable")`` for integer keys, three times faster (0.32 -> 0.10 s
-    for 1.9M keys): one sort of each key with its place (``key * n + place``, unless that could
-    overflow).
-
-    >>> stable_order(np.array([3, 1, 3, -2, 1])).tolist()
-    [3, 1, 4, 0, 2]
-    """
-    keys = np.asarray(keys)
-    n = keys.size
-    if n < 2 or not np.issubdtype(keys.dtype, np.integer):
-        return np.argsort(keys, kind="stable")
-    low = int(keys.min())
-    if (int(keys.max()) - low + 1) * n >= 1 << 62:
-        return np.argsort(keys, kind="stable")
-    composite = (keys.astype(np.int64) - low) * n + np.arange(n, dtype=np.int64)
-    composite.sort()
-    found: Ids = composite % n
-    return found
 
 
 def ranges(starts: Ids, sizes: Ids) -> Ids:

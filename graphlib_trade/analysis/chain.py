@@ -33,7 +33,6 @@ from graphlib_trade.analysis.arrays import (
     kahn_generations,
     kahn_layers,
     names_of,
-    stable_order,
 )
 from graphlib_trade.errors import AnalysisError
 from graphlib_trade.models import (
@@ -48,7 +47,7 @@ from graphlib_trade.models import (
     RestrictionList,
     parse_dataset,
 )
-from graphlib_trade.models.references import Ids, References
+from graphlib_trade.models.references import Ids, References, stable_order
 
 #: Node kinds of :meth:`SupplyChain.to_networkx` (and of :meth:`SupplyChain.kind_of`).
 COMPANY, COMPONENT, PRODUCT, END_USER, RESTRICTION, LICENCE, LIST = (

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from graphlib_trade.analysis.arrays import csr, ranges, stable_order
+from graphlib_trade.analysis.arrays import csr, ranges
 from graphlib_trade.analysis.chain import ChainArrays, SupplyChain
 from graphlib_trade.analysis.columns import COLUMNS, ItemColumns, Mask, Shared, columns_of
 from graphlib_trade.analysis.engine import (
@@ -37,7 +37,7 @@ from graphlib_trade.analysis.engine import (
     us_fractions_of,
 )
 from graphlib_trade.models import Status
-from graphlib_trade.models.references import Ids
+from graphlib_trade.models.references import Ids, stable_order
 
 
 class Asks(NamedTuple):

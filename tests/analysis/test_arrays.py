@@ -18,7 +18,6 @@ from graphlib_trade.analysis.arrays import (
     kahn_layers,
     names_of,
     reach_up,
-    stable_order,
 )
 
 
@@ -65,22 +64,6 @@ class TestGrouped:
         rows, groups, bounds = grouped(np.array(keys, dtype=np.int64))
         found = {int(g): rows[bounds[i] : bounds[i + 1]].tolist() for i, g in enumerate(groups)}
         assert list(found.items()) == list(expected.items())
-
-
-class TestStableOrder:
-    def test_by_hand(self) -> None:
-        # keys 3 1 3 -2 1 at places 0..4: -2 (3), the 1s in place order (1, 4), the 3s (0, 2).
-        assert stable_order(ids(3, 1, 3, -2, 1)).tolist() == [3, 1, 4, 0, 2]
-
-    def test_keys_too_wide_to_pair_with_their_places(self) -> None:
-        # (max - min + 1) * n would overflow: the plain stable sort, the same order.
-        keys = ids(1 << 61, 0, 1 << 61, 5)
-        assert stable_order(keys).tolist() == [1, 3, 0, 2]
-
-    @given(st.lists(st.integers(-5, 6), max_size=40))
-    def test_as_sorted_by_key_then_place(self, keys: list[int]) -> None:
-        expected = sorted(range(len(keys)), key=lambda i: (keys[i], i))
-        assert stable_order(np.array(keys, dtype=np.int64)).tolist() == expected
 
 
 class TestCsr:

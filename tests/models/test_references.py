@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graphlib_trade.models import Dataset
-from graphlib_trade.models.references import References, objects, repeated
+from graphlib_trade.models.references import References, objects, repeated, stable_order
 from tests.helpers import basic, company, component
 
 
@@ -61,3 +63,19 @@ class TestObjects:
     def test_tuples_stay_elements(self) -> None:
         found = objects([(), ("a", "b"), None])
         assert found.shape == (3,) and found[1] == ("a", "b")
+
+
+class TestStableOrder:
+    def test_by_hand(self) -> None:
+        # keys 3 1 3 -2 1 at places 0..4: -2 (3), the 1s in place order (1, 4), the 3s (0, 2).
+        assert stable_order(np.array([3, 1, 3, -2, 1])).tolist() == [3, 1, 4, 0, 2]
+
+    def test_keys_too_wide_to_pair_with_their_places(self) -> None:
+        # (max - min + 1) * n would overflow: the plain stable sort, the same order.
+        keys = np.array([1 << 61, 0, 1 << 61, 5], dtype=np.int64)
+        assert stable_order(keys).tolist() == [1, 3, 0, 2]
+
+    @given(st.lists(st.integers(-5, 6), max_size=40))
+    def test_as_sorted_by_key_then_place(self, keys: list[int]) -> None:
+        expected = sorted(range(len(keys)), key=lambda i: (keys[i], i))
+        assert stable_order(np.array(keys, dtype=np.int64)).tolist() == expected
