@@ -19,7 +19,9 @@ supplies); a later command that works out one it lacks writes it again as it end
 array passes' plan and item columns too (:mod:`~graphlib_trade.analysis.passes`), and the big
 tables (components, bill of materials, suppliers and parents) in parts of their own
 (:data:`~graphlib_trade.analysis.chain.DEFERRED`), each read when first asked for: a what-if
-answered by the array passes reads none of them.
+answered by the array passes reads none of them.  The parties (:data:`PARTIES`) are kept value
+by value in the core, and the parties by country whole: an ``explain`` reads the companies it
+names, not the 100k of a 1M graph (0.79x its time).
 
 Both keys also hold the tool's own source and the libraries' versions: a changed file, graph
 or tool is a different key, so a stale snapshot is never served.  Snapshots live in the
@@ -55,7 +57,7 @@ import pydantic
 import yaml
 
 from graphlib_trade.analysis import SupplyChain
-from graphlib_trade.analysis.chain import ARRAYS, DEFERRED, ChainArrays
+from graphlib_trade.analysis.chain import ARRAYS, DEFERRED, LOCATED, ChainArrays
 from graphlib_trade.analysis.columns import COLUMNS, ColumnFractions, Shared
 from graphlib_trade.analysis.engine import DATE_FREE, US_FRACTIONS
 from graphlib_trade.analysis.passes import PLAN, share_with_copies
@@ -65,6 +67,8 @@ from graphlib_trade.models import Dataset
 from graphlib_trade.models.references import Ids
 from graphlib_trade.sources import load_datasets
 
+#: The core's tables of parties a snapshot keeps value by value (see :class:`LazyTable`).
+PARTIES = ("companies", "products", "end_users", "supplies_of")
 #: Snapshots kept; the least recently used go first.
 KEEP = 8
 #: A writer's temporary file untouched this long (seconds) was left by a writer that was killed:
@@ -410,6 +414,8 @@ def _read(snapshot: Path) -> SupplyChain | None:
         read = _Parts(snapshot, handle, parts)
         if PLAN in parts:  # the plan is read when the array passes first need it
             core["_kept"][PLAN] = Shared(partial(read, PLAN))
+        for name in PARTIES:
+            core[name] = _table(core[name], core["_kept"].get(ARRAYS))
         chain = SupplyChain.from_parts(core, partial(_group_read, read, core["_kept"].get(ARRAYS)))
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError,
             KeyError, IndexError):  # fmt: skip
@@ -718,13 +724,17 @@ def _write(snapshot: Path, chain: SupplyChain) -> bool:
             shared = share_with_copies(chain)
             for name in shared:  # worked out first: what they need (the fractions) is kept too
                 _ = chain.held(name).value
-            whole = chain.changed(keep=(*DATE_FREE, ARRAYS, *shared))
+            chain.located("")  # (kept: a command then reads the parties it needs, not all of them)
+            whole = chain.changed(keep=(*DATE_FREE, ARRAYS, LOCATED, *shared))
             core, groups = whole.parts()
             core["_kept"] = _compact(core["_kept"])
             deferred: dict[str, Callable[[], Any]] = dict(groups)
             arrays = whole.arrays
             if arrays is not None:  # the big tables value by value (see LazyTable)
                 numbers = arrays.numbers
+                coded: dict[type, dict[int, bytes]] = {}
+                for name in PARTIES:
+                    core[name] = _stored(core[name], numbers, coded)
                 for name, group in groups.items():
                     deferred[name] = partial(_stored_group, group, numbers)
             if PLAN in core["_kept"]:  # a part of its own: only the array passes read it

@@ -16,11 +16,13 @@ from click.testing import CliRunner
 
 from graphlib_trade import snapshot
 from graphlib_trade.analysis import SupplyChain, impact
-from graphlib_trade.analysis.chain import DEFERRED
+from graphlib_trade.analysis.chain import DEFERRED, LOCATED
 from graphlib_trade.analysis.columns import ColumnFractions
 from graphlib_trade.analysis.engine import LOST_REACH, US_FRACTIONS, touched, us_fractions_of
+from graphlib_trade.analysis.scenario import apply_scenario
 from graphlib_trade.cli import cli
 from graphlib_trade.errors import AnalysisError, DataError
+from graphlib_trade.models import parse_scenario
 from graphlib_trade.sources import load_dataset, write_csv_folder
 from tests.helpers import LATER, basic, dataset
 
@@ -176,6 +178,29 @@ class TestChainOf:
         found = chain.components["kirin-980"]
         assert found == fresh and found.model_fields_set == fresh.model_fields_set
         assert found.model_dump(exclude_unset=True) == fresh.model_dump(exclude_unset=True)
+
+    def test_the_parties_are_read_as_asked_and_their_countries_kept(self, cache: Path) -> None:
+        # The companies, products, end users and each company's supplies are kept value by
+        # value, and the parties by country whole: the fixture's companies in JP are
+        # toshiba-memory, sony and murata (in that order; no end user gives a country), found
+        # without reading one company.  A what-if that adds a company in JP finds it there
+        # too; one that changes no party keeps the countries as they were.
+        said([str(HUAWEI)])
+        chain, _ = said([str(HUAWEI)])
+        fresh = SupplyChain.from_dataset(load_dataset(HUAWEI))
+        for name in snapshot.PARTIES:
+            assert isinstance(getattr(chain, name), snapshot.LazyTable), name
+        assert chain.holds(LOCATED)
+        assert chain.located("JP") == ("toshiba-memory", "sony", "murata")
+        assert dict.__len__(chain.companies) == 0
+        assert chain.companies["sony"] == fresh.companies["sony"] and dict.__len__(chain.companies) == 1
+        assert chain.supplies_of == fresh.supplies_of and chain.end_users == fresh.end_users
+        day = dt.date(2019, 9, 1)
+        added = parse_scenario({"add": {"companies": [{"id": "jdi", "name": "JDI", "country": "JP"}]}}, "s")
+        changed = apply_scenario(chain, added, day)
+        assert changed.located("JP") == ("toshiba-memory", "sony", "murata", "jdi")
+        same = apply_scenario(chain, parse_scenario({"restrict": ["sony"]}, "s"), day)
+        assert same.holds(LOCATED) and same.located("JP") == ("toshiba-memory", "sony", "murata")
 
     def test_turned_off(self, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("GRAPHLIB_TRADE_SNAPSHOTS", "0")

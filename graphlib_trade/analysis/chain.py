@@ -382,7 +382,7 @@ class SupplyChain:
 
     def located(self, country: str) -> tuple[str, ...]:
         """The companies and end users located in ``country`` (end users by their ``country``)."""
-        where: dict[str, tuple[str, ...]] = self.kept("located", _located)
+        where: dict[str, tuple[str, ...]] = self.kept(LOCATED, _located)
         return where.get(country, ())
 
     def kind_of(self, node: str) -> str | None:
@@ -815,6 +815,9 @@ class MaskedNames(AbstractSet[str]):
 
 #: What a chain keeps its :class:`ChainArrays` under.
 ARRAYS = "arrays"
+#: What a chain keeps its parties by country under (:meth:`SupplyChain.located`), and the tables
+#: it comes from: a snapshot keeps it, so a command need not read every company to find them.
+LOCATED, LOCATED_FROM = "located", ("companies", "end_users")
 
 
 def _located(chain: SupplyChain) -> dict[str, tuple[str, ...]]:

@@ -16,6 +16,8 @@ from graphlib_trade.analysis.chain import (
     COMPANY,
     COMPONENT,
     LICENCE,
+    LOCATED,
+    LOCATED_FROM,
     PRODUCT,
     RESTRICTION,
     ChainArrays,
@@ -225,6 +227,8 @@ class _Edit:
         # arrays hold while no supply and no BOM entry changes.
         same = tables.keys().isdisjoint(ChainArrays.TABLES)
         kept = (ARRAYS, *share_with_copies(self.chain)) if same else ()
+        if tables.keys().isdisjoint(LOCATED_FROM):
+            kept += (LOCATED,)
         return self.chain.changed(keep=(US_CONTENT, US_FRACTIONS, *kept), **tables)
 
 
