@@ -78,7 +78,8 @@ _TABLES = ("companies", "components", "products", "end_users", "restrictions", "
 DEFERRED: Mapping[str, tuple[str, ...]] = {
     "components": ("components", "items"),
     "bom": ("bom",),
-    "graph": ("suppliers", "used_in", "order"),
+    "graph": ("suppliers", "used_in"),
+    "order": ("order",),
 }
 
 if TYPE_CHECKING:
