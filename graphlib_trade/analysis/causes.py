@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from itertools import repeat
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -72,22 +73,49 @@ def _rows(ptr: Ids, values: Ids) -> Rows:
 
 class CauseTable(NamedTuple):
     """The supply causes found, by number: each one's restriction (its place among
-    ``Evaluation.active``), supply (its position in :class:`ChainArrays`) and buyer (a number)."""
+    ``Evaluation.active``), supply (its position in :class:`ChainArrays`) and buyer (a number),
+    sorted by the three in that order."""
 
     restriction: Ids
     supply: Ids
     buyer: Ids
 
-    def keys(self, run: Evaluation, arrays: ChainArrays) -> list[CauseKey]:
-        """Each cause as a :class:`~graphlib_trade.analysis.engine.CauseKey`, by number."""
+    def codes(self, arrays: ChainArrays) -> Ids:
+        """Each cause as one number (sorted, as the causes are)."""
+        return (self.restriction * len(arrays.supplier) + self.supply) * len(arrays.ids) + self.buyer
+
+    def keys(self, run: Evaluation, arrays: ChainArrays, known: KnownKeys | None = None) -> list[CauseKey]:
+        """Each cause as a :class:`~graphlib_trade.analysis.engine.CauseKey`, by number; the keys
+        of ``known`` (another evaluation's on the same day: the one without licences finds most
+        of its causes there) for the causes it has, the same objects."""
+        if known is not None and known.active == run.active and known.codes.size:
+            mine = self.codes(arrays)
+            at = np.minimum(np.searchsorted(known.codes, mine), known.codes.size - 1)
+            hit = known.codes[at] == mine
+            found: list[CauseKey] = list(map(known.keys.__getitem__, at.tolist()))
+            fresh = np.flatnonzero(~hit)
+            picked = CauseTable(self.restriction[fresh], self.supply[fresh], self.buyer[fresh])
+            for i, key in zip(fresh.tolist(), picked.keys(run, arrays), strict=True):
+                found[i] = key
+            return found
         ids, active = arrays.ids, run.active
-        supplier, supplied = arrays.supplier[self.supply].tolist(), arrays.supplied[self.supply].tolist()
-        return [
-            CauseKey(active[r], ids[s], ids[c], ids[b], "supply")
-            for r, s, c, b in zip(
-                self.restriction.tolist(), supplier, supplied, self.buyer.tolist(), strict=True
-            )
-        ]
+        fields = zip(
+            map(active.__getitem__, self.restriction.tolist()),
+            names_of(ids, arrays.supplier[self.supply]),
+            names_of(ids, arrays.supplied[self.supply]),
+            names_of(ids, self.buyer),
+            repeat("supply"),
+        )
+        made: list[CauseKey] = list(map(tuple.__new__, repeat(CauseKey), fields))  # (no Python per key)
+        return made
+
+
+class KnownKeys(NamedTuple):
+    """The causes of one evaluation as :meth:`CauseTable.keys` can take them for another's."""
+
+    active: tuple[str, ...]
+    codes: Ids
+    keys: list[CauseKey]
 
 
 def numbered(found: Sequence[Blocking]) -> tuple[CauseTable, list[Ids]]:
@@ -141,10 +169,11 @@ def product_evaluations(run: Evaluation) -> dict[str, ProductEvaluation] | None:
 
 
 def _product_evaluations(
-    run: Evaluation, only: Mask | None = None
-) -> tuple[dict[str, ProductEvaluation], Mask, Ids]:
+    run: Evaluation, only: Mask | None = None, known: KnownKeys | None = None
+) -> tuple[dict[str, ProductEvaluation], Mask, Ids, KnownKeys]:
     """:func:`product_evaluations` (``only``: of these products), whether each supply's supplier
-    can build its component, and the items of the supplies a valid licence lifts somewhere."""
+    can build its component, the items of the supplies a valid licence lifts somewhere, and the
+    causes' keys (``known``: see :meth:`CauseTable.keys`)."""
     plan, arrays = plan_of(run.chain), run.chain.arrays
     assert plan is not None and arrays is not None
     supply_asks, asks = plan.supply_asks, plan.product_asks
@@ -190,14 +219,15 @@ def _product_evaluations(
     )
     lost_rows = distinct_rows(place, causes, lost.size)
     substituted = np.flatnonzero(filled & ~options[asks.option_ptr[:-1]])
-    keys = table.keys(run, arrays)
+    keys = table.keys(run, arrays, known)
     lifted = np.concatenate(
         [
             arrays.supplied[supply_asks.pair_supply[blocks[0].lifted]],
             arrays.supplied[asks.pair_supply[blocks[1].lifted]],
         ]
     )
-    return _evaluations(run, arrays, keys, asks, lost, lost_rows, substituted, only), builds, lifted
+    evaluations = _evaluations(run, arrays, keys, asks, lost, lost_rows, substituted, only)
+    return evaluations, builds, lifted, KnownKeys(run.active, table.codes(arrays), keys)
 
 
 class CauseRows:
@@ -431,7 +461,7 @@ def array_evaluations(chain: SupplyChain, as_of: dt.date, *, licences: bool = Tr
     if arrays is None:
         return None
     real = Evaluation(chain, as_of, licences=licences, bottom_up=False)
-    products, builds, lifted = _product_evaluations(real)
+    products, builds, lifted, known = _product_evaluations(real)
     can_build = builds_by_name(arrays, builds)
     if not any(real.licences.values()):
         return real, products, real, dict(products), can_build
@@ -440,5 +470,5 @@ def array_evaluations(chain: SupplyChain, as_of: dt.date, *, licences: bool = Tr
     region = reach_up(arrays.used_ptr, arrays.used_idx, np.r_[lifted, items].astype(np.int64))
     bare = Evaluation(chain, as_of, licences=False, bottom_up=False)
     bare_products = dict(products)
-    bare_products.update(_product_evaluations(bare, only=region)[0])
+    bare_products.update(_product_evaluations(bare, only=region, known=known)[0])
     return real, products, bare, bare_products, can_build

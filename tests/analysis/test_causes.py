@@ -22,6 +22,8 @@ from graphlib_trade.analysis import SupplyChain
 from graphlib_trade.analysis.causes import (
     CauseRow,
     CauseRows,
+    CauseTable,
+    KnownKeys,
     array_evaluations,
     distinct_causes,
     distinct_rows,
@@ -127,6 +129,34 @@ class TestArrayEvaluations:
         real, products, bare, bare_products, builds = found
         assert bare is real and bare_products == products
         assert (builds("us", "chip"), builds("cn", "board")) == (True, False)
+
+
+class TestCauseTable:
+    def test_keys_made_or_taken_from_another_evaluations(self) -> None:
+        # two_levels: el (the one restriction in force) caught us -> chip for cn; a made-up
+        # second cause cn -> board for de.  Made afresh, the two keys name them; with the keys
+        # of a table of the first alone, the first is that table's own object and the second is
+        # made; keys of another day's restrictions are not taken.
+        chain = two_levels()
+        arrays, run = chain.arrays, Evaluation(chain, LATER, bottom_up=False)
+        assert arrays is not None and run.active == ("el",)
+        n = arrays.numbers
+        chip, board = (
+            int(np.flatnonzero((arrays.supplier == n[s]) & (arrays.supplied == n[c]))[0])
+            for s, c in (("us", "chip"), ("cn", "board"))
+        )
+        table = CauseTable(np.array([0, 0]), np.array([chip, board]), np.array([n["cn"], n["de"]]))
+        expected = [
+            CauseKey("el", "us", "chip", "cn", "supply"),
+            CauseKey("el", "cn", "board", "de", "supply"),
+        ]
+        assert table.keys(run, arrays) == expected
+        first = CauseTable(table.restriction[:1], table.supply[:1], table.buyer[:1])
+        mine = first.keys(run, arrays)
+        taken = table.keys(run, arrays, KnownKeys(run.active, first.codes(arrays), mine))
+        assert taken == expected and taken[0] is mine[0]
+        other = table.keys(run, arrays, KnownKeys(("other",), first.codes(arrays), mine))
+        assert other == expected and other[0] is not mine[0]
 
 
 class TestDistinctRows:
