@@ -569,38 +569,48 @@ class LazyTable(dict[str, Any]):
 
 
 class ModelState:
-    """Codes a model of ``kind`` as its field values (in order) and the fields set, and back:
-    each field's name is then written once per table, not once per value."""
+    """Codes a model of ``kind`` as its field values (in order) and the place of its fields set
+    among those the codec has seen (``sets``), and back: each field's name is then written once
+    per table, not once per value (a component read whole: 2.6 s -> 1.5 s for 800k at 1M)."""
 
-    def __init__(self, kind: type[pydantic.BaseModel]) -> None:
+    def __init__(self, kind: type[pydantic.BaseModel], sets: Sequence[frozenset[str]] = ()) -> None:
         self.kind, self.fields = kind, tuple(kind.model_fields)
         values = operator.itemgetter(*self.fields)  # (a tuple of the values, for two fields or more)
         self._values = values if len(self.fields) > 1 else lambda state: (values(state),)
+        self._sets = list(sets)
+        self._place = {fields: i for i, fields in enumerate(self._sets)}
 
     def encode(self, model: pydantic.BaseModel) -> bytes:
-        return pickle.dumps((self._values(model.__dict__), model.__pydantic_fields_set__), _PROTOCOL)
+        fields = frozenset(model.__pydantic_fields_set__)
+        place = self._place.get(fields)
+        if place is None:
+            place = self._place[fields] = len(self._sets)
+            self._sets.append(fields)
+        return pickle.dumps((self._values(model.__dict__), place), _PROTOCOL)
 
     def __call__(self, data: memoryview) -> pydantic.BaseModel:
-        values, fields_set = pickle.loads(data)
+        values, place = pickle.loads(data)
         model = self.kind.__new__(self.kind)
         _set(model, "__dict__", dict(zip(self.fields, values, strict=True)))
-        _set(model, "__pydantic_fields_set__", fields_set)
+        _set(model, "__pydantic_fields_set__", set(self._sets[place]))
         _set(model, "__pydantic_extra__", None)
         _set(model, "__pydantic_private__", None)
         return model
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return ModelState, (self.kind,)
+        return ModelState, (self.kind, tuple(self._sets))
 
 
 _set = object.__setattr__
 _ABSENT = object()
 
+#: The models coded so far, by kind: the codec of the kind and the bytes of each, by identity.
+Coded = dict[type, tuple[ModelState, dict[int, bytes]]]
 #: The first item of a table :func:`_stored` keeps as the parts of a :class:`LazyTable`.
 _LAZY = "graphlib-trade lazy table"
 
 
-def _stored(table: Any, numbers: Mapping[str, int], coded: dict[type, dict[int, bytes]]) -> Any:
+def _stored(table: Any, numbers: Mapping[str, int], coded: Coded) -> Any:
     """How :func:`_write` keeps ``table``: a mapping keyed by items as the parts of a
     :class:`LazyTable` (``_LAZY``, keys, blob, ends, decoder); anything else as it is.
     ``coded``: the bytes of the models coded so far, by kind and identity (the items are the
@@ -612,8 +622,9 @@ def _stored(table: Any, numbers: Mapping[str, int], coded: dict[type, dict[int, 
         return table
     values = list(table.values())
     codec = _codec(values)
-    if isinstance(codec, ModelState):  # (one model may be in two tables: a component is an item)
-        memo = coded.setdefault(codec.kind, {})
+    if isinstance(codec, ModelState):
+        # One codec and one coding of each model per kind: a component is an item too.
+        codec, memo = coded.setdefault(codec.kind, (codec, {}))
         found = list(map(memo.get, map(id, values)))
         for i in [i for i, b in enumerate(found) if b is None]:
             found[i] = memo[id(values[i])] = codec.encode(values[i])
@@ -668,7 +679,7 @@ def _codec(values: list[Any]) -> ModelState | Lines | Pickled:
 
 
 def _stored_group(group: Callable[[], Mapping[str, Any]], numbers: Mapping[str, int]) -> dict[str, Any]:
-    coded: dict[type, dict[int, bytes]] = {}
+    coded: Coded = {}
     return {name: _stored(table, numbers, coded) for name, table in group().items()}
 
 
@@ -752,7 +763,7 @@ def _write(snapshot: Path, chain: SupplyChain) -> bool:
             arrays = whole.arrays
             if arrays is not None:  # the big tables value by value (see LazyTable)
                 numbers = arrays.numbers
-                coded: dict[type, dict[int, bytes]] = {}
+                coded: Coded = {}
                 for name in PARTIES:
                     core[name] = _stored(core[name], numbers, coded)
                 for name, group in groups.items():

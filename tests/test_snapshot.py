@@ -190,10 +190,18 @@ class TestChainOf:
         # eccn; its us_content is left to its default).
         said([str(HUAWEI)])
         chain, _ = said([str(HUAWEI)])
-        fresh = SupplyChain.from_dataset(load_dataset(HUAWEI)).components["kirin-980"]
+        # The same component read as an item (the two tables share one coding of each model),
+        # and a company (no note: its fields set has no note), are as fresh.
+        whole = SupplyChain.from_dataset(load_dataset(HUAWEI))
+        fresh = whole.components["kirin-980"]
         found = chain.components["kirin-980"]
         assert found == fresh and found.model_fields_set == fresh.model_fields_set
         assert found.model_dump(exclude_unset=True) == fresh.model_dump(exclude_unset=True)
+        as_item = chain.items["kirin-980"]
+        assert as_item == fresh and as_item.model_fields_set == fresh.model_fields_set
+        assert "us_content" not in fresh.model_fields_set and "eccn" in fresh.model_fields_set
+        company, fresh_company = chain.companies["tsmc"], whole.companies["tsmc"]
+        assert company.model_fields_set == fresh_company.model_fields_set == {"id", "name", "country"}
 
     def test_the_parties_are_read_as_asked_and_their_countries_kept(self, cache: Path) -> None:
         # The companies, products, end users and each company's supplies are kept value by

@@ -212,12 +212,10 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
         )
 
     end_users: list[EndUserImpact] = []
-    for uid in sorted(chain.end_users):
+    for uid, user in sorted(chain.end_users.items()):  # (read at once: a snapshot's, value by value)
         status, via, own = found.end_users[uid]
         causes = causes_of(own.causes)
-        end_users.append(
-            EndUserImpact(id=uid, name=chain.end_users[uid].name, status=status, via=via, causes=causes)
-        )
+        end_users.append(EndUserImpact(id=uid, name=user.name, status=status, via=via, causes=causes))
 
     return ImpactResult(
         as_of=real.as_of,
