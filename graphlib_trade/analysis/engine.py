@@ -63,6 +63,7 @@ from graphlib_trade.models import (
     Restriction,
     Status,
     UsContent,
+    constructed,
     eccn_in_scope,
     worst,
 )
@@ -121,18 +122,10 @@ def cause_models(chain: SupplyChain, keys: Sequence[CauseKey]) -> list[Cause]:
         for i in sorted(set(at) - set(looked_up)):
             lacking[i] = any(e is None for e in keys[i]._eccns(chain))
     policy = {r: data.review_policy for r, data in restrictions.items()}
-    return [
-        Cause(
-            restriction=key.restriction,
-            supplier=key.supplier,
-            item=key.item,
-            buyer=key.buyer,
-            kind=key.kind,
-            review_policy=policy[key.restriction],
-            unclassified=flag,
-        )
-        for key, flag in zip(keys, lacking, strict=True)
-    ]
+    # A Cause's fields: the key's five, the review policy, and whether it is unclassified.
+    return constructed(
+        Cause, [(*key, policy[key.restriction], flag) for key, flag in zip(keys, lacking, strict=True)]
+    )
 
 
 def scoped_by_classification(restriction: Restriction) -> bool:

@@ -28,7 +28,7 @@ from graphlib_trade.analysis.engine import (
     evaluate_later,
     evaluate_without_licences,
 )
-from graphlib_trade.models import Cause, EndUserImpact, ImpactResult, ProductImpact, Status
+from graphlib_trade.models import Cause, EndUserImpact, ImpactResult, ProductImpact, Status, constructed
 
 #: Impact results a chain keeps (a what-if's "before" is the impact the analyst has just seen).
 RESULTS_KEPT = 8
@@ -189,40 +189,38 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
             return tuple(map(models, rows[keys.start : keys.stop]))
         return tuple(map(models, sorted(map(place.__getitem__, keys))))
 
-    products: list[ProductImpact] = []
-    for pid in sorted(chain.products):
+    # Each row: the fields of a ProductImpact (of an EndUserImpact), in their order.
+    products: list[tuple[object, ...]] = []
+    for pid, data in sorted(chain.products.items()):
         now, bare = found.real_products[pid], found.bare_products[pid]
         status = found.products[pid]
-        data = chain.products[pid]
         products.append(
-            ProductImpact(
-                id=pid,
-                name=data.name,
-                maker=data.maker,
-                lifecycle=data.lifecycle,
-                status=status,
-                without_licences=max(status, bare.status, key=lambda s: s.rank),
-                lost_required=now.lost_required,
-                lost_optional=now.lost_optional,
-                substituted=now.substituted,
-                blocked_services=now.blocked_services,
-                causes=causes_of(now.causes),
-                relies_on=tuple(sorted(found.relies_on(pid))),
+            (
+                pid,
+                data.name,
+                data.maker,
+                data.lifecycle,
+                status,
+                max(status, bare.status, key=lambda s: s.rank),
+                now.lost_required,
+                now.lost_optional,
+                now.substituted,
+                now.blocked_services,
+                causes_of(now.causes),
+                tuple(sorted(found.relies_on(pid))),
             )
         )
-
-    end_users: list[EndUserImpact] = []
+    end_users: list[tuple[object, ...]] = []
     for uid, user in sorted(chain.end_users.items()):  # (read at once: a snapshot's, value by value)
         status, via, own = found.end_users[uid]
-        causes = causes_of(own.causes)
-        end_users.append(EndUserImpact(id=uid, name=user.name, status=status, via=via, causes=causes))
+        end_users.append((uid, user.name, status, via, causes_of(own.causes)))
 
     return ImpactResult(
         as_of=real.as_of,
         ignore_licences=not real.counts_licences,
         active_restrictions=real.active,
         valid_licences=tuple(sorted(lic for lics in real.licences.values() for lic in lics)),
-        products=tuple(products),
-        end_users=tuple(end_users),
+        products=tuple(constructed(ProductImpact, products)),
+        end_users=tuple(constructed(EndUserImpact, end_users)),
         unclassified_causes=sum(1 for c in made if c.unclassified),
     )

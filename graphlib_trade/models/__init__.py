@@ -11,7 +11,7 @@ One module per topic; every name is also importable from here:
 
 from __future__ import annotations
 
-from graphlib_trade.models.base import ID_MAX, SHARE_EPSILON
+from graphlib_trade.models.base import ID_MAX, SHARE_EPSILON, constructed
 from graphlib_trade.models.data import (
     ID_SECTIONS,
     LINKS,
@@ -150,6 +150,7 @@ __all__ = [
     "Window",
     "checked_dataset",
     "common_day",
+    "constructed",
     "describe_entry",
     "eccn_in_scope",
     "entry_model",

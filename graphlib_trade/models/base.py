@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Iterable, Sequence
+from functools import partial
+from itertools import repeat
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +28,36 @@ class Frozen(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", str_strip_whitespace=False, allow_inf_nan=False, defer_build=True
     )
+
+
+M = TypeVar("M", bound=BaseModel)
+_SLOT = BaseModel.__dict__  # (the descriptors of a model's slots)
+
+
+def constructed(kind: type[M], rows: Iterable[Sequence[Any]]) -> list[M]:
+    """Models of ``kind``, one per row of the values of all its fields in their order, as
+    pydantic's ``model_construct`` makes them with every field given: not validated, for values
+    the program made and typed itself (the causes of an impact, 200k at 1M nodes), made by
+    C-level passes at a third of the cost of validating them.
+
+    >>> class Point(Frozen):
+    ...     x: int
+    ...     y: int = 0
+    >>> constructed(Point, [(1, 2), (3, 0)]) == [Point(x=1, y=2), Point(x=3, y=0)]
+    True
+    """
+    fields = tuple(kind.model_fields)
+    states = list(map(dict, map(partial(zip, strict=True), repeat(fields), rows)))
+    made = list(map(kind.__new__, repeat(kind, len(states))))
+    every = frozenset(fields)
+    for at, values in (
+        (_SLOT["__pydantic_fields_set__"], map(set, repeat(every, len(made)))),
+        (_SLOT["__pydantic_extra__"], repeat(None, len(made))),
+        (_SLOT["__pydantic_private__"], repeat(None, len(made))),
+    ):
+        list(map(at.__set__, made, values))
+    list(map(object.__setattr__, made, repeat("__dict__"), states))
+    return made
 
 
 def country(value: str) -> str:
