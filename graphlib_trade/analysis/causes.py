@@ -80,16 +80,19 @@ class CauseTable(NamedTuple):
     supply: Ids
     buyer: Ids
 
-    def codes(self, arrays: ChainArrays) -> Ids:
-        """Each cause as one number (sorted, as the causes are)."""
+    def codes(self, run: Evaluation, arrays: ChainArrays) -> Ids | None:
+        """Each cause as one number (sorted, as the causes are); None when the numbers would not
+        fit in 63 bits."""
+        if len(run.active) * len(arrays.supplier) * len(arrays.ids) >= 2**63:
+            return None
         return (self.restriction * len(arrays.supplier) + self.supply) * len(arrays.ids) + self.buyer
 
     def keys(self, run: Evaluation, arrays: ChainArrays, known: KnownKeys | None = None) -> list[CauseKey]:
         """Each cause as a :class:`~graphlib_trade.analysis.engine.CauseKey`, by number; the keys
         of ``known`` (another evaluation's on the same day: the one without licences finds most
         of its causes there) for the causes it has, the same objects."""
-        if known is not None and known.active == run.active and known.codes.size:
-            mine = self.codes(arrays)
+        mine = self.codes(run, arrays) if known is not None and known.active == run.active else None
+        if known is not None and known.codes is not None and known.codes.size and mine is not None:
             at = np.minimum(np.searchsorted(known.codes, mine), known.codes.size - 1)
             hit = known.codes[at] == mine
             found: list[CauseKey] = list(map(known.keys.__getitem__, at.tolist()))
@@ -114,7 +117,7 @@ class KnownKeys(NamedTuple):
     """The causes of one evaluation as :meth:`CauseTable.keys` can take them for another's."""
 
     active: tuple[str, ...]
-    codes: Ids
+    codes: Ids | None
     keys: list[CauseKey]
 
 
@@ -227,7 +230,7 @@ def _product_evaluations(
         ]
     )
     evaluations = _evaluations(run, arrays, keys, asks, lost, lost_rows, substituted, only)
-    return evaluations, builds, lifted, KnownKeys(run.active, table.codes(arrays), keys)
+    return evaluations, builds, lifted, KnownKeys(run.active, table.codes(run, arrays), keys)
 
 
 class CauseRows:

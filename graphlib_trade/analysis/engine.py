@@ -122,10 +122,9 @@ def cause_models(chain: SupplyChain, keys: Sequence[CauseKey]) -> list[Cause]:
         for i in sorted(set(at) - set(looked_up)):
             lacking[i] = any(e is None for e in keys[i]._eccns(chain))
     policy = {r: data.review_policy for r, data in restrictions.items()}
-    # A Cause's fields: the key's five, the review policy, and whether it is unclassified.
-    return constructed(
-        Cause, [(*key, policy[key.restriction], flag) for key, flag in zip(keys, lacking, strict=True)]
-    )
+    fields = (*CauseKey._fields, "review_policy", "unclassified")  # (a key's fields are a Cause's)
+    values = [(*key, policy[key.restriction], flag) for key, flag in zip(keys, lacking, strict=True)]
+    return constructed(Cause, fields, values)
 
 
 def scoped_by_classification(restriction: Restriction) -> bool:

@@ -35,6 +35,22 @@ RESULTS_KEPT = 8
 _RESULTS = "impact results"
 
 _Run = tuple[Evaluation, dict[str, ProductEvaluation]]
+#: The fields of the report's rows, in the order :func:`impact_report` gives their values.
+_PRODUCT_FIELDS = (
+    "id",
+    "name",
+    "maker",
+    "lifecycle",
+    "status",
+    "without_licences",
+    "lost_required",
+    "lost_optional",
+    "substituted",
+    "blocked_services",
+    "causes",
+    "relies_on",
+)
+_END_USER_FIELDS = ("id", "name", "status", "via", "causes")
 
 
 def impact(chain: SupplyChain, as_of: dt.date, *, ignore_licences: bool = False) -> ImpactResult:
@@ -189,8 +205,7 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
             return tuple(map(models, rows[keys.start : keys.stop]))
         return tuple(map(models, sorted(map(place.__getitem__, keys))))
 
-    # Each row: the fields of a ProductImpact (of an EndUserImpact), in their order.
-    products: list[tuple[object, ...]] = []
+    products: list[tuple[object, ...]] = []  # each the values of _PRODUCT_FIELDS
     for pid, data in sorted(chain.products.items()):
         now, bare = found.real_products[pid], found.bare_products[pid]
         status = found.products[pid]
@@ -210,7 +225,7 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
                 tuple(sorted(found.relies_on(pid))),
             )
         )
-    end_users: list[tuple[object, ...]] = []
+    end_users: list[tuple[object, ...]] = []  # each the values of _END_USER_FIELDS
     for uid, user in sorted(chain.end_users.items()):  # (read at once: a snapshot's, value by value)
         status, via, own = found.end_users[uid]
         end_users.append((uid, user.name, status, via, causes_of(own.causes)))
@@ -220,7 +235,7 @@ def impact_report(chain: SupplyChain, found: Statuses) -> ImpactResult:
         ignore_licences=not real.counts_licences,
         active_restrictions=real.active,
         valid_licences=tuple(sorted(lic for lics in real.licences.values() for lic in lics)),
-        products=tuple(constructed(ProductImpact, products)),
-        end_users=tuple(constructed(EndUserImpact, end_users)),
+        products=tuple(constructed(ProductImpact, _PRODUCT_FIELDS, products)),
+        end_users=tuple(constructed(EndUserImpact, _END_USER_FIELDS, end_users)),
         unclassified_causes=sum(1 for c in made if c.unclassified),
     )

@@ -7,16 +7,18 @@ import pytest
 
 from graphlib_trade.models import Cause, EndUserImpact, Status, constructed
 
+FIELDS = ("restriction", "supplier", "item", "buyer", "kind", "review_policy", "unclassified")
+
 
 class TestConstructed:
     def test_the_models_validation_gives(self) -> None:
-        # Two causes, by every field in order (restriction, supplier, item, buyer, kind, review
-        # policy, unclassified): equal to the validated ones, every field set, frozen, hashable.
+        # Two causes, by every field (restriction, supplier, item, buyer, kind, review policy,
+        # unclassified): equal to the validated ones, every field set, frozen, hashable.
         rows = [
             ("el", "intel", "cpu", "huawei", "supply", "denial", False),
             ("fdpr", "tsmc", "kirin", "hisilicon", "delivery", None, True),
         ]
-        made = constructed(Cause, rows)
+        made = constructed(Cause, FIELDS, rows)
         expected = [
             Cause(restriction="el", supplier="intel", item="cpu", buyer="huawei", review_policy="denial"),
             Cause(
@@ -39,10 +41,17 @@ class TestConstructed:
     def test_a_model_holding_models(self) -> None:
         # An end user with one cause: dumped as the validated one is.
         cause = Cause(restriction="el", supplier="intel", item="cpu", buyer="huawei")
-        (user,) = constructed(EndUserImpact, [("bt", "BT", Status.BLOCKED, ("p30",), (cause,))])
+        fields = ("name", "id", "causes", "via", "status")  # (any order)
+        (user,) = constructed(EndUserImpact, fields, [("BT", "bt", (cause,), ("p30",), Status.BLOCKED)])
         validated = EndUserImpact(id="bt", name="BT", status=Status.BLOCKED, via=("p30",), causes=(cause,))
         assert user == validated and user.model_dump(mode="json") == validated.model_dump(mode="json")
 
     def test_a_row_short_of_a_field_is_refused(self) -> None:
         with pytest.raises(ValueError, match="shorter"):
-            constructed(Cause, [("el", "intel", "cpu", "huawei")])
+            constructed(Cause, FIELDS, [("el", "intel", "cpu", "huawei")])
+
+    def test_fields_not_the_models_are_refused(self) -> None:
+        # A field left out, one the model lacks, one given twice: each refused before any row.
+        for fields in (FIELDS[:-1], (*FIELDS[:-1], "status"), (*FIELDS[:-1], "item")):
+            with pytest.raises(ValueError, match="the fields of Cause are"):
+                constructed(Cause, fields, [])
