@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import partial
 from itertools import repeat
+from operator import itemgetter
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -45,10 +46,15 @@ def constructed(kind: type[M], fields: Sequence[str], rows: Iterable[Sequence[An
     ...     y: int = 0
     >>> constructed(Point, ("y", "x"), [(2, 1), (0, 3)]) == [Point(x=1, y=2), Point(x=3, y=0)]
     True
+    >>> constructed(Point, ("y", "x"), [(2, 1)])[0].model_dump_json()
+    '{"x":1,"y":2}'
     """
-    if sorted(fields) != sorted(kind.model_fields) or len(set(fields)) != len(fields):
-        raise ValueError(f"the fields of {kind.__name__} are {tuple(kind.model_fields)}, not {tuple(fields)}")
+    names = tuple(kind.model_fields)
+    if sorted(fields) != sorted(names) or len(set(fields)) != len(fields):
+        raise ValueError(f"the fields of {kind.__name__} are {names}, not {tuple(fields)}")
     states = list(map(dict, map(partial(zip, strict=True), repeat(tuple(fields)), rows)))
+    if tuple(fields) != names and len(names) > 1:  # in the model's order: a dump lists them so
+        states = list(map(dict, map(zip, repeat(names), map(itemgetter(*names), states))))
     made = list(map(kind.__new__, repeat(kind, len(states))))
     every = frozenset(fields)
     for at, values in (

@@ -45,6 +45,8 @@ class TestConstructed:
         (user,) = constructed(EndUserImpact, fields, [("BT", "bt", (cause,), ("p30",), Status.BLOCKED)])
         validated = EndUserImpact(id="bt", name="BT", status=Status.BLOCKED, via=("p30",), causes=(cause,))
         assert user == validated and user.model_dump(mode="json") == validated.model_dump(mode="json")
+        assert user.model_dump_json() == validated.model_dump_json()  # (the model's order of fields)
+        assert repr(user) == repr(validated)
 
     def test_a_row_short_of_a_field_is_refused(self) -> None:
         with pytest.raises(ValueError, match="shorter"):
