@@ -65,7 +65,7 @@ from graphlib_trade.analysis.engine import DATE_FREE, US_FRACTIONS
 from graphlib_trade.analysis.passes import PLAN, share_with_copies
 from graphlib_trade.errors import AnalysisError, OutputError
 from graphlib_trade.files import write_atomic
-from graphlib_trade.models import Dataset
+from graphlib_trade.models import Dataset, model_of
 from graphlib_trade.models.references import Ids
 from graphlib_trade.sources import load_datasets
 
@@ -590,18 +590,12 @@ class ModelState:
 
     def __call__(self, data: memoryview) -> pydantic.BaseModel:
         values, place = pickle.loads(data)
-        model = self.kind.__new__(self.kind)
-        _set(model, "__dict__", dict(zip(self.fields, values, strict=True)))
-        _set(model, "__pydantic_fields_set__", set(self._sets[place]))
-        _set(model, "__pydantic_extra__", None)
-        _set(model, "__pydantic_private__", None)
-        return model
+        return model_of(self.kind, dict(zip(self.fields, values, strict=True)), set(self._sets[place]))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return ModelState, (self.kind, tuple(self._sets))
 
 
-_set = object.__setattr__
 _ABSENT = object()
 
 #: The models coded so far, by kind: the codec of the kind and the bytes of each, by identity.

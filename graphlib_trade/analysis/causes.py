@@ -91,10 +91,11 @@ class CauseTable(NamedTuple):
         """Each cause as a :class:`~graphlib_trade.analysis.engine.CauseKey`, by number; the keys
         of ``known`` (another evaluation's on the same day: the one without licences finds most
         of its causes there) for the causes it has, the same objects."""
-        mine = self.codes(run, arrays) if known is not None and known.active == run.active else None
-        if known is not None and known.codes is not None and known.codes.size and mine is not None:
-            at = np.minimum(np.searchsorted(known.codes, mine), known.codes.size - 1)
-            hit = known.codes[at] == mine
+        theirs = known.table.codes(run, arrays) if known is not None and known.active == run.active else None
+        mine = self.codes(run, arrays) if theirs is not None and theirs.size else None
+        if known is not None and theirs is not None and mine is not None:
+            at = np.minimum(np.searchsorted(theirs, mine), theirs.size - 1)
+            hit = theirs[at] == mine
             found: list[CauseKey] = list(map(known.keys.__getitem__, at.tolist()))
             fresh = np.flatnonzero(~hit)
             picked = CauseTable(self.restriction[fresh], self.supply[fresh], self.buyer[fresh])
@@ -117,7 +118,7 @@ class KnownKeys(NamedTuple):
     """The causes of one evaluation as :meth:`CauseTable.keys` can take them for another's."""
 
     active: tuple[str, ...]
-    codes: Ids | None
+    table: CauseTable
     keys: list[CauseKey]
 
 
@@ -230,7 +231,7 @@ def _product_evaluations(
         ]
     )
     evaluations = _evaluations(run, arrays, keys, asks, lost, lost_rows, substituted, only)
-    return evaluations, builds, lifted, KnownKeys(run.active, table.codes(run, arrays), keys)
+    return evaluations, builds, lifted, KnownKeys(run.active, table, keys)
 
 
 class CauseRows:

@@ -11,7 +11,7 @@ One module per topic; every name is also importable from here:
 
 from __future__ import annotations
 
-from graphlib_trade.models.base import ID_MAX, SHARE_EPSILON, constructed
+from graphlib_trade.models.base import ID_MAX, SHARE_EPSILON, constructed, model_of
 from graphlib_trade.models.data import (
     ID_SECTIONS,
     LINKS,
@@ -155,6 +155,7 @@ __all__ = [
     "eccn_in_scope",
     "entry_model",
     "merge_sections",
+    "model_of",
     "parse_dataset",
     "parse_scenario",
     "reference_problems",

@@ -153,9 +153,9 @@ class TestCauseTable:
         assert table.keys(run, arrays) == expected
         first = CauseTable(table.restriction[:1], table.supply[:1], table.buyer[:1])
         mine = first.keys(run, arrays)
-        taken = table.keys(run, arrays, KnownKeys(run.active, first.codes(run, arrays), mine))
+        taken = table.keys(run, arrays, KnownKeys(run.active, first, mine))
         assert taken == expected and taken[0] is mine[0]
-        other = table.keys(run, arrays, KnownKeys(("other",), first.codes(run, arrays), mine))
+        other = table.keys(run, arrays, KnownKeys(("other",), first, mine))
         assert other == expected and other[0] is not mine[0]
 
 
